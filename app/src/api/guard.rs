@@ -1,0 +1,49 @@
+//! Who is calling a server function. The session was resolved by the server's session layer and
+//! put into the request's extensions; route guards only hide UI, so every function asks here.
+
+use crate::error::AppError;
+use domain::auth::{Access, ClientAccess, StaffAccess};
+use http::request::Parts;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+/// Sets the HTTP status for an error (on a server-function call, and on the page being rendered
+/// when the call happens during server rendering), and hands the error back.
+pub fn fail(e: AppError) -> AppError {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(e.status());
+    }
+    e
+}
+
+pub fn access() -> Option<Access> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<Access>().cloned())
+}
+
+/// A client user of some tenant. Staff get 404: client routes are not theirs.
+pub fn client() -> Result<ClientAccess, AppError> {
+    match access() {
+        Some(Access::Client(c)) => Ok(c),
+        Some(Access::Staff(_)) => Err(fail(AppError::NotFound)),
+        None => Err(fail(AppError::Unauthorized)),
+    }
+}
+
+/// MSP staff. Clients get 404, exactly as for a page that does not exist.
+pub fn staff() -> Result<StaffAccess, AppError> {
+    match access() {
+        Some(Access::Staff(s)) => Ok(s),
+        Some(Access::Client(_)) => Err(fail(AppError::NotFound)),
+        None => Err(fail(AppError::Unauthorized)),
+    }
+}
+
+/// Anyone signed in.
+pub fn signed_in() -> Result<Access, AppError> {
+    access().ok_or_else(|| fail(AppError::Unauthorized))
+}
+
+/// Maps a domain error to what the caller may see, with its status.
+pub fn domain(e: domain::DomainError) -> AppError {
+    fail(AppError::from(e))
+}

@@ -1,0 +1,11 @@
+//! Server functions: public URLs under `/api/`, each checking the session and role itself.
+//!
+//! Client-facing functions receive a tenant scope from [`guard::client`], never a connection;
+//! staff functions get their capability from [`guard::staff`].
+
+pub mod account;
+pub mod msp;
+pub mod portal;
+
+#[cfg(feature = "ssr")]
+pub mod guard;

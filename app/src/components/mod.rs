@@ -1,0 +1,4 @@
+//! Widgets shared by pages.
+
+pub mod feed;
+pub mod top_bar;

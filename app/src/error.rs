@@ -1,0 +1,61 @@
+//! The errors a page or a server function can show.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in words fit for the person looking. Database and other internal failures are
+/// logged on the server with their cause and reach the browser only as `Internal`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("We couldn't find that page.")]
+    NotFound,
+    #[error("Please sign in again.")]
+    Unauthorized,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::Invalid(msg),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use domain::DomainError;
+    use http::StatusCode;
+
+    impl AppError {
+        pub fn status(&self) -> StatusCode {
+            match self {
+                AppError::NotFound => StatusCode::NOT_FOUND,
+                AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+                AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            }
+        }
+    }
+
+    impl From<DomainError> for AppError {
+        fn from(e: DomainError) -> Self {
+            match e {
+                DomainError::NotFound => AppError::NotFound,
+                DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
+                DomainError::Database(cause) => {
+                    tracing::error!(%cause, "database error");
+                    AppError::Internal
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The sign-in form: a plain POST to `/login`, which works with or without JavaScript. A refused
+/// sign-in comes back here with `?failed`, and the message never says which half was wrong.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let failed = move || query.read().get("failed").is_some();
+    view! {
+        <Title text="Sign in · Limelight"/>
+        <main class="page narrow login" id="main">
+            <h1>"Sign in to Limelight"</h1>
+            <p class="lead">"See the work we do for you, your tickets and your team."</p>
+            {move || failed().then(|| view! {
+                <p class="error" role="alert" id="login-error">
+                    "That email and password don't match an account. Check both and try again."
+                </p>
+            })}
+            <form method="post" action="/login" class="stack">
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit" class="primary">"Sign in"</button>
+            </form>
+        </main>
+    }
+}

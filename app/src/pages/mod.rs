@@ -1,0 +1,6 @@
+//! One module per page, grouped by who it is for.
+
+pub mod login;
+pub mod msp;
+pub mod not_found;
+pub mod portal;

@@ -1,0 +1,161 @@
+//! Who is asking, and what they may reach.
+//!
+//! A request's session becomes an [`Access`]: a client gets a [`TenantScope`] for its own tenant
+//! (the only way client-facing code reaches data), staff get [`StaffAccess`]. Capabilities are
+//! types: code that takes a `&StaffAccess` cannot be called for a client.
+
+pub mod password;
+pub mod session;
+
+use crate::audit;
+use crate::entities::user;
+use crate::error::{DomainError, Result};
+use crate::input::{Email, Password};
+use crate::scope::{TenantScope, Unscoped};
+use crate::time::now;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
+pub use session::SessionPolicy;
+use vocabulary::Role;
+
+/// The person behind a live session.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub session_id: i64,
+}
+
+/// What a live session may reach.
+#[derive(Clone, Debug)]
+pub enum Access {
+    Client(ClientAccess),
+    Staff(StaffAccess),
+}
+
+impl Access {
+    pub fn user(&self) -> &CurrentUser {
+        match self {
+            Access::Client(c) => &c.user,
+            Access::Staff(s) => &s.user,
+        }
+    }
+}
+
+/// A client user: everything they reach goes through the scope of their own tenant.
+#[derive(Clone, Debug)]
+pub struct ClientAccess {
+    pub user: CurrentUser,
+    pub scope: TenantScope,
+}
+
+/// An MSP staff member.
+#[derive(Clone, Debug)]
+pub struct StaffAccess {
+    pub user: CurrentUser,
+    db: DatabaseConnection,
+}
+
+impl StaffAccess {
+    /// Staff see every tenant: their queries are unscoped, and say so.
+    pub fn unscoped(&self) -> Unscoped {
+        Unscoped::new(self.db.clone())
+    }
+
+    /// A tenant's portal exactly as its clients see it (internal rows excluded), for previews.
+    pub fn client_view_of(&self, tenant_id: i64) -> TenantScope {
+        TenantScope::new(self.db.clone(), tenant_id, None)
+    }
+}
+
+/// Turns a session token into what it may reach, or `None` for no live session.
+pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionPolicy) -> Result<Option<Access>> {
+    let Some((s, u)) = session::lookup(db, token, policy).await? else { return Ok(None) };
+    let Ok(role) = u.role.parse::<Role>() else {
+        tracing::error!(user = u.id, role = %u.role, "user has an unknown role; refusing the session");
+        return Ok(None);
+    };
+    let current = CurrentUser { id: u.id, email: u.email, display_name: u.display_name, role, session_id: s.id };
+    Ok(match (role.is_client(), u.tenant_id) {
+        (true, Some(tenant_id)) => Some(Access::Client(ClientAccess {
+            scope: TenantScope::new(db.clone(), tenant_id, Some((current.id, role))),
+            user: current,
+        })),
+        (false, None) => Some(Access::Staff(StaffAccess { user: current, db: db.clone() })),
+        _ => {
+            tracing::error!(user = u.id, "user's role and tenant disagree; refusing the session");
+            None
+        }
+    })
+}
+
+/// A successful login: the new session's token for the cookie.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub role: Role,
+}
+
+/// Where a request came from, for sessions and the audit log.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Checks an email and password. Every refusal looks the same and costs the same: an unknown email,
+/// a deactivated user and a wrong password each run one argon2 verification and answer `None`.
+pub async fn login(
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+    policy: SessionPolicy,
+    from: &Client,
+) -> Result<Option<LoggedIn>> {
+    let found = match Email::parse(email) {
+        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_str())).one(db).await?,
+        Err(_) => None,
+    };
+    let usable = found.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
+    let ok = password::verify(password, usable).await;
+    let Some(u) = found.filter(|_| ok) else {
+        let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
+        audit::record(db, None, None, "login_failed", &target, from.ip.as_deref()).await?;
+        return Ok(None);
+    };
+    let role: Role = u.role.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+    let new = session::create(db, u.id, policy, from.user_agent.clone(), from.ip.clone()).await?;
+    let mut active = u.clone().into_active_model();
+    active.last_login_at = Set(Some(now()));
+    active.update(db).await?;
+    audit::record(db, Some(u.id), u.tenant_id, "login", &u.email, from.ip.as_deref()).await?;
+    Ok(Some(LoggedIn { token: new.token, expires_at: new.expires_at, role }))
+}
+
+/// Changes a user's password after checking the current one, and ends all of the user's sessions.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    current: String,
+    new: String,
+    from: &Client,
+) -> Result<()> {
+    let new = Password::parse(new)?;
+    let u = user::Entity::find_by_id(user.id).one(db).await?.ok_or(DomainError::NotFound)?;
+    if !password::verify(current, u.password_hash.clone()).await {
+        return Err(DomainError::Invalid("the current password is not correct".into()));
+    }
+    let hash = password::hash(&new).await;
+    let tx = crate::db::write(db).await?;
+    let tenant_id = u.tenant_id;
+    let mut active = u.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.update(&tx).await?;
+    session::end_all_for_user(&tx, user.id).await?;
+    audit::record(&tx, Some(user.id), tenant_id, "password_changed", &user.email, from.ip.as_deref()).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,463 @@
+//! The demo installation: three client companies and an MSP team with a year of history.
+//!
+//! Deterministic: the same accounts, tenants, systems and entries every time, laid out relative to
+//! today so that the demo always has last month's summary, this week's time off and maintenance
+//! planned ahead. Refuses to run on a database that already has users.
+
+use crate::auth::password;
+use crate::entities::*;
+use crate::error::{DomainError, Result};
+use crate::input::{DisplayName, Email, Password};
+use crate::rules::{BusinessHours, after_hours};
+use crate::tenants::NewTenant;
+use crate::time::now;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use vocabulary::*;
+
+/// One demo account, as printed for the person trying the demo.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    pub email: String,
+    pub role: Role,
+    pub tenant: Option<String>,
+}
+
+const STAFF: &[(&str, &str, Role)] = &[
+    ("morgan@limelight.test", "Morgan Reyes", Role::MspAdmin),
+    ("sam@limelight.test", "Sam Okafor", Role::Tech),
+    ("riley@limelight.test", "Riley Chen", Role::Tech),
+    ("jordan@limelight.test", "Jordan Silva", Role::Tech),
+    ("alex@limelight.test", "Alex Novak", Role::AccountManager),
+];
+
+struct DemoTenant {
+    slug: &'static str,
+    name: &'static str,
+    tz: &'static str,
+    included_hours: i32,
+    /// Indexes into STAFF: primary, backups in order.
+    primary: usize,
+    backups: &'static [usize],
+    users: &'static [(&'static str, &'static str, Role)],
+    systems: &'static [(&'static str, SystemKind, Criticality, &'static str)],
+}
+
+const TENANTS: &[DemoTenant] = &[
+    DemoTenant {
+        slug: "acme-dental",
+        name: "Acme Dental",
+        tz: "America/New_York",
+        included_hours: 20,
+        primary: 1,
+        backups: &[2, 3],
+        users: &[
+            ("dana@acme-dental.test", "Dana Whitfield", Role::ClientAdmin),
+            ("lee@acme-dental.test", "Lee Park", Role::ClientUser),
+        ],
+        systems: &[
+            ("File server FS01", SystemKind::Server, Criticality::High, "Dell"),
+            ("Firewall", SystemKind::Firewall, Criticality::High, "Fortinet"),
+            ("Practice management (Dentrix)", SystemKind::Application, Criticality::High, "Henry Schein"),
+            ("Front desk workstations", SystemKind::Workstations, Criticality::Medium, "HP"),
+            ("Offsite backup", SystemKind::Backup, Criticality::High, "Veeam"),
+        ],
+    },
+    DemoTenant {
+        slug: "northwind-legal",
+        name: "Northwind Legal",
+        tz: "Europe/London",
+        included_hours: 30,
+        primary: 2,
+        backups: &[3],
+        users: &[
+            ("priya@northwind-legal.test", "Priya Raman", Role::ClientAdmin),
+            ("tom@northwind-legal.test", "Tom Ellis", Role::ClientUser),
+        ],
+        systems: &[
+            ("Microsoft 365", SystemKind::Email, Criticality::High, "Microsoft"),
+            ("Document management (iManage)", SystemKind::Application, Criticality::High, "iManage"),
+            ("Office network", SystemKind::Network, Criticality::Medium, "Ubiquiti"),
+            ("Phone system", SystemKind::Phone, Criticality::Medium, "RingCentral"),
+        ],
+    },
+    DemoTenant {
+        slug: "harbor-architects",
+        name: "Harbor Architects",
+        tz: "America/Los_Angeles",
+        included_hours: 15,
+        primary: 3,
+        backups: &[1],
+        users: &[
+            ("maya@harbor-architects.test", "Maya Torres", Role::ClientAdmin),
+            ("ben@harbor-architects.test", "Ben Carter", Role::ClientUser),
+        ],
+        systems: &[
+            ("CAD workstations", SystemKind::Workstations, Criticality::High, "Lenovo"),
+            ("NAS storage", SystemKind::Server, Criticality::High, "Synology"),
+            ("Cloud backup", SystemKind::Cloud, Criticality::Medium, "Backblaze"),
+            ("Wi-Fi", SystemKind::Network, Criticality::Low, "Cisco Meraki"),
+        ],
+    },
+];
+
+/// (category, title, why it matters, visibility, vendor)
+const WORK: &[(Category, &str, &str, Visibility, Option<&str>)] = &[
+    (Category::Patch, "Applied monthly security patches", "Closes the holes attackers use to get in, before they can use them.", Visibility::Client, None),
+    (Category::Maintenance, "Cleaned up disk space and restarted services", "Keeps your systems quick and avoids a crash from a full disk.", Visibility::Client, None),
+    (Category::Upgrade, "Upgraded firmware to the latest stable release", "New firmware fixes known faults and keeps the vendor's support in place.", Visibility::Client, None),
+    (Category::Vendor, "Worked with the vendor on a support case", "We dealt with the vendor so that your team didn't have to.", Visibility::Client, Some("vendor")),
+    (Category::Security, "Reviewed sign-in alerts and blocked suspicious attempts", "Stops someone else from getting into your accounts.", Visibility::Client, None),
+    (Category::Backup, "Tested a restore from last night's backup", "A backup only counts if it restores: we proved that yours does.", Visibility::Client, None),
+    (Category::Monitoring, "Investigated a monitoring alert", "We caught an early warning before it turned into downtime.", Visibility::Client, None),
+    (Category::Project, "Rolled out new laptops for new starters", "Your new colleagues could work from their first morning.", Visibility::Client, None),
+    (Category::Maintenance, "Internal: adjusted RMM agent policy", "", Visibility::Internal, None),
+    (Category::Other, "Internal: licence reconciliation", "", Visibility::Internal, None),
+];
+
+/// A tiny deterministic generator (64-bit LCG), so the demo is the same every time.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Creates the demo; every account gets `password`. Answers the accounts created.
+pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Result<Vec<DemoAccount>> {
+    if user::Entity::find().count(db).await? > 0 || tenant::Entity::find().count(db).await? > 0 {
+        return Err(DomainError::Conflict(
+            "the database already has users or clients: the demo only seeds an empty database".into(),
+        ));
+    }
+    let hash = password::hash(&password).await;
+    // One transaction: the demo is all there or not at all.
+    let tx = crate::db::write(db).await?;
+    let mut accounts = Vec::new();
+    let mut staff_ids = Vec::new();
+    for (email, name, role) in STAFF {
+        staff_ids.push(insert_user(&tx, email, name, *role, None, &hash).await?);
+        accounts.push(DemoAccount { email: email.to_string(), role: *role, tenant: None });
+    }
+    let account_manager = staff_ids[4];
+    let today = now().date_naive();
+    let mut dice = Dice(0x11e1_1647);
+
+    // Sam (the Acme primary) is on vacation this week: Riley covers Acme.
+    for (who, from, to, note) in [(1, -2, 4, "Vacation"), (3, 20, 24, "Conference")] {
+        time_off::ActiveModel {
+            user_id: Set(staff_ids[who]),
+            first_day: Set(today + Duration::days(from)),
+            last_day: Set(today + Duration::days(to)),
+            note: Set(note.into()),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+
+    for dt in TENANTS {
+        let new = NewTenant::parse(dt.slug, dt.name, dt.tz)?;
+        let t = tenant::ActiveModel {
+            slug: Set(new.slug.as_str().into()),
+            name: Set(new.name.as_str().into()),
+            time_zone: Set(new.time_zone.name().into()),
+            business_days: Set(0b0011111),
+            business_start_minute: Set(8 * 60),
+            business_end_minute: Set(17 * 60),
+            included_hours: Set(Some(dt.included_hours)),
+            status: Set(TenantStatus::Active.as_str().into()),
+            next_ticket_number: Set(1),
+            created_at: Set(now() - Duration::days(400)),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        let tz: chrono_tz::Tz = dt.tz.parse().expect("demo time zones are valid");
+        let hours = BusinessHours { time_zone: tz, days: 0b0011111, start_minute: 8 * 60, end_minute: 17 * 60 };
+
+        // Coverage: primary, ordered backups, account manager.
+        let mut cover = vec![(staff_ids[dt.primary], CoverageRole::Primary, 0)];
+        for (i, b) in dt.backups.iter().enumerate() {
+            cover.push((staff_ids[*b], CoverageRole::Backup, i as i16));
+        }
+        cover.push((account_manager, CoverageRole::AccountManager, 0));
+        for (user_id, role, position) in cover {
+            coverage::ActiveModel {
+                tenant_id: Set(t.id),
+                system_id: Set(None),
+                user_id: Set(user_id),
+                role: Set(role.as_str().into()),
+                position: Set(position),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+        }
+
+        let mut client_ids = Vec::new();
+        for (email, name, role) in dt.users {
+            let id = insert_user(&tx, email, name, *role, Some(t.id), &hash).await?;
+            client_ids.push(id);
+            accounts.push(DemoAccount { email: email.to_string(), role: *role, tenant: Some(dt.slug.to_string()) });
+        }
+
+        let mut system_ids = Vec::new();
+        for (i, (name, kind, crit, vendor)) in dt.systems.iter().enumerate() {
+            let s = system::ActiveModel {
+                tenant_id: Set(t.id),
+                name: Set(name.to_string()),
+                kind: Set(kind.as_str().into()),
+                criticality: Set(crit.as_str().into()),
+                vendor: Set(Some(vendor.to_string())),
+                notes: Set(String::new()),
+                created_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            system_ids.push(s.id);
+            // Knowledge: the primary is expert everywhere; the first backup can cover half of it,
+            // so some systems have a single point of failure.
+            knowledge::ActiveModel {
+                tenant_id: Set(t.id),
+                system_id: Set(s.id),
+                user_id: Set(staff_ids[dt.primary]),
+                level: Set(KnowledgeLevel::Expert.as_str().into()),
+                updated_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            let level = if i % 2 == 0 { KnowledgeLevel::CanCover } else { KnowledgeLevel::Learning };
+            knowledge::ActiveModel {
+                tenant_id: Set(t.id),
+                system_id: Set(s.id),
+                user_id: Set(staff_ids[dt.backups[0]]),
+                level: Set(level.as_str().into()),
+                updated_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            // Runbooks for the first systems only: the rest are flagged as risks.
+            if i < 2 {
+                runbook::ActiveModel {
+                    tenant_id: Set(t.id),
+                    system_id: Set(Some(s.id)),
+                    title: Set(format!("{name}: restart and recovery")),
+                    body: Set(format!(
+                        "## {name}\n\n1. Check the monitoring dashboard.\n2. Restart the service from the console.\n3. Confirm users can work again.\n"
+                    )),
+                    author_id: Set(Some(staff_ids[dt.primary])),
+                    created_at: Set(now() - Duration::days(300)),
+                    updated_at: Set(now() - Duration::days(if i == 0 { 30 } else { 220 })),
+                    reviewed_at: Set(Some(now() - Duration::days(if i == 0 { 30 } else { 220 }))),
+                    reviewed_by: Set(Some(staff_ids[dt.backups[0]])),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+            }
+        }
+
+        // Tickets: one in every status, with public and internal comments.
+        let mut ticket_ids = Vec::new();
+        let subjects = [
+            ("Printer on the second floor prints blank pages", Impact::Department, Urgency::WorkDegraded),
+            ("Can't reach the shared drive from home", Impact::Individual, Urgency::WorkStopped),
+            ("Nobody can log in to the practice software", Impact::Organisation, Urgency::WorkStopped),
+            ("Please set up an account for our new hire", Impact::Individual, Urgency::Inconvenience),
+            ("Email to one supplier bounces", Impact::Department, Urgency::Inconvenience),
+            ("Wi-Fi drops in the meeting room", Impact::Department, Urgency::WorkDegraded),
+        ];
+        for (n, (status, (subject, impact, urgency))) in TicketStatus::ALL.iter().zip(subjects).enumerate() {
+            let created = now() - Duration::days(40 - 6 * n as i64) - Duration::hours(3);
+            let priority = Priority::of(impact, urgency);
+            let sla = priority.sla();
+            let responded = (*status != TicketStatus::New).then(|| created + Duration::minutes(25));
+            let resolved = matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then(|| created + Duration::hours(6));
+            let requester = client_ids[n % client_ids.len()];
+            let ticket = ticket::ActiveModel {
+                tenant_id: Set(t.id),
+                number: Set(n as i64 + 1),
+                subject: Set(subject.into()),
+                description: Set(format!("{subject}. It started this morning.")),
+                requester_id: Set(Some(requester)),
+                assignee_id: Set(Some(staff_ids[dt.primary])),
+                status: Set(status.as_str().into()),
+                impact: Set(impact.as_str().into()),
+                urgency: Set(urgency.as_str().into()),
+                priority: Set(priority.number() as i16),
+                first_response_due_at: Set(created + Duration::minutes(sla.first_response_minutes as i64)),
+                resolution_due_at: Set(created + Duration::minutes(sla.resolution_minutes as i64)),
+                first_response_at: Set(responded),
+                resolved_at: Set(resolved),
+                closed_at: Set((*status == TicketStatus::Closed).then(|| created + Duration::days(2))),
+                source: Set(TicketSource::Portal.as_str().into()),
+                created_at: Set(created),
+                updated_at: Set(created + Duration::hours(6)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            ticket_ids.push(ticket.id);
+            ticket_status_change::ActiveModel {
+                tenant_id: Set(t.id),
+                ticket_id: Set(ticket.id),
+                changed_by: Set(Some(requester)),
+                from_status: Set(None),
+                to_status: Set(TicketStatus::New.as_str().into()),
+                created_at: Set(created),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            if *status != TicketStatus::New {
+                ticket_status_change::ActiveModel {
+                    tenant_id: Set(t.id),
+                    ticket_id: Set(ticket.id),
+                    changed_by: Set(Some(staff_ids[dt.primary])),
+                    from_status: Set(Some(TicketStatus::New.as_str().into())),
+                    to_status: Set(status.as_str().into()),
+                    created_at: Set(created + Duration::minutes(25)),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                for (body, visibility, author, after) in [
+                    ("Thanks for letting us know: we're looking at it now.", Visibility::Client, staff_ids[dt.primary], 25),
+                    ("Internal: probably the driver pushed last week; check the RMM log.", Visibility::Internal, staff_ids[dt.primary], 30),
+                    ("Thank you! It's working again on my side.", Visibility::Client, requester, 300),
+                ] {
+                    ticket_comment::ActiveModel {
+                        tenant_id: Set(t.id),
+                        ticket_id: Set(ticket.id),
+                        author_id: Set(Some(author)),
+                        body: Set(body.into()),
+                        visibility: Set(visibility.as_str().into()),
+                        created_at: Set(created + Duration::minutes(after)),
+                        ..Default::default()
+                    }
+                    .insert(&tx)
+                    .await?;
+                }
+            }
+        }
+        let mut am = tenant::ActiveModel::from(t.clone());
+        am.next_ticket_number = Set(ticket_ids.len() as i64 + 1);
+        am.update(&tx).await?;
+
+        // Twelve months of work, plus two weeks of planned maintenance ahead.
+        let techs = [staff_ids[dt.primary], staff_ids[dt.backups[0]]];
+        for day_back in (-14i64..365).rev() {
+            // About three entries a week.
+            if dice.next(7) > 2 {
+                continue;
+            }
+            let (category, title, why, visibility, vendor) = WORK[dice.next(WORK.len() as u64) as usize];
+            let date = today - Duration::days(day_back);
+            let night = dice.next(3) == 0;
+            let local_hour = if night { 22 } else { 9 + dice.next(7) as u32 };
+            let started_at = local_to_utc(tz, date, local_hour);
+            let duration = [30, 45, 60, 90, 120][dice.next(5) as usize];
+            // Work starting later than now is still planned (today's evening work included).
+            let planned = started_at > now();
+            let performer = techs[dice.next(2) as usize];
+            let shadow = (dice.next(5) == 0).then(|| techs.iter().copied().find(|x| *x != performer)).flatten();
+            let e = work_entry::ActiveModel {
+                tenant_id: Set(t.id),
+                category: Set(category.as_str().into()),
+                title: Set(if planned { format!("Planned: {}", title.to_lowercase()) } else { title.into() }),
+                details: Set(format!("**What we did**\n\n- {title}\n- Checked everything came back up\n")),
+                why_it_matters: Set(why.into()),
+                state: Set(if planned { WorkState::Planned } else { WorkState::Done }.as_str().into()),
+                started_at: Set(started_at),
+                duration_minutes: Set(duration),
+                after_hours: Set(after_hours(&hours, started_at, duration)),
+                proactive: Set(dice.next(5) != 0),
+                visibility: Set(visibility.as_str().into()),
+                performed_by: Set(performer),
+                shadowed_by: Set(shadow),
+                vendor_name: Set(vendor.map(|_| dt.systems[0].3.to_string())),
+                vendor_case_ref: Set(vendor.map(|_| format!("CASE-{:06}", 100_000 + dice.next(900_000)))),
+                ticket_id: Set(None),
+                highlight: Set(dice.next(8) == 0),
+                created_at: Set(started_at),
+                updated_at: Set(started_at),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            let system = system_ids[dice.next(system_ids.len() as u64) as usize];
+            work_entry_system::ActiveModel {
+                tenant_id: Set(t.id),
+                work_entry_id: Set(e.id),
+                system_id: Set(system),
+            }
+            .insert(&tx)
+            .await?;
+        }
+
+        // Last month's thank-you summary, sent.
+        let first_this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date");
+        let last_month_end = first_this_month - Duration::days(1);
+        let last_month_start = NaiveDate::from_ymd_opt(last_month_end.year(), last_month_end.month(), 1).expect("valid");
+        summary::ActiveModel {
+            tenant_id: Set(t.id),
+            period_start: Set(last_month_start),
+            period_end: Set(last_month_end),
+            author_id: Set(Some(account_manager)),
+            subject: Set(format!("Thank you, {}: your IT in {}", dt.name, last_month_start.format("%B %Y"))),
+            personal_note: Set("Thank you for another month of working with us. Your team was a pleasure to help.".into()),
+            content: Set("{}".into()),
+            status: Set(SummaryStatus::Sent.as_str().into()),
+            sent_at: Set(Some(local_to_utc(tz, first_this_month, 9))),
+            recipients: Set(format!("[\"{}\"]", dt.users[0].0)),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(accounts)
+}
+
+/// The UTC instant of a local wall-clock hour (the earlier one when the clock goes back; an hour
+/// later when it skips forward).
+fn local_to_utc(tz: chrono_tz::Tz, date: NaiveDate, hour: u32) -> DateTime<Utc> {
+    let naive = date.and_hms_opt(hour, 0, 0).expect("valid hour");
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest())
+        .expect("an hour later always exists")
+        .with_timezone(&Utc)
+}
+
+async fn insert_user(
+    db: &impl ConnectionTrait,
+    email: &str,
+    name: &str,
+    role: Role,
+    tenant_id: Option<i64>,
+    hash: &str,
+) -> Result<i64> {
+    let u = user::ActiveModel {
+        email: Set(Email::parse(email)?.as_str().into()),
+        display_name: Set(DisplayName::parse("name", name)?.as_str().into()),
+        password_hash: Set(Some(hash.into())),
+        role: Set(role.as_str().into()),
+        tenant_id: Set(tenant_id),
+        active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(u.id)
+}

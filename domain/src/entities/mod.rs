@@ -1,0 +1,21 @@
+//! The sea-orm entities, one per table, kept in this one place. Only the domain crate sees them:
+//! pages receive view types, and client-facing code reaches them only through the tenant scope.
+//! Closed sets of words are stored as text and parsed into `vocabulary` types at the edge.
+
+pub mod audit_event;
+pub mod coverage;
+pub mod invitation;
+pub mod knowledge;
+pub mod password_reset;
+pub mod runbook;
+pub mod session;
+pub mod summary;
+pub mod system;
+pub mod tenant;
+pub mod ticket;
+pub mod ticket_comment;
+pub mod ticket_status_change;
+pub mod time_off;
+pub mod user;
+pub mod work_entry;
+pub mod work_entry_system;

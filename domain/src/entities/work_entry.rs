@@ -1,0 +1,34 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "work_entry")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub category: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub details: String,
+    #[sea_orm(column_type = "Text")]
+    pub why_it_matters: String,
+    pub state: String,
+    pub started_at: DateTimeUtc,
+    pub duration_minutes: i32,
+    pub after_hours: bool,
+    pub proactive: bool,
+    pub visibility: String,
+    pub performed_by: i64,
+    pub shadowed_by: Option<i64>,
+    pub vendor_name: Option<String>,
+    pub vendor_case_ref: Option<String>,
+    pub ticket_id: Option<i64>,
+    pub highlight: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,23 @@
+use sea_orm::DbErr;
+
+/// What can go wrong in the domain. `Invalid` and `Conflict` carry a message meant for the person
+/// who typed the input; `Database` is logged and shown as an opaque failure.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl From<crate::input::InputError> for DomainError {
+    fn from(e: crate::input::InputError) -> Self {
+        DomainError::Invalid(e.0)
+    }
+}
+
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;

@@ -1,0 +1,24 @@
+//! Limelight's server-only core: entities, the tenant scope, rules and authentication.
+//!
+//! Nothing here knows about HTTP or leptos. Client-facing reads go through [`scope::TenantScope`],
+//! which only [`auth`] can create from a session; staff code reaches everything through
+//! [`scope::Unscoped`], whose name says what it is.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod error;
+pub mod input;
+pub mod rules;
+pub mod scope;
+pub mod tenants;
+pub mod time;
+pub mod users;
+pub mod work;
+
+pub use vocabulary;
+
+pub use error::DomainError;
+pub use sea_orm::DatabaseConnection;

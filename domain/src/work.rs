@@ -1,0 +1,155 @@
+//! Work entries: the record of what was done, read through a scope.
+
+use crate::entities::{system, tenant, user, work_entry, work_entry_system};
+use crate::error::{DomainError, Result};
+use crate::scope::{TenantScope, Unscoped};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use vocabulary::{Category, TenantStatus, Visibility, WorkState};
+
+/// A tenant as its own users see it.
+#[derive(Clone, Debug)]
+pub struct TenantInfo {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl From<tenant::Model> for TenantInfo {
+    fn from(t: tenant::Model) -> Self {
+        TenantInfo { id: t.id, time_zone: t.time_zone.parse().unwrap_or(chrono_tz::UTC), slug: t.slug, name: t.name }
+    }
+}
+
+/// A work entry with the names a page needs.
+#[derive(Clone, Debug)]
+pub struct WorkItem {
+    pub id: i64,
+    pub category: Category,
+    pub title: String,
+    pub details: String,
+    pub why_it_matters: String,
+    pub state: WorkState,
+    pub visibility: Visibility,
+    pub started_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub after_hours: bool,
+    pub proactive: bool,
+    pub performed_by: String,
+    pub systems: Vec<String>,
+    pub vendor_name: Option<String>,
+    pub vendor_case_ref: Option<String>,
+}
+
+/// Adds performer names and system names to a page of entries: two queries, whatever the page size.
+async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let user_ids: Vec<i64> = entries.iter().map(|e| e.performed_by).collect();
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(user_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let links = work_entry_system::Entity::find()
+        .filter(work_entry_system::Column::WorkEntryId.is_in(ids))
+        .all(db)
+        .await?;
+    let systems: HashMap<i64, String> = system::Entity::find()
+        .filter(system::Column::Id.is_in(links.iter().map(|l| l.system_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let mut by_entry: HashMap<i64, Vec<String>> = HashMap::new();
+    for l in links {
+        if let Some(n) = systems.get(&l.system_id) {
+            by_entry.entry(l.work_entry_id).or_default().push(n.clone());
+        }
+    }
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let mut systems = by_entry.remove(&e.id).unwrap_or_default();
+            systems.sort();
+            WorkItem {
+                id: e.id,
+                category: e.category.parse().unwrap_or(Category::Other),
+                state: e.state.parse().unwrap_or(WorkState::Done),
+                visibility: e.visibility.parse().unwrap_or(Visibility::Internal),
+                performed_by: names.get(&e.performed_by).cloned().unwrap_or_else(|| "Your IT team".into()),
+                title: e.title,
+                details: e.details,
+                why_it_matters: e.why_it_matters,
+                started_at: e.started_at,
+                duration_minutes: e.duration_minutes,
+                after_hours: e.after_hours,
+                proactive: e.proactive,
+                systems,
+                vendor_name: e.vendor_name,
+                vendor_case_ref: e.vendor_case_ref,
+            }
+        })
+        .collect())
+}
+
+impl TenantScope {
+    /// The scope's own tenant.
+    pub async fn tenant(&self) -> Result<TenantInfo> {
+        tenant::Entity::find_by_id(self.tenant_id()).one(self.db()).await?.map(Into::into).ok_or(DomainError::NotFound)
+    }
+
+    /// The latest client-visible work that is done, newest first.
+    pub async fn recent_work(&self, limit: u64) -> Result<Vec<WorkItem>> {
+        let entries = self
+            .client_work()
+            .filter(work_entry::Column::State.eq(WorkState::Done.as_str()))
+            .order_by_desc(work_entry::Column::StartedAt)
+            .order_by_desc(work_entry::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?;
+        with_names(self.db(), entries).await
+    }
+
+    /// One client-visible work entry. Another tenant's entry, or an internal one, is `NotFound`,
+    /// exactly like an id that does not exist.
+    pub async fn work_entry(&self, id: i64) -> Result<WorkItem> {
+        let entry =
+            self.client_work().filter(work_entry::Column::Id.eq(id)).one(self.db()).await?.ok_or(DomainError::NotFound)?;
+        Ok(with_names(self.db(), vec![entry]).await?.remove(0))
+    }
+}
+
+/// A row of the staff's list of tenants.
+#[derive(Clone, Debug)]
+pub struct TenantRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub status: TenantStatus,
+}
+
+impl Unscoped {
+    pub async fn tenants(&self) -> Result<Vec<TenantRow>> {
+        Ok(tenant::Entity::find()
+            .order_by_asc(tenant::Column::Name)
+            .order_by_asc(tenant::Column::Id)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|t| TenantRow {
+                id: t.id,
+                status: t.status.parse().unwrap_or(TenantStatus::Active),
+                slug: t.slug,
+                name: t.name,
+                time_zone: t.time_zone,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,17 @@
+//! The schema, as migrations that run unchanged on SQLite and PostgreSQL.
+//!
+//! Tables and columns are named by string here, never through the entities, so that a migration
+//! keeps meaning what it meant when it was written even after the entities move on.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_schema::Migration)]
+    }
+}

@@ -1,0 +1,196 @@
+//! The command line. Bad input gets a clear message on stderr and exit code 2, and writes nothing.
+
+use crate::config::Config;
+use crate::state::AppState;
+use clap::{Parser, Subcommand};
+use domain::DomainError;
+use domain::input::Password;
+use domain::scope::Unscoped;
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "limelight", version, about = "Limelight, the MSP client portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Client companies.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// People: MSP staff and client users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill an empty database with the demo (password for every account on stdin).
+    SeedDemo,
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Add a client company.
+    Add {
+        slug: String,
+        name: String,
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from stdin.
+    Add {
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        tenant: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Deactivate a user and end all of their sessions.
+    Deactivate { email: String },
+}
+
+/// A failed command: bad input (exit 2) or trouble on our side (exit 1).
+enum Failure {
+    Input(String),
+    Internal(String),
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(m) | DomainError::Conflict(m) => Failure::Input(m),
+            DomainError::NotFound => Failure::Input("not found".into()),
+            DomainError::Database(e) => Failure::Internal(format!("database error: {e}")),
+        }
+    }
+}
+
+impl From<sea_orm_err::DbErr> for Failure {
+    fn from(e: sea_orm_err::DbErr) -> Self {
+        Failure::Internal(format!("database error: {e}"))
+    }
+}
+
+mod sea_orm_err {
+    pub use domain::db::DbErr;
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(m) => {
+            eprintln!("limelight: {m}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(m)) => {
+            eprintln!("limelight: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(m)) => {
+            eprintln!("limelight: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// The password on stdin: the whole input, less one trailing line break.
+fn password_from_stdin() -> Result<String, Failure> {
+    let mut raw = String::new();
+    std::io::stdin()
+        .read_to_string(&mut raw)
+        .map_err(|e| Failure::Input(format!("could not read the password from stdin: {e}")))?;
+    let trimmed = raw.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&raw);
+    Ok(trimmed.to_string())
+}
+
+async fn database(config: &Config) -> Result<domain::DatabaseConnection, Failure> {
+    if !config.database.is_postgres() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            Failure::Internal(format!("could not create the data directory {}: {e}", config.data_dir.display()))
+        })?;
+    }
+    let db = domain::db::connect(&config.database).await?;
+    domain::db::migrate(&db).await?;
+    Ok(db)
+}
+
+async fn run(command: Command, config: Config) -> Result<(), Failure> {
+    match command {
+        Command::Serve => {
+            let db = database(&config).await?;
+            let state = AppState::new(db, &config);
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .map_err(|e| Failure::Internal(format!("could not listen on {}: {e}", config.addr)))?;
+            tracing::info!("Limelight is listening on http://{}", config.addr);
+            crate::http::serve(listener, state).await.map_err(|e| Failure::Internal(e.to_string()))
+        }
+        Command::Migrate => {
+            database(&config).await?;
+            eprintln!("limelight: the database is up to date");
+            Ok(())
+        }
+        Command::Tenant { command: TenantCommand::Add { slug, name, timezone } } => {
+            // Check the input before touching the database.
+            let new = domain::tenants::NewTenant::parse(&slug, &name, &timezone)?;
+            let db = database(&config).await?;
+            let t = Unscoped::for_cli(db).add_tenant(new, None).await?;
+            println!("{}\t{}\t{}", t.slug, t.name, t.time_zone);
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, role, tenant, name } } => {
+            let password = password_from_stdin()?;
+            let new = domain::users::NewUser::parse(&email, &role, tenant.as_deref(), name.as_deref(), password)?;
+            let db = database(&config).await?;
+            let u = Unscoped::for_cli(db).add_user(new, None).await?;
+            println!("{}\t{}\t{}", u.email, u.role, tenant.as_deref().unwrap_or("-"));
+            Ok(())
+        }
+        Command::User { command: UserCommand::Deactivate { email } } => {
+            let db = database(&config).await?;
+            Unscoped::for_cli(db).deactivate_user(&email, None).await?;
+            eprintln!("limelight: {email} is deactivated and signed out everywhere");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let password = Password::parse(password_from_stdin()?)?;
+            let db = database(&config).await?;
+            for a in domain::demo::seed(&db, password).await? {
+                println!("{}\t{}\t{}", a.email, a.role, a.tenant.as_deref().unwrap_or("-"));
+            }
+            Ok(())
+        }
+    }
+}
+
+impl From<domain::input::InputError> for Failure {
+    fn from(e: domain::input::InputError) -> Self {
+        Failure::Input(e.0)
+    }
+}

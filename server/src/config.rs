@@ -1,0 +1,55 @@
+//! Configuration from the environment (all documented in the README).
+
+use domain::db::DbConfig;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `LIMELIGHT_DATA_DIR`, default `./data`: the SQLite file and the mail outbox live here.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`: `postgres://…` for PostgreSQL, `sqlite://…` for another SQLite file; default
+    /// `<data dir>/limelight.db`.
+    pub database: DbConfig,
+    /// `LIMELIGHT_ADDR` (or leptos' `LEPTOS_SITE_ADDR`), default `127.0.0.1:3000`.
+    pub addr: SocketAddr,
+    /// `LIMELIGHT_SECURE_COOKIES=true` when served over HTTPS: the session cookie gets `Secure`
+    /// and the `__Host-` prefix.
+    pub secure_cookies: bool,
+    /// `LEPTOS_SITE_ROOT`, default `target/site`: the built WASM bundle and CSS.
+    pub site_root: String,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &str) -> bool {
+    env(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let data_dir = PathBuf::from(env("LIMELIGHT_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let mut database = match env("DATABASE_URL") {
+            Some(url) => DbConfig::new(url),
+            None => DbConfig::sqlite_file(&data_dir.join("limelight.db")),
+        };
+        database.log_statements = flag("LIMELIGHT_LOG_SQL");
+        if let Some(n) = env("LIMELIGHT_DB_CONNECTIONS") {
+            database.max_connections =
+                n.parse().map_err(|_| format!("LIMELIGHT_DB_CONNECTIONS must be a number, not {n:?}"))?;
+        }
+        let addr_text = env("LIMELIGHT_ADDR").or_else(|| env("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text
+            .parse()
+            .map_err(|_| format!("the listen address {addr_text:?} is not of the form 127.0.0.1:3000"))?;
+        Ok(Config {
+            data_dir,
+            database,
+            addr,
+            secure_cookies: flag("LIMELIGHT_SECURE_COOKIES"),
+            site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}

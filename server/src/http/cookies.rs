@@ -1,0 +1,50 @@
+//! The session cookie: HttpOnly, SameSite=Lax, Path=/; `Secure` and the `__Host-` prefix when the
+//! portal is served over HTTPS.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Clone, Debug)]
+pub struct CookieSettings {
+    pub secure: bool,
+}
+
+impl CookieSettings {
+    pub fn name(&self) -> &'static str {
+        if self.secure { "__Host-limelight_session" } else { "limelight_session" }
+    }
+
+    /// The Set-Cookie value for a session token (`None` expiry: a cookie for this browser session).
+    pub fn session(&self, token: &str, expires: Option<DateTime<Utc>>) -> String {
+        let mut c = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax", self.name());
+        if let Some(at) = expires {
+            let max_age = (at - Utc::now()).num_seconds().max(0);
+            c.push_str(&format!("; Max-Age={max_age}"));
+        }
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
+    /// The Set-Cookie value that removes the session cookie.
+    pub fn cleared(&self) -> String {
+        let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", self.name());
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
+    /// The session token in a request's Cookie headers, if any.
+    pub fn token(&self, headers: &http::HeaderMap) -> Option<String> {
+        let name = self.name();
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, v)| *k == name && !v.is_empty())
+            .map(|(_, v)| v.to_string())
+    }
+}

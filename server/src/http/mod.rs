@@ -1,0 +1,71 @@
+//! The HTTP stack: plain routes (login, logout, health), the leptos pages and server functions,
+//! and the layers every request passes through.
+
+pub mod auth_routes;
+pub mod cookies;
+pub mod headers;
+pub mod health;
+pub mod origin;
+pub mod session_layer;
+
+use crate::state::AppState;
+use app::api::account::ssr::SessionIssuer;
+use app::{App, shell};
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let issuer = SessionIssuer {
+        db: state.db.clone(),
+        policy: state.sessions,
+        cookie: Arc::new({
+            let cookies = state.cookies.clone();
+            move |token, expires| cookies.session(token, expires)
+        }),
+    };
+    let leptos_options = state.leptos.clone();
+    Router::new()
+        .route("/", get(auth_routes::home))
+        .route("/login", post(auth_routes::login))
+        .route("/logout", post(auth_routes::logout))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(issuer.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), session_layer::resolve))
+        .layer(axum::middleware::from_fn(origin::refuse_cross_site))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    domain::auth::password::warm_up().await;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

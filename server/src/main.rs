@@ -1,0 +1,5 @@
+//! The `limelight` binary: `serve` (the default), `migrate`, and the administration commands.
+
+fn main() -> std::process::ExitCode {
+    server::cli::main()
+}

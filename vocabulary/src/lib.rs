@@ -1,0 +1,305 @@
+//! The product's vocabulary: every closed set of words the schema stores as text.
+//!
+//! One definition serves the database (the stored word), the server (parsing, rules) and the pages
+//! (the plain-language label), so a word can't mean two things in two places.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The error for a word that is not in the set; its message names the accepted words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWord {
+    pub kind: &'static str,
+    pub word: String,
+    pub accepted: &'static [&'static str],
+}
+
+impl fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} {:?} (expected one of: {})",
+            self.kind,
+            self.word,
+            self.accepted.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownWord {}
+
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident = $word:literal / $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            const WORDS: &'static [&'static str] = &[$($word),+];
+
+            /// The word stored in the database and used in URLs and forms.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+
+            /// The word shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(UnknownWord { kind: $kind, word: s.to_string(), accepted: Self::WORDS }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words!(
+    /// Who someone is to Limelight. Staff belong to the MSP; client roles to one tenant.
+    Role, "role" {
+        MspAdmin = "msp_admin" / "MSP administrator",
+        Tech = "tech" / "Technician",
+        AccountManager = "account_manager" / "Account manager",
+        ClientAdmin = "client_admin" / "Client administrator",
+        ClientUser = "client_user" / "Client user",
+    }
+);
+
+impl Role {
+    /// Client roles belong to exactly one tenant; staff roles to none.
+    pub fn is_client(self) -> bool {
+        matches!(self, Role::ClientAdmin | Role::ClientUser)
+    }
+
+    pub fn is_staff(self) -> bool {
+        !self.is_client()
+    }
+
+    /// The page each role lands on after login.
+    pub fn home(self) -> &'static str {
+        if self.is_client() { "/portal" } else { "/msp" }
+    }
+}
+
+words!(
+    /// What kind of work a work entry is. Each has one colour and one icon everywhere.
+    Category, "category" {
+        Maintenance = "maintenance" / "Maintenance",
+        Patch = "patch" / "Patches",
+        Upgrade = "upgrade" / "Upgrades",
+        Vendor = "vendor" / "Vendor work",
+        Security = "security" / "Security",
+        Backup = "backup" / "Backups",
+        Monitoring = "monitoring" / "Monitoring",
+        Project = "project" / "Projects",
+        Other = "other" / "Other",
+    }
+);
+
+words!(
+    /// Who may see a row: client-visible, or MSP-internal (never sent to a client role).
+    Visibility, "visibility" {
+        Client = "client" / "Visible to the client",
+        Internal = "internal" / "Internal",
+    }
+);
+
+words!(
+    WorkState, "work state" {
+        Planned = "planned" / "Planned",
+        Done = "done" / "Done",
+    }
+);
+
+words!(
+    SystemKind, "system kind" {
+        Server = "server" / "Server",
+        Firewall = "firewall" / "Firewall",
+        Network = "network" / "Network",
+        Workstations = "workstations" / "Workstations",
+        Application = "application" / "Application",
+        Cloud = "cloud" / "Cloud service",
+        Backup = "backup" / "Backup",
+        Email = "email" / "Email",
+        Phone = "phone" / "Phone system",
+        Other = "other" / "Other",
+    }
+);
+
+words!(
+    Criticality, "criticality" {
+        High = "high" / "High",
+        Medium = "medium" / "Medium",
+        Low = "low" / "Low",
+    }
+);
+
+words!(
+    TicketStatus, "ticket status" {
+        New = "new" / "New",
+        Open = "open" / "In progress",
+        WaitingOnClient = "waiting_on_client" / "Waiting on you",
+        WaitingOnVendor = "waiting_on_vendor" / "Waiting on a vendor",
+        Resolved = "resolved" / "Resolved",
+        Closed = "closed" / "Closed",
+    }
+);
+
+impl TicketStatus {
+    pub fn is_open(self) -> bool {
+        !matches!(self, TicketStatus::Resolved | TicketStatus::Closed)
+    }
+}
+
+words!(
+    /// How many people a problem touches.
+    Impact, "impact" {
+        Organisation = "organisation" / "The whole organisation",
+        Department = "department" / "A team or department",
+        Individual = "individual" / "One person",
+    }
+);
+
+words!(
+    /// How badly a problem stops work.
+    Urgency, "urgency" {
+        WorkStopped = "work_stopped" / "Work has stopped",
+        WorkDegraded = "work_degraded" / "Work is slowed down",
+        Inconvenience = "inconvenience" / "An inconvenience",
+    }
+);
+
+words!(
+    TicketSource, "ticket source" {
+        Portal = "portal" / "Portal",
+        Email = "email" / "Email",
+        Phone = "phone" / "Phone",
+        Staff = "staff" / "Staff",
+    }
+);
+
+words!(
+    CoverageRole, "coverage role" {
+        Primary = "primary" / "Primary tech",
+        Backup = "backup" / "Backup tech",
+        AccountManager = "account_manager" / "Account manager",
+    }
+);
+
+words!(
+    KnowledgeLevel, "knowledge level" {
+        Learning = "learning" / "Learning",
+        CanCover = "can_cover" / "Can cover",
+        Expert = "expert" / "Expert",
+    }
+);
+
+words!(
+    SummaryStatus, "summary status" {
+        Draft = "draft" / "Draft",
+        Sent = "sent" / "Sent",
+    }
+);
+
+words!(
+    TenantStatus, "tenant status" {
+        Active = "active" / "Active",
+        Archived = "archived" / "Archived",
+    }
+);
+
+/// A ticket's priority, P1 (most urgent) to P4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Priority(u8);
+
+/// Service-level targets, in minutes, for one priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTarget {
+    pub first_response_minutes: u32,
+    pub resolution_minutes: u32,
+}
+
+/// The one table of SPEC.md "Priority": impact × urgency → priority, and each priority's SLA.
+/// Rows: impact (organisation, department, individual); columns: urgency (stopped, degraded,
+/// inconvenience).
+pub const PRIORITY_MATRIX: [[u8; 3]; 3] = [[1, 2, 3], [2, 3, 3], [3, 3, 4]];
+
+pub const SLA_TARGETS: [SlaTarget; 4] = [
+    SlaTarget { first_response_minutes: 30, resolution_minutes: 4 * 60 },
+    SlaTarget { first_response_minutes: 2 * 60, resolution_minutes: 8 * 60 },
+    SlaTarget { first_response_minutes: 4 * 60, resolution_minutes: 3 * 24 * 60 },
+    SlaTarget { first_response_minutes: 8 * 60, resolution_minutes: 5 * 24 * 60 },
+];
+
+impl Priority {
+    pub fn of(impact: Impact, urgency: Urgency) -> Priority {
+        let row = Impact::ALL.iter().position(|i| *i == impact).unwrap_or(2);
+        let col = Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or(2);
+        Priority(PRIORITY_MATRIX[row][col])
+    }
+
+    pub fn from_number(n: i64) -> Option<Priority> {
+        (1..=4).contains(&n).then_some(Priority(n as u8))
+    }
+
+    pub fn number(self) -> u8 {
+        self.0
+    }
+
+    pub fn sla(self) -> SlaTarget {
+        SLA_TARGETS[(self.0 - 1) as usize]
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "P{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), *r);
+        }
+        for c in Category::ALL {
+            assert_eq!(c.as_str().parse::<Category>().unwrap(), *c);
+        }
+        let err = "boss".parse::<Role>().unwrap_err().to_string();
+        assert!(err.contains("msp_admin") && err.contains("boss"), "{err}");
+    }
+
+    #[test]
+    fn priority_matrix_corners() {
+        assert_eq!(Priority::of(Impact::Organisation, Urgency::WorkStopped).number(), 1);
+        assert_eq!(Priority::of(Impact::Individual, Urgency::Inconvenience).number(), 4);
+        assert_eq!(Priority::of(Impact::Department, Urgency::WorkStopped).number(), 2);
+        assert!(Priority(1).sla().resolution_minutes < Priority(4).sla().resolution_minutes);
+    }
+
+    #[test]
+    fn role_homes() {
+        assert_eq!(Role::ClientUser.home(), "/portal");
+        assert_eq!(Role::Tech.home(), "/msp");
+        assert!(Role::ClientAdmin.is_client() && Role::AccountManager.is_staff());
+    }
+}
