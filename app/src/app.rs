@@ -1,6 +1,5 @@
 //! The HTML shell and the route table: the one place that lists every page.
 
-use crate::api::account::current_viewer;
 use crate::components::top_bar::TopBar;
 use crate::pages::{login::LoginPage, msp::MspHome, not_found::NotFound, portal::*};
 use leptos::prelude::*;
@@ -36,7 +35,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// on its own inline scripts), no plugins, no framing.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
-    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
              img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -56,39 +58,19 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/portal") view=guarded(Area::Portal, PortalHome) ssr=SsrMode::Async/>
-                <Route path=path!("/portal/work/:id") view=guarded(Area::Portal, PortalWorkEntry) ssr=SsrMode::Async/>
-                <Route path=path!("/msp") view=guarded(Area::Msp, MspHome) ssr=SsrMode::Async/>
+                <Route path=path!("/portal") view=with_bar(PortalHome) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
+                <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
 }
 
-/// Which part of the product a page belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Area {
-    Portal,
-    Msp,
-}
-
-/// A signed-in page of one area, under the top bar. Anyone else sees the 404 page (the server's
-/// session layer has already sent visitors without a session to `/login`). This only hides UI:
-/// every server function checks the session and role itself.
-fn guarded<V: IntoView + 'static>(area: Area, page: fn() -> V) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
-    move || {
-        let who = Resource::new(|| (), |_| current_viewer());
-        view! {
-            <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-                {move || Suspend::new(async move {
-                    match who.await {
-                        Ok(Some(viewer)) if (area == Area::Portal) == viewer.role.is_client() => {
-                            view! { <TopBar viewer/> {page()} }.into_any()
-                        }
-                        _ => view! { <NotFound/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }
-        .into_any()
-    }
+/// A signed-in page under the top bar. Who may see it is decided by the page's server functions
+/// (they answer 404 to the wrong role, which the page shows as the 404 page); the server's session
+/// layer has already sent visitors without a session to `/login`.
+fn with_bar<V: IntoView + 'static>(
+    page: fn() -> V,
+) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || view! { <TopBar/> {page()} }.into_any()
 }

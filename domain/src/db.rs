@@ -21,7 +21,11 @@ pub struct DbConfig {
 
 impl DbConfig {
     pub fn new(url: impl Into<String>) -> Self {
-        DbConfig { url: url.into(), log_statements: false, max_connections: 8 }
+        DbConfig {
+            url: url.into(),
+            log_statements: false,
+            max_connections: 8,
+        }
     }
 
     /// The embedded default: a SQLite file in the data directory.
@@ -57,16 +61,20 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Brings the schema up to date. Safe to run twice, and on PostgreSQL safe when several processes
-/// start at once: they queue on an advisory lock held by a transaction for the whole run.
+/// Brings the schema up to date. Safe to run twice, and safe when several processes start at once:
+/// on PostgreSQL they queue on an advisory lock held by a transaction for the whole run; on SQLite
+/// the whole run is one `BEGIN IMMEDIATE` transaction (SQLite's DDL is transactional).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let lock = db.begin().await?;
-        lock.execute_unprepared("SELECT pg_advisory_xact_lock(7262001)").await?;
+        lock.execute_unprepared("SELECT pg_advisory_xact_lock(7262001)")
+            .await?;
         Migrator::up(db, None).await?;
         lock.commit().await
     } else {
-        Migrator::up(db, None).await
+        let tx = write(db).await?;
+        Migrator::up(&tx, None).await?;
+        tx.commit().await
     }
 }
 

@@ -43,7 +43,12 @@ mod tests {
     use chrono::TimeZone;
 
     fn ny() -> BusinessHours {
-        BusinessHours { time_zone: chrono_tz::America::New_York, days: 0b0011111, start_minute: 8 * 60, end_minute: 17 * 60 }
+        BusinessHours {
+            time_zone: chrono_tz::America::New_York,
+            days: 0b0011111,
+            start_minute: 8 * 60,
+            end_minute: 17 * 60,
+        }
     }
 
     #[test]
@@ -54,8 +59,16 @@ mod tests {
         // Running past 17:00 local.
         assert!(after_hours(&ny(), at + Duration::hours(6), 90));
         // 02:00 local.
-        assert!(after_hours(&ny(), Utc.with_ymd_and_hms(2026, 11, 17, 7, 0, 0).unwrap(), 30));
+        assert!(after_hours(
+            &ny(),
+            Utc.with_ymd_and_hms(2026, 11, 17, 7, 0, 0).unwrap(),
+            30
+        ));
         // Saturday.
-        assert!(after_hours(&ny(), Utc.with_ymd_and_hms(2026, 11, 21, 15, 0, 0).unwrap(), 30));
+        assert!(after_hours(
+            &ny(),
+            Utc.with_ymd_and_hms(2026, 11, 21, 15, 0, 0).unwrap(),
+            30
+        ));
     }
 }

@@ -20,12 +20,23 @@ pub struct NewUser {
 }
 
 impl NewUser {
-    pub fn parse(email: &str, role: &str, tenant: Option<&str>, name: Option<&str>, password: String) -> Result<NewUser> {
+    pub fn parse(
+        email: &str,
+        role: &str,
+        tenant: Option<&str>,
+        name: Option<&str>,
+        password: String,
+    ) -> Result<NewUser> {
         let email = Email::parse(email)?;
-        let role: Role = role.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+        let role: Role = role
+            .parse()
+            .map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
         match (role.is_client(), tenant) {
             (true, None) => {
-                return Err(DomainError::Invalid(format!("a {} belongs to a client: give --tenant <slug>", role.as_str())));
+                return Err(DomainError::Invalid(format!(
+                    "a {} belongs to a client: give --tenant <slug>",
+                    role.as_str()
+                )));
             }
             (false, Some(_)) => {
                 return Err(DomainError::Invalid(format!(
@@ -35,9 +46,20 @@ impl NewUser {
             }
             _ => {}
         }
-        let default_name = email.as_str().split('@').next().unwrap_or_default().to_string();
+        let default_name = email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let name = DisplayName::parse("name", name.unwrap_or(&default_name))?;
-        Ok(NewUser { email, name, role, tenant_slug: tenant.map(str::to_string), password: Password::parse(password)? })
+        Ok(NewUser {
+            email,
+            name,
+            role,
+            tenant_slug: tenant.map(str::to_string),
+            password: Password::parse(password)?,
+        })
     }
 }
 
@@ -45,7 +67,15 @@ impl Unscoped {
     /// Creates a user; nothing is written when any check fails.
     pub async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
         let hash = password::hash(&new.password).await;
-        self.add_user_with_hash(new.email, new.name, new.role, new.tenant_slug.as_deref(), hash, actor).await
+        self.add_user_with_hash(
+            new.email,
+            new.name,
+            new.role,
+            new.tenant_slug.as_deref(),
+            hash,
+            actor,
+        )
+        .await
     }
 
     pub(crate) async fn add_user_with_hash(
@@ -64,13 +94,23 @@ impl Unscoped {
                     .filter(tenant::Column::Slug.eq(slug))
                     .one(&tx)
                     .await?
-                    .ok_or_else(|| DomainError::Invalid(format!("there is no client with the slug {slug:?}")))?
+                    .ok_or_else(|| {
+                        DomainError::Invalid(format!("there is no client with the slug {slug:?}"))
+                    })?
                     .id,
             ),
             None => None,
         };
-        if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await?.is_some() {
-            return Err(DomainError::Conflict(format!("a user with the email {:?} already exists", email.as_str())));
+        if user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&tx)
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::Conflict(format!(
+                "a user with the email {:?} already exists",
+                email.as_str()
+            )));
         }
         let u = user::ActiveModel {
             email: Set(email.as_str().to_string()),
@@ -85,7 +125,15 @@ impl Unscoped {
         }
         .insert(&tx)
         .await?;
-        audit::record(&tx, actor, tenant_id, "user_created", &format!("{} ({})", u.email, role.as_str()), None).await?;
+        audit::record(
+            &tx,
+            actor,
+            tenant_id,
+            "user_created",
+            &format!("{} ({})", u.email, role.as_str()),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(u)
     }
@@ -98,14 +146,26 @@ impl Unscoped {
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&tx)
             .await?
-            .ok_or_else(|| DomainError::Invalid(format!("there is no user with the email {:?}", email.as_str())))?;
+            .ok_or_else(|| {
+                DomainError::Invalid(format!(
+                    "there is no user with the email {:?}",
+                    email.as_str()
+                ))
+            })?;
         let (id, tenant_id) = (u.id, u.tenant_id);
         let mut active = u.into_active_model();
         active.active = Set(false);
         active.update(&tx).await?;
         let ended = session::end_all_for_user(&tx, id).await?;
-        audit::record(&tx, actor, tenant_id, "user_deactivated", &format!("{} ({ended} sessions ended)", email.as_str()), None)
-            .await?;
+        audit::record(
+            &tx,
+            actor,
+            tenant_id,
+            "user_deactivated",
+            &format!("{} ({ended} sessions ended)", email.as_str()),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -19,7 +19,12 @@ pub struct TenantInfo {
 
 impl From<tenant::Model> for TenantInfo {
     fn from(t: tenant::Model) -> Self {
-        TenantInfo { id: t.id, time_zone: t.time_zone.parse().unwrap_or(chrono_tz::UTC), slug: t.slug, name: t.name }
+        TenantInfo {
+            id: t.id,
+            time_zone: t.time_zone.parse().unwrap_or(chrono_tz::UTC),
+            slug: t.slug,
+            name: t.name,
+        }
     }
 }
 
@@ -44,7 +49,10 @@ pub struct WorkItem {
 }
 
 /// Adds performer names and system names to a page of entries: two queries, whatever the page size.
-async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
+async fn with_names(
+    db: &impl ConnectionTrait,
+    entries: Vec<work_entry::Model>,
+) -> Result<Vec<WorkItem>> {
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let user_ids: Vec<i64> = entries.iter().map(|e| e.performed_by).collect();
     let names: HashMap<i64, String> = user::Entity::find()
@@ -81,7 +89,10 @@ async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) 
                 category: e.category.parse().unwrap_or(Category::Other),
                 state: e.state.parse().unwrap_or(WorkState::Done),
                 visibility: e.visibility.parse().unwrap_or(Visibility::Internal),
-                performed_by: names.get(&e.performed_by).cloned().unwrap_or_else(|| "Your IT team".into()),
+                performed_by: names
+                    .get(&e.performed_by)
+                    .cloned()
+                    .unwrap_or_else(|| "Your IT team".into()),
                 title: e.title,
                 details: e.details,
                 why_it_matters: e.why_it_matters,
@@ -100,7 +111,11 @@ async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) 
 impl TenantScope {
     /// The scope's own tenant.
     pub async fn tenant(&self) -> Result<TenantInfo> {
-        tenant::Entity::find_by_id(self.tenant_id()).one(self.db()).await?.map(Into::into).ok_or(DomainError::NotFound)
+        tenant::Entity::find_by_id(self.tenant_id())
+            .one(self.db())
+            .await?
+            .map(Into::into)
+            .ok_or(DomainError::NotFound)
     }
 
     /// The latest client-visible work that is done, newest first.
@@ -119,8 +134,12 @@ impl TenantScope {
     /// One client-visible work entry. Another tenant's entry, or an internal one, is `NotFound`,
     /// exactly like an id that does not exist.
     pub async fn work_entry(&self, id: i64) -> Result<WorkItem> {
-        let entry =
-            self.client_work().filter(work_entry::Column::Id.eq(id)).one(self.db()).await?.ok_or(DomainError::NotFound)?;
+        let entry = self
+            .client_work()
+            .filter(work_entry::Column::Id.eq(id))
+            .one(self.db())
+            .await?
+            .ok_or(DomainError::NotFound)?;
         Ok(with_names(self.db(), vec![entry]).await?.remove(0))
     }
 }

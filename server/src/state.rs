@@ -30,7 +30,9 @@ impl AppState {
             db,
             leptos,
             sessions: SessionPolicy::default(),
-            cookies: CookieSettings { secure: config.secure_cookies },
+            cookies: CookieSettings {
+                secure: config.secure_cookies,
+            },
         }
     }
 }

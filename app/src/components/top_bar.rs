@@ -1,19 +1,28 @@
-use crate::views::Viewer;
+use crate::api::account::current_viewer;
 use leptos::prelude::*;
 
 /// The bar on every signed-in page: where you are, who you are, and signing out (a plain POST
 /// form, so it works without JavaScript).
 #[component]
-pub fn TopBar(viewer: Viewer) -> impl IntoView {
-    let place = viewer.tenant_name.clone().unwrap_or_else(|| "MSP workspace".into());
+pub fn TopBar() -> impl IntoView {
+    let who = Resource::new(|| (), |_| current_viewer());
     view! {
         <header class="top-bar">
             <a class="brand" href="/">"Limelight"</a>
-            <span class="place">{place}</span>
-            <span class="who">{viewer.name.clone()}</span>
-            <form method="post" action="/logout" class="logout">
-                <button type="submit">"Sign out"</button>
-            </form>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    who.await.ok().flatten().map(|v| {
+                        let place = v.tenant_name.clone().unwrap_or_else(|| "MSP workspace".into());
+                        view! {
+                            <span class="place">{place}</span>
+                            <span class="who">{v.name.clone()}</span>
+                            <form method="post" action="/logout" class="logout">
+                                <button type="submit">"Sign out"</button>
+                            </form>
+                        }
+                    })
+                })}
+            </Suspense>
         </header>
     }
 }

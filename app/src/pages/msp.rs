@@ -1,6 +1,8 @@
 //! The staff workspace's pages.
 
 use crate::api::msp::msp_tenants;
+use crate::error::AppError;
+use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,17 +11,16 @@ use leptos_meta::Title;
 pub fn MspHome() -> impl IntoView {
     let tenants = Resource::new(|| (), |_| msp_tenants());
     view! {
-        <Title text="Clients · Limelight"/>
-        <main class="page" id="main">
-            <h1>"Clients"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
                 {move || Suspend::new(async move {
                     match tenants.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty">"No clients yet. Add one with "<code>"limelight tenant add"</code>"."</p>
-                        }
-                            .into_any(),
                         Ok(list) => view! {
+                            <Title text="Clients · Limelight"/>
+                            <main class="page" id="main">
+                            <h1>"Clients"</h1>
+                            {list.is_empty().then(|| view! {
+                                <p class="empty">"No clients yet. Add one with "<code>"limelight tenant add"</code>"."</p>
+                            })}
                             <table class="dense">
                                 <caption class="visually-hidden">"Client companies"</caption>
                                 <thead><tr><th scope="col">"Client"</th><th scope="col">"Slug"</th>
@@ -35,12 +36,16 @@ pub fn MspHome() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </main>
                         }
                             .into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                        Err(e) => view! {
+                            <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main>
+                        }
+                            .into_any(),
                     }
                 })}
-            </Suspense>
-        </main>
+        </Suspense>
     }
 }

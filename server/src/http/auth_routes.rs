@@ -24,7 +24,15 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    match auth::login(&state.db, &form.email, form.password, state.sessions, &client).await {
+    match auth::login(
+        &state.db,
+        &form.email,
+        form.password,
+        state.sessions,
+        &client,
+    )
+    .await
+    {
         Ok(Some(done)) => {
             // A new token at every login: whatever session this browser had ends here.
             if let Some(old) = state.cookies.token(&headers) {
@@ -33,28 +41,46 @@ pub async fn login(
                 }
             }
             let cookie = state.cookies.session(&done.token, Some(done.expires_at));
-            ([(http::header::SET_COOKIE, cookie)], Redirect::to(done.role.home())).into_response()
+            (
+                [(http::header::SET_COOKIE, cookie)],
+                Redirect::to(done.role.home()),
+            )
+                .into_response()
         }
         Ok(None) => Redirect::to("/login?failed").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "login failed on our side");
-            (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.").into_response()
+            (
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again.",
+            )
+                .into_response()
         }
     }
 }
 
 /// `POST /logout`: ends this session and clears the cookie.
-pub async fn logout(State(state): State<AppState>, access: Option<Extension<Access>>, headers: HeaderMap) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    access: Option<Extension<Access>>,
+    headers: HeaderMap,
+) -> Response {
     if let Some(token) = state.cookies.token(&headers) {
         if let Err(e) = auth::session::end(&state.db, &token).await {
             tracing::error!(error = %e, "could not end a session");
         }
         if let Some(Extension(a)) = access {
             let user = a.user();
-            let _ = domain::audit::record(&state.db, Some(user.id), None, "logout", &user.email, None).await;
+            let _ =
+                domain::audit::record(&state.db, Some(user.id), None, "logout", &user.email, None)
+                    .await;
         }
     }
-    ([(http::header::SET_COOKIE, state.cookies.cleared())], Redirect::to("/login")).into_response()
+    (
+        [(http::header::SET_COOKIE, state.cookies.cleared())],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
 /// `/`: each role to its home; no session to the sign-in page.

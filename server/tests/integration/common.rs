@@ -1,0 +1,221 @@
+//! The test harness: the real app on port 0 with a fresh database per test, SQLite or PostgreSQL
+//! by `LIMELIGHT_TEST_DB` (`sqlite`, the default, or `postgres`).
+
+use domain::DatabaseConnection;
+use domain::db::DbConfig;
+use domain::input::Password;
+use domain::scope::Unscoped;
+use reqwest::redirect::Policy;
+use server::{AppState, Config};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub fn postgres_base() -> String {
+    std::env::var("LIMELIGHT_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+pub fn use_postgres() -> bool {
+    std::env::var("LIMELIGHT_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+/// A fresh, empty database; removed when dropped.
+pub struct TestDb {
+    pub config: DbConfig,
+    pub dir: PathBuf,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let unique = format!("{}_{}_{}", std::process::id(), n, rand_suffix());
+        let dir = std::env::temp_dir().join(format!("limelight-test-{unique}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        if use_postgres() {
+            let name = format!("limelight_test_{unique}");
+            let admin =
+                domain::db::connect(&DbConfig::new(format!("{}/postgres", postgres_base())))
+                    .await
+                    .unwrap();
+            use sea_orm::ConnectionTrait;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            TestDb {
+                config: DbConfig::new(format!("{}/{name}", postgres_base())),
+                dir,
+                pg_name: Some(name),
+            }
+        } else {
+            TestDb {
+                config: DbConfig::sqlite_file(&dir.join("limelight.db")),
+                dir,
+                pg_name: None,
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        domain::db::connect(&self.config)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async: a short-lived runtime on its own thread drops the database.
+            let base = postgres_base();
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    use sea_orm::ConnectionTrait;
+                    if let Ok(admin) =
+                        domain::db::connect(&DbConfig::new(format!("{base}/postgres"))).await
+                    {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    /// Kept so the database lives as long as the app.
+    _test_db: TestDb,
+}
+
+/// Starts the app on 127.0.0.1:0 against a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    let test_db = TestDb::new().await;
+    let db = test_db.connect().await;
+    domain::db::migrate(&db).await.expect("migrate");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        data_dir: test_db.dir.clone(),
+        database: test_db.config.clone(),
+        addr,
+        secure_cookies: false,
+        site_root: test_db.dir.join("site").display().to_string(),
+    };
+    let state = AppState::new(db.clone(), &config);
+    tokio::spawn(server::http::serve(listener, state));
+    TestApp {
+        addr,
+        db,
+        _test_db: test_db,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn unscoped(&self) -> Unscoped {
+        Unscoped::for_cli(self.db.clone())
+    }
+
+    pub async fn add_tenant(&self, slug: &str) -> i64 {
+        let new =
+            domain::tenants::NewTenant::parse(slug, &format!("Tenant {slug}"), "America/New_York")
+                .unwrap();
+        self.unscoped().add_tenant(new, None).await.unwrap().id
+    }
+
+    pub async fn add_user(&self, email: &str, role: &str, tenant: Option<&str>) -> i64 {
+        let new =
+            domain::users::NewUser::parse(email, role, tenant, None, PASSWORD.into()).unwrap();
+        self.unscoped().add_user(new, None).await.unwrap().id
+    }
+
+    /// POSTs the login form; answers the response (a 303 either way).
+    pub async fn post_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in browser.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let c = browser();
+        let res = self.post_login(&c, email, PASSWORD).await;
+        assert_eq!(res.status(), 303);
+        assert_ne!(
+            res.headers()["location"],
+            "/login?failed",
+            "login of {email} failed"
+        );
+        c
+    }
+
+    /// Seeds the demo into this app's database.
+    pub async fn seed_demo(&self) {
+        domain::demo::seed(&self.db, Password::parse(PASSWORD.into()).unwrap())
+            .await
+            .unwrap();
+    }
+}
+
+/// Calls a server function the way the browser does: a urlencoded POST.
+pub async fn call(
+    client: &reqwest::Client,
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}

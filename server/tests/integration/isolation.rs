@@ -1,0 +1,347 @@
+//! Tenant isolation and roles, as one table: every client-facing route and server function, asked
+//! by every kind of caller. Later pages add their rows here.
+//!
+//! The fixture is the demo: client users of Acme Dental ask for Acme's rows, Acme's internal rows
+//! and Northwind Legal's rows. Another tenant's id must answer exactly like a missing one.
+
+use crate::common::*;
+use domain::entities::{tenant, work_entry};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    ClientUser,
+    ClientAdmin,
+    Tech,
+    AccountManager,
+    MspAdmin,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::ClientUser,
+    Who::ClientAdmin,
+    Who::Tech,
+    Who::AccountManager,
+    Who::MspAdmin,
+];
+
+impl Who {
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Who::Anonymous => None,
+            Who::ClientUser => Some("lee@acme-dental.test"),
+            Who::ClientAdmin => Some("dana@acme-dental.test"),
+            Who::Tech => Some("sam@limelight.test"),
+            Who::AccountManager => Some("alex@limelight.test"),
+            Who::MspAdmin => Some("morgan@limelight.test"),
+        }
+    }
+
+    fn is_client(self) -> bool {
+        matches!(self, Who::ClientUser | Who::ClientAdmin)
+    }
+
+    fn is_staff(self) -> bool {
+        matches!(self, Who::Tech | Who::AccountManager | Who::MspAdmin)
+    }
+}
+
+/// Ids the table's requests point at.
+struct Fixture {
+    own_visible: i64,
+    own_internal: i64,
+    other_tenant: i64,
+}
+
+enum Request {
+    Page(String),
+    Fn(&'static str, Vec<(&'static str, String)>),
+}
+
+struct Case {
+    name: &'static str,
+    request: fn(&Fixture) -> Request,
+    /// The status each caller must get.
+    status: fn(Who) -> u16,
+}
+
+/// A page inside a signed-in area: no session goes to /login, the wrong role gets 404.
+fn portal_page(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 303,
+        w if w.is_client() => 200,
+        _ => 404,
+    }
+}
+
+fn msp_page(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 303,
+        w if w.is_staff() => 200,
+        _ => 404,
+    }
+}
+
+fn portal_fn(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        w if w.is_client() => 200,
+        _ => 404,
+    }
+}
+
+fn msp_fn(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        w if w.is_staff() => 200,
+        _ => 404,
+    }
+}
+
+/// Nobody gets it: no session → 303/401 as the area says, everyone else 404.
+fn nobody_page(who: Who) -> u16 {
+    if who == Who::Anonymous { 303 } else { 404 }
+}
+
+fn nobody_fn(who: Who) -> u16 {
+    if who == Who::Anonymous { 401 } else { 404 }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "portal dashboard",
+            request: |_| Request::Page("/portal".into()),
+            status: portal_page,
+        },
+        Case {
+            name: "own client-visible work entry",
+            request: |f| Request::Page(format!("/portal/work/{}", f.own_visible)),
+            status: portal_page,
+        },
+        Case {
+            name: "own internal work entry",
+            request: |f| Request::Page(format!("/portal/work/{}", f.own_internal)),
+            status: nobody_page,
+        },
+        Case {
+            name: "another tenant's work entry",
+            request: |f| Request::Page(format!("/portal/work/{}", f.other_tenant)),
+            status: nobody_page,
+        },
+        Case {
+            name: "missing work entry",
+            request: |_| Request::Page("/portal/work/987654321".into()),
+            status: nobody_page,
+        },
+        Case {
+            name: "malformed work entry id",
+            request: |_| Request::Page("/portal/work/abc".into()),
+            status: nobody_page,
+        },
+        Case {
+            name: "staff overview",
+            request: |_| Request::Page("/msp".into()),
+            status: msp_page,
+        },
+        Case {
+            name: "fn portal/home",
+            request: |_| Request::Fn("portal/home", vec![]),
+            status: portal_fn,
+        },
+        Case {
+            name: "fn portal/work, own entry",
+            request: |f| Request::Fn("portal/work", vec![("id", f.own_visible.to_string())]),
+            status: portal_fn,
+        },
+        Case {
+            name: "fn portal/work, own internal entry",
+            request: |f| Request::Fn("portal/work", vec![("id", f.own_internal.to_string())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/work, another tenant's entry",
+            request: |f| Request::Fn("portal/work", vec![("id", f.other_tenant.to_string())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn msp/tenants",
+            request: |_| Request::Fn("msp/tenants", vec![]),
+            status: msp_fn,
+        },
+        Case {
+            name: "fn account/viewer",
+            request: |_| Request::Fn("account/viewer", vec![]),
+            status: |_| 200,
+        },
+    ]
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let tenant_id = |slug: &'static str| {
+        let db = app.db.clone();
+        async move {
+            tenant::Entity::find()
+                .filter(tenant::Column::Slug.eq(slug))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let acme = tenant_id("acme-dental").await;
+    let northwind = tenant_id("northwind-legal").await;
+    let first = |tenant: i64, visibility: &'static str| {
+        let db = app.db.clone();
+        async move {
+            work_entry::Entity::find()
+                .filter(work_entry::Column::TenantId.eq(tenant))
+                .filter(work_entry::Column::Visibility.eq(visibility))
+                .filter(work_entry::Column::State.eq("done"))
+                .order_by_desc(work_entry::Column::StartedAt)
+                .one(&db)
+                .await
+                .unwrap()
+                .expect("the demo has such an entry")
+                .id
+        }
+    };
+    Fixture {
+        own_visible: first(acme, "client").await,
+        own_internal: first(acme, "internal").await,
+        other_tenant: first(northwind, "client").await,
+    }
+}
+
+async fn send(app: &TestApp, client: &reqwest::Client, request: &Request) -> reqwest::Response {
+    match request {
+        Request::Page(path) => client.get(app.url(path)).send().await.unwrap(),
+        Request::Fn(endpoint, form) => {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call(client, app, endpoint, &form).await
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_client_facing_route_and_function_by_every_caller() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let f = fixture(&app).await;
+    let mut failures = Vec::new();
+    for who in EVERYONE {
+        let client = match who.email() {
+            Some(email) => app.signed_in(email).await,
+            None => browser(),
+        };
+        for case in cases() {
+            let res = send(&app, &client, &(case.request)(&f)).await;
+            let got = res.status().as_u16();
+            let want = (case.status)(who);
+            let body = res.text().await.unwrap();
+            if got != want {
+                failures.push(format!("{:?} / {}: got {got}, want {want}", who, case.name));
+            }
+            // Whatever a client receives, it never holds another tenant's or an internal row.
+            if who.is_client() {
+                for leak in [
+                    "Northwind Legal",
+                    "Harbor Architects",
+                    "Internal:",
+                    "internal",
+                ] {
+                    if body.contains(leak) {
+                        failures.push(format!(
+                            "{:?} / {}: the response contains {leak:?}",
+                            who, case.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn another_tenants_entry_is_indistinguishable_from_a_missing_one() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let f = fixture(&app).await;
+    let client = app.signed_in("lee@acme-dental.test").await;
+    // The pages must be byte-identical, less the per-response nonce and the order in which the
+    // trailing hydration scripts happened to resolve.
+    let page = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            let nonce = body
+                .split("nonce=\"")
+                .nth(1)
+                .map(|s| s.split('"').next().unwrap().to_string());
+            let body = nonce.map(|n| body.replace(&n, "")).unwrap_or(body);
+            let visible = body.split("</html>").next().unwrap().to_string();
+            let mut scripts: Vec<String> = body
+                .split("__RESOLVED_RESOURCES[")
+                .skip(1)
+                .map(|s| s.split(';').next().unwrap().to_string())
+                .collect();
+            scripts.sort();
+            (status, visible, scripts)
+        }
+    };
+    let other = page(format!("/portal/work/{}", f.other_tenant)).await;
+    let missing = page("/portal/work/987654321".into()).await;
+    assert_eq!(other.0, 404);
+    assert_eq!(other, missing);
+    let other = call(
+        &client,
+        &app,
+        "portal/work",
+        &[("id", &f.other_tenant.to_string())],
+    )
+    .await;
+    let missing = call(&client, &app, "portal/work", &[("id", "987654321")]).await;
+    assert_eq!(
+        (other.status(), other.text().await.unwrap()),
+        (missing.status(), missing.text().await.unwrap())
+    );
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_own_tenant_and_its_latest_visible_work() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let client = app.signed_in("dana@acme-dental.test").await;
+    let html = client
+        .get(app.url("/portal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<h1>Acme Dental</h1>"), "{html}");
+    assert!(html.contains("class=\"feed-item\""));
+    let json: serde_json::Value = call(&client, &app, "portal/home", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let feed = json["feed"].as_array().unwrap();
+    assert!(!feed.is_empty());
+    for item in feed {
+        assert!(!item["title"].as_str().unwrap().starts_with("Internal"));
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real app over HTTP, on SQLite or PostgreSQL (see `common`).
+
+mod auth;
+mod cli;
+mod common;
+mod isolation;
+mod schema;
