@@ -1,1 +1,349 @@
-fn main() {}
+//! The README's two commands.
+//!
+//! - `cargo xtask run [--demo]`: build the portal and serve it on SQLite at http://127.0.0.1:3000
+//!   (with the demo seeded and its logins printed, for `--demo`).
+//! - `cargo xtask test`: every test: unit and integration tests on SQLite and, when it answers, on
+//!   PostgreSQL; the WASM build check; the end-to-end tests in Chromium.
+//!
+//! Both install what is missing (the wasm32 target, cargo-leptos, wasm-bindgen-cli at the
+//! Cargo.lock version, end2end's npm packages) and say what they could not install, and how to.
+//! Plain std on purpose: this must build in seconds on a machine that has nothing yet.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+const CARGO_LEPTOS_VERSION: &str = "0.3.10";
+const DEMO_PASSWORD: &str = "limelight-demo";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(args.iter().any(|a| a == "--demo")),
+        Some("test") => test(),
+        Some("setup") => setup(true),
+        _ => {
+            eprintln!("usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command to completion, failing with `what` when it fails.
+fn sh(cmd: &mut Command, what: &str) -> Result {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{what}: could not start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+/// Installs the build tools that are missing. `full` also prepares the end-to-end tests.
+fn setup(full: bool) -> Result {
+    step("checking the build tools");
+    let targets =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        sh(
+            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+            "adding the wasm32 target",
+        )
+        .map_err(|e| {
+            format!("{e}\n  Install it by hand: rustup target add wasm32-unknown-unknown")
+        })?;
+    }
+    let leptos = output(Command::new("cargo-leptos").arg("--version")).unwrap_or_default();
+    if !leptos.contains(CARGO_LEPTOS_VERSION) {
+        eprintln!(
+            "installing cargo-leptos {CARGO_LEPTOS_VERSION} (once per machine; about 25 minutes on 2 cores)"
+        );
+        sh(
+            cargo().args(["install", "cargo-leptos", "--version", CARGO_LEPTOS_VERSION, "--locked"]),
+            "installing cargo-leptos",
+        )
+        .map_err(|e| format!("{e}\n  Install it by hand: cargo install cargo-leptos --version {CARGO_LEPTOS_VERSION} --locked"))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if !have.ends_with(&wanted) {
+        eprintln!("installing wasm-bindgen-cli {wanted} (the version Cargo.lock pins)");
+        sh(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted, "--locked"]), "installing wasm-bindgen-cli")
+            .map_err(|e| format!("{e}\n  Install it by hand: cargo install wasm-bindgen-cli --version {wanted} --locked"))?;
+    }
+    if full {
+        let e2e = root().join("end2end");
+        if !e2e.join("node_modules/@playwright/test").exists() {
+            step("installing end2end's npm packages");
+            sh(
+                Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+                "npm ci in end2end",
+            )
+            .map_err(|e| format!("{e}\n  Node.js and npm are needed for the end-to-end tests (apt-get install nodejs npm)"))?;
+        }
+        if !Path::new(CHROMIUM).exists() {
+            return Err(format!(
+                "the end-to-end tests need Debian's Chromium at {CHROMIUM}, and it is missing.\n  Install it: apt-get update && apt-get install -y chromium"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `cargo leptos build`: the server binary, the WASM bundle and the stylesheet.
+fn build() -> Result {
+    step("building the portal (cargo leptos build)");
+    sh(
+        Command::new("cargo-leptos")
+            .arg("build")
+            .current_dir(root()),
+        "cargo leptos build",
+    )
+}
+
+fn server_binary() -> PathBuf {
+    target_dir().join("debug").join("limelight")
+}
+
+fn limelight(data_dir: &Path) -> Command {
+    let mut c = Command::new(server_binary());
+    c.current_dir(root())
+        .env("LIMELIGHT_DATA_DIR", data_dir)
+        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
+        .env_remove("DATABASE_URL");
+    c
+}
+
+/// Seeds the demo into `data_dir` once; answers the logins, remembered beside the database.
+fn seed_demo(data_dir: &Path) -> Result<String> {
+    let accounts = data_dir.join("demo-accounts.tsv");
+    if let Ok(saved) = std::fs::read_to_string(&accounts) {
+        return Ok(saved);
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("creating {}: {e}", data_dir.display()))?;
+    let mut child = limelight(data_dir)
+        .arg("seed-demo")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting limelight seed-demo: {e}"))?;
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(DEMO_PASSWORD.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "seeding the demo failed: the data directory {} may hold another database; remove it to start again",
+            data_dir.display()
+        ));
+    }
+    let list = String::from_utf8_lossy(&out.stdout).to_string();
+    std::fs::write(&accounts, &list).map_err(|e| e.to_string())?;
+    Ok(list)
+}
+
+fn run(demo: bool) -> Result {
+    setup(false)?;
+    build()?;
+    let data_dir = std::env::var_os("LIMELIGHT_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("data"));
+    if demo {
+        let list = seed_demo(&data_dir)?;
+        eprintln!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
+        eprintln!("{:<34} {:<16} client", "email", "role");
+        for line in list.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() == 3 {
+                eprintln!("{:<34} {:<16} {}", cols[0], cols[1], cols[2]);
+            }
+        }
+    }
+    let addr = std::env::var("LIMELIGHT_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    eprintln!("\nLimelight: http://{addr}  (Ctrl-C stops it)\n");
+    sh(
+        limelight(&data_dir)
+            .arg("serve")
+            .env("LIMELIGHT_ADDR", &addr),
+        "limelight serve",
+    )
+}
+
+fn postgres_reachable() -> bool {
+    let addr: SocketAddr = "127.0.0.1:5432".parse().expect("valid");
+    TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
+}
+
+fn test() -> Result {
+    setup(true)?;
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+
+    step("unit and integration tests on SQLite");
+    sh(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "vocabulary",
+                "-p",
+                "migrations",
+                "-p",
+                "domain",
+                "-p",
+                "server",
+            ])
+            .env("LIMELIGHT_TEST_DB", "sqlite"),
+        "tests on SQLite",
+    )?;
+
+    if postgres_reachable() {
+        step("integration tests on PostgreSQL (127.0.0.1:5432)");
+        sh(
+            cargo()
+                .args(["test", "-p", "server", "--test", "integration"])
+                .env("LIMELIGHT_TEST_DB", "postgres"),
+            "tests on PostgreSQL",
+        )?;
+    } else if ci {
+        return Err("PostgreSQL does not answer on 127.0.0.1:5432, and CI must test on it".into());
+    } else {
+        eprintln!(
+            "\nxtask: PostgreSQL does not answer on 127.0.0.1:5432: SKIPPED the PostgreSQL run (start it to test both)"
+        );
+    }
+
+    step("the browser build never pulls in server crates");
+    sh(
+        cargo().args([
+            "check",
+            "-p",
+            "app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--features",
+            "hydrate",
+        ]),
+        "the wasm build check",
+    )?;
+
+    build()?;
+    end_to_end()
+}
+
+/// Serves a fresh demo database on a free port and runs Playwright against it.
+fn end_to_end() -> Result {
+    step("end-to-end tests in Chromium");
+    let data_dir = std::env::temp_dir().join(format!("limelight-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    seed_demo(&data_dir)?;
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let server = limelight(&data_dir)
+        .arg("serve")
+        .env("LIMELIGHT_ADDR", &addr)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    let mut server = KillOnDrop(server);
+    let started = Instant::now();
+    while TcpStream::connect(&addr).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err("the server did not start listening within 60 s".into());
+        }
+        if let Ok(Some(status)) = server.0.try_wait() {
+            return Err(format!("the server exited early ({status})"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let result = sh(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(root().join("end2end"))
+            .env("LIMELIGHT_BASE_URL", format!("http://{addr}"))
+            .env("LIMELIGHT_DEMO_PASSWORD", DEMO_PASSWORD)
+            .env("CHROMIUM_PATH", CHROMIUM),
+        "the end-to-end tests",
+    );
+    let _ = server.0.kill();
+    let _ = server.0.wait();
+    let _ = std::fs::remove_dir_all(&data_dir);
+    result
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -470,3 +470,46 @@ async fn pages_carry_security_headers() {
         "inline scripts carry the response's nonce"
     );
 }
+
+#[tokio::test]
+async fn idle_and_absolute_expiry_end_sessions() {
+    use domain::entities::session;
+    use sea_orm::{EntityTrait, PaginatorTrait, sea_query::Expr};
+    let app = spawn_app().await;
+    app.add_user("tech@msp.test", "tech", None).await;
+    let idle = app.signed_in("tech@msp.test").await;
+    assert_eq!(
+        idle.get(app.url("/msp")).send().await.unwrap().status(),
+        200
+    );
+    // Unused for longer than the idle limit (8 h).
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::LastSeenAt,
+            Expr::value(domain::time::now() - chrono::Duration::hours(9)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        idle.get(app.url("/msp")).send().await.unwrap().status(),
+        303
+    );
+    assert_eq!(
+        session::Entity::find().count(&app.db).await.unwrap(),
+        0,
+        "an expired session is deleted"
+    );
+
+    // Used a minute ago, but past its absolute lifetime.
+    let old = app.signed_in("tech@msp.test").await;
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            Expr::value(domain::time::now() - chrono::Duration::minutes(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(old.get(app.url("/msp")).send().await.unwrap().status(), 303);
+}
