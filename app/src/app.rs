@@ -35,10 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// on its own inline scripts), no plugins, no framing.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
         let csp = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
              img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
@@ -69,8 +66,6 @@ pub fn App() -> impl IntoView {
 /// A signed-in page under the top bar. Who may see it is decided by the page's server functions
 /// (they answer 404 to the wrong role, which the page shows as the 404 page); the server's session
 /// layer has already sent visitors without a session to `/login`.
-fn with_bar<V: IntoView + 'static>(
-    page: fn() -> V,
-) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+fn with_bar<V: IntoView + 'static>(page: fn() -> V) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
     move || view! { <TopBar/> {page()} }.into_any()
 }

@@ -21,11 +21,7 @@ pub struct DbConfig {
 
 impl DbConfig {
     pub fn new(url: impl Into<String>) -> Self {
-        DbConfig {
-            url: url.into(),
-            log_statements: false,
-            max_connections: 8,
-        }
+        DbConfig { url: url.into(), log_statements: false, max_connections: 8 }
     }
 
     /// The embedded default: a SQLite file in the data directory.
@@ -67,8 +63,7 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() == DbBackend::Postgres {
         let lock = db.begin().await?;
-        lock.execute_unprepared("SELECT pg_advisory_xact_lock(7262001)")
-            .await?;
+        lock.execute_unprepared("SELECT pg_advisory_xact_lock(7262001)").await?;
         Migrator::up(db, None).await?;
         lock.commit().await
     } else {

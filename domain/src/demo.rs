@@ -56,36 +56,11 @@ const TENANTS: &[DemoTenant] = &[
             ("lee@acme-dental.test", "Lee Park", Role::ClientUser),
         ],
         systems: &[
-            (
-                "File server FS01",
-                SystemKind::Server,
-                Criticality::High,
-                "Dell",
-            ),
-            (
-                "Firewall",
-                SystemKind::Firewall,
-                Criticality::High,
-                "Fortinet",
-            ),
-            (
-                "Practice management (Dentrix)",
-                SystemKind::Application,
-                Criticality::High,
-                "Henry Schein",
-            ),
-            (
-                "Front desk workstations",
-                SystemKind::Workstations,
-                Criticality::Medium,
-                "HP",
-            ),
-            (
-                "Offsite backup",
-                SystemKind::Backup,
-                Criticality::High,
-                "Veeam",
-            ),
+            ("File server FS01", SystemKind::Server, Criticality::High, "Dell"),
+            ("Firewall", SystemKind::Firewall, Criticality::High, "Fortinet"),
+            ("Practice management (Dentrix)", SystemKind::Application, Criticality::High, "Henry Schein"),
+            ("Front desk workstations", SystemKind::Workstations, Criticality::Medium, "HP"),
+            ("Offsite backup", SystemKind::Backup, Criticality::High, "Veeam"),
         ],
     },
     DemoTenant {
@@ -96,38 +71,14 @@ const TENANTS: &[DemoTenant] = &[
         primary: 2,
         backups: &[3],
         users: &[
-            (
-                "priya@northwind-legal.test",
-                "Priya Raman",
-                Role::ClientAdmin,
-            ),
+            ("priya@northwind-legal.test", "Priya Raman", Role::ClientAdmin),
             ("tom@northwind-legal.test", "Tom Ellis", Role::ClientUser),
         ],
         systems: &[
-            (
-                "Microsoft 365",
-                SystemKind::Email,
-                Criticality::High,
-                "Microsoft",
-            ),
-            (
-                "Document management (iManage)",
-                SystemKind::Application,
-                Criticality::High,
-                "iManage",
-            ),
-            (
-                "Office network",
-                SystemKind::Network,
-                Criticality::Medium,
-                "Ubiquiti",
-            ),
-            (
-                "Phone system",
-                SystemKind::Phone,
-                Criticality::Medium,
-                "RingCentral",
-            ),
+            ("Microsoft 365", SystemKind::Email, Criticality::High, "Microsoft"),
+            ("Document management (iManage)", SystemKind::Application, Criticality::High, "iManage"),
+            ("Office network", SystemKind::Network, Criticality::Medium, "Ubiquiti"),
+            ("Phone system", SystemKind::Phone, Criticality::Medium, "RingCentral"),
         ],
     },
     DemoTenant {
@@ -138,38 +89,14 @@ const TENANTS: &[DemoTenant] = &[
         primary: 3,
         backups: &[1],
         users: &[
-            (
-                "maya@harbor-architects.test",
-                "Maya Torres",
-                Role::ClientAdmin,
-            ),
+            ("maya@harbor-architects.test", "Maya Torres", Role::ClientAdmin),
             ("ben@harbor-architects.test", "Ben Carter", Role::ClientUser),
         ],
         systems: &[
-            (
-                "CAD workstations",
-                SystemKind::Workstations,
-                Criticality::High,
-                "Lenovo",
-            ),
-            (
-                "NAS storage",
-                SystemKind::Server,
-                Criticality::High,
-                "Synology",
-            ),
-            (
-                "Cloud backup",
-                SystemKind::Cloud,
-                Criticality::Medium,
-                "Backblaze",
-            ),
-            (
-                "Wi-Fi",
-                SystemKind::Network,
-                Criticality::Low,
-                "Cisco Meraki",
-            ),
+            ("CAD workstations", SystemKind::Workstations, Criticality::High, "Lenovo"),
+            ("NAS storage", SystemKind::Server, Criticality::High, "Synology"),
+            ("Cloud backup", SystemKind::Cloud, Criticality::Medium, "Backblaze"),
+            ("Wi-Fi", SystemKind::Network, Criticality::Low, "Cisco Meraki"),
         ],
     },
 ];
@@ -232,20 +159,8 @@ const WORK: &[(Category, &str, &str, Visibility, Option<&str>)] = &[
         Visibility::Client,
         None,
     ),
-    (
-        Category::Maintenance,
-        "Internal: adjusted RMM agent policy",
-        "",
-        Visibility::Internal,
-        None,
-    ),
-    (
-        Category::Other,
-        "Internal: licence reconciliation",
-        "",
-        Visibility::Internal,
-        None,
-    ),
+    (Category::Maintenance, "Internal: adjusted RMM agent policy", "", Visibility::Internal, None),
+    (Category::Other, "Internal: licence reconciliation", "", Visibility::Internal, None),
 ];
 
 /// A tiny deterministic generator (64-bit LCG), so the demo is the same every time.
@@ -253,23 +168,16 @@ struct Dice(u64);
 
 impl Dice {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
 
 /// Creates the demo; every account gets `password`. Answers the accounts created.
-pub async fn seed(
-    db: &sea_orm::DatabaseConnection,
-    password: Password,
-) -> Result<Vec<DemoAccount>> {
+pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Result<Vec<DemoAccount>> {
     if user::Entity::find().count(db).await? > 0 || tenant::Entity::find().count(db).await? > 0 {
         return Err(DomainError::Conflict(
-            "the database already has users or clients: the demo only seeds an empty database"
-                .into(),
+            "the database already has users or clients: the demo only seeds an empty database".into(),
         ));
     }
     let hash = password::hash(&password).await;
@@ -279,11 +187,7 @@ pub async fn seed(
     let mut staff_ids = Vec::new();
     for (email, name, role) in STAFF {
         staff_ids.push(insert_user(&tx, email, name, *role, None, &hash).await?);
-        accounts.push(DemoAccount {
-            email: email.to_string(),
-            role: *role,
-            tenant: None,
-        });
+        accounts.push(DemoAccount { email: email.to_string(), role: *role, tenant: None });
     }
     let account_manager = staff_ids[4];
     let today = now().date_naive();
@@ -320,12 +224,7 @@ pub async fn seed(
         .insert(&tx)
         .await?;
         let tz: chrono_tz::Tz = dt.tz.parse().expect("demo time zones are valid");
-        let hours = BusinessHours {
-            time_zone: tz,
-            days: 0b0011111,
-            start_minute: 8 * 60,
-            end_minute: 17 * 60,
-        };
+        let hours = BusinessHours { time_zone: tz, days: 0b0011111, start_minute: 8 * 60, end_minute: 17 * 60 };
 
         // Coverage: primary, ordered backups, account manager.
         let mut cover = vec![(staff_ids[dt.primary], CoverageRole::Primary, 0)];
@@ -350,11 +249,7 @@ pub async fn seed(
         for (email, name, role) in dt.users {
             let id = insert_user(&tx, email, name, *role, Some(t.id), &hash).await?;
             client_ids.push(id);
-            accounts.push(DemoAccount {
-                email: email.to_string(),
-                role: *role,
-                tenant: Some(dt.slug.to_string()),
-            });
+            accounts.push(DemoAccount { email: email.to_string(), role: *role, tenant: Some(dt.slug.to_string()) });
         }
 
         let mut system_ids = Vec::new();
@@ -384,11 +279,7 @@ pub async fn seed(
             }
             .insert(&tx)
             .await?;
-            let level = if i % 2 == 0 {
-                KnowledgeLevel::CanCover
-            } else {
-                KnowledgeLevel::Learning
-            };
+            let level = if i % 2 == 0 { KnowledgeLevel::CanCover } else { KnowledgeLevel::Learning };
             knowledge::ActiveModel {
                 tenant_id: Set(t.id),
                 system_id: Set(s.id),
@@ -423,46 +314,20 @@ pub async fn seed(
         // Tickets: one in every status, with public and internal comments.
         let mut ticket_ids = Vec::new();
         let subjects = [
-            (
-                "Printer on the second floor prints blank pages",
-                Impact::Department,
-                Urgency::WorkDegraded,
-            ),
-            (
-                "Can't reach the shared drive from home",
-                Impact::Individual,
-                Urgency::WorkStopped,
-            ),
-            (
-                "Nobody can log in to the practice software",
-                Impact::Organisation,
-                Urgency::WorkStopped,
-            ),
-            (
-                "Please set up an account for our new hire",
-                Impact::Individual,
-                Urgency::Inconvenience,
-            ),
-            (
-                "Email to one supplier bounces",
-                Impact::Department,
-                Urgency::Inconvenience,
-            ),
-            (
-                "Wi-Fi drops in the meeting room",
-                Impact::Department,
-                Urgency::WorkDegraded,
-            ),
+            ("Printer on the second floor prints blank pages", Impact::Department, Urgency::WorkDegraded),
+            ("Can't reach the shared drive from home", Impact::Individual, Urgency::WorkStopped),
+            ("Nobody can log in to the practice software", Impact::Organisation, Urgency::WorkStopped),
+            ("Please set up an account for our new hire", Impact::Individual, Urgency::Inconvenience),
+            ("Email to one supplier bounces", Impact::Department, Urgency::Inconvenience),
+            ("Wi-Fi drops in the meeting room", Impact::Department, Urgency::WorkDegraded),
         ];
-        for (n, (status, (subject, impact, urgency))) in
-            TicketStatus::ALL.iter().zip(subjects).enumerate()
-        {
+        for (n, (status, (subject, impact, urgency))) in TicketStatus::ALL.iter().zip(subjects).enumerate() {
             let created = now() - Duration::days(40 - 6 * n as i64) - Duration::hours(3);
             let priority = Priority::of(impact, urgency);
             let sla = priority.sla();
             let responded = (*status != TicketStatus::New).then(|| created + Duration::minutes(25));
-            let resolved = matches!(status, TicketStatus::Resolved | TicketStatus::Closed)
-                .then(|| created + Duration::hours(6));
+            let resolved =
+                matches!(status, TicketStatus::Resolved | TicketStatus::Closed).then(|| created + Duration::hours(6));
             let requester = client_ids[n % client_ids.len()];
             let ticket = ticket::ActiveModel {
                 tenant_id: Set(t.id),
@@ -475,15 +340,11 @@ pub async fn seed(
                 impact: Set(impact.as_str().into()),
                 urgency: Set(urgency.as_str().into()),
                 priority: Set(priority.number() as i16),
-                first_response_due_at: Set(
-                    created + Duration::minutes(sla.first_response_minutes as i64)
-                ),
+                first_response_due_at: Set(created + Duration::minutes(sla.first_response_minutes as i64)),
                 resolution_due_at: Set(created + Duration::minutes(sla.resolution_minutes as i64)),
                 first_response_at: Set(responded),
                 resolved_at: Set(resolved),
-                closed_at: Set(
-                    (*status == TicketStatus::Closed).then(|| created + Duration::days(2))
-                ),
+                closed_at: Set((*status == TicketStatus::Closed).then(|| created + Duration::days(2))),
                 source: Set(TicketSource::Portal.as_str().into()),
                 created_at: Set(created),
                 updated_at: Set(created + Duration::hours(6)),
@@ -528,12 +389,7 @@ pub async fn seed(
                         staff_ids[dt.primary],
                         30,
                     ),
-                    (
-                        "Thank you! It's working again on my side.",
-                        Visibility::Client,
-                        requester,
-                        300,
-                    ),
+                    ("Thank you! It's working again on my side.", Visibility::Client, requester, 300),
                 ] {
                     ticket_comment::ActiveModel {
                         tenant_id: Set(t.id),
@@ -560,8 +416,7 @@ pub async fn seed(
             if dice.next(7) > 2 {
                 continue;
             }
-            let (category, title, why, visibility, vendor) =
-                WORK[dice.next(WORK.len() as u64) as usize];
+            let (category, title, why, visibility, vendor) = WORK[dice.next(WORK.len() as u64) as usize];
             let date = today - Duration::days(day_back);
             let night = dice.next(3) == 0;
             let local_hour = if night { 22 } else { 9 + dice.next(7) as u32 };
@@ -570,28 +425,14 @@ pub async fn seed(
             // Work starting later than now is still planned (today's evening work included).
             let planned = started_at > now();
             let performer = techs[dice.next(2) as usize];
-            let shadow = (dice.next(5) == 0)
-                .then(|| techs.iter().copied().find(|x| *x != performer))
-                .flatten();
+            let shadow = (dice.next(5) == 0).then(|| techs.iter().copied().find(|x| *x != performer)).flatten();
             let e = work_entry::ActiveModel {
                 tenant_id: Set(t.id),
                 category: Set(category.as_str().into()),
-                title: Set(if planned {
-                    format!("Planned: {}", title.to_lowercase())
-                } else {
-                    title.into()
-                }),
-                details: Set(format!(
-                    "**What we did**\n\n- {title}\n- Checked everything came back up\n"
-                )),
+                title: Set(if planned { format!("Planned: {}", title.to_lowercase()) } else { title.into() }),
+                details: Set(format!("**What we did**\n\n- {title}\n- Checked everything came back up\n")),
                 why_it_matters: Set(why.into()),
-                state: Set(if planned {
-                    WorkState::Planned
-                } else {
-                    WorkState::Done
-                }
-                .as_str()
-                .into()),
+                state: Set(if planned { WorkState::Planned } else { WorkState::Done }.as_str().into()),
                 started_at: Set(started_at),
                 duration_minutes: Set(duration),
                 after_hours: Set(after_hours(&hours, started_at, duration)),
@@ -600,9 +441,7 @@ pub async fn seed(
                 performed_by: Set(performer),
                 shadowed_by: Set(shadow),
                 vendor_name: Set(vendor.map(|_| dt.systems[0].3.to_string())),
-                vendor_case_ref: Set(
-                    vendor.map(|_| format!("CASE-{:06}", 100_000 + dice.next(900_000)))
-                ),
+                vendor_case_ref: Set(vendor.map(|_| format!("CASE-{:06}", 100_000 + dice.next(900_000)))),
                 ticket_id: Set(None),
                 highlight: Set(dice.next(8) == 0),
                 created_at: Set(started_at),
@@ -612,35 +451,24 @@ pub async fn seed(
             .insert(&tx)
             .await?;
             let system = system_ids[dice.next(system_ids.len() as u64) as usize];
-            work_entry_system::ActiveModel {
-                tenant_id: Set(t.id),
-                work_entry_id: Set(e.id),
-                system_id: Set(system),
-            }
-            .insert(&tx)
-            .await?;
+            work_entry_system::ActiveModel { tenant_id: Set(t.id), work_entry_id: Set(e.id), system_id: Set(system) }
+                .insert(&tx)
+                .await?;
         }
 
         // Last month's thank-you summary, sent.
-        let first_this_month =
-            NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date");
+        let first_this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date");
         let last_month_end = first_this_month - Duration::days(1);
         let last_month_start =
-            NaiveDate::from_ymd_opt(last_month_end.year(), last_month_end.month(), 1)
-                .expect("valid");
+            NaiveDate::from_ymd_opt(last_month_end.year(), last_month_end.month(), 1).expect("valid");
         summary::ActiveModel {
             tenant_id: Set(t.id),
             period_start: Set(last_month_start),
             period_end: Set(last_month_end),
             author_id: Set(Some(account_manager)),
-            subject: Set(format!(
-                "Thank you, {}: your IT in {}",
-                dt.name,
-                last_month_start.format("%B %Y")
-            )),
+            subject: Set(format!("Thank you, {}: your IT in {}", dt.name, last_month_start.format("%B %Y"))),
             personal_note: Set(
-                "Thank you for another month of working with us. Your team was a pleasure to help."
-                    .into(),
+                "Thank you for another month of working with us. Your team was a pleasure to help.".into()
             ),
             content: Set("{}".into()),
             status: Set(SummaryStatus::Sent.as_str().into()),
@@ -663,10 +491,7 @@ fn local_to_utc(tz: chrono_tz::Tz, date: NaiveDate, hour: u32) -> DateTime<Utc> 
     let naive = date.and_hms_opt(hour, 0, 0).expect("valid hour");
     tz.from_local_datetime(&naive)
         .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(naive + Duration::hours(1)))
-                .earliest()
-        })
+        .or_else(|| tz.from_local_datetime(&(naive + Duration::hours(1))).earliest())
         .expect("an hour later always exists")
         .with_timezone(&Utc)
 }

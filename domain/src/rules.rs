@@ -59,16 +59,8 @@ mod tests {
         // Running past 17:00 local.
         assert!(after_hours(&ny(), at + Duration::hours(6), 90));
         // 02:00 local.
-        assert!(after_hours(
-            &ny(),
-            Utc.with_ymd_and_hms(2026, 11, 17, 7, 0, 0).unwrap(),
-            30
-        ));
+        assert!(after_hours(&ny(), Utc.with_ymd_and_hms(2026, 11, 17, 7, 0, 0).unwrap(), 30));
         // Saturday.
-        assert!(after_hours(
-            &ny(),
-            Utc.with_ymd_and_hms(2026, 11, 21, 15, 0, 0).unwrap(),
-            30
-        ));
+        assert!(after_hours(&ny(), Utc.with_ymd_and_hms(2026, 11, 21, 15, 0, 0).unwrap(), 30));
     }
 }

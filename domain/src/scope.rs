@@ -46,20 +46,13 @@ pub struct TenantScope {
 
 impl fmt::Debug for TenantScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TenantScope")
-            .field("tenant_id", &self.tenant_id)
-            .field("viewer", &self.viewer)
-            .finish()
+        f.debug_struct("TenantScope").field("tenant_id", &self.tenant_id).field("viewer", &self.viewer).finish()
     }
 }
 
 impl TenantScope {
     pub(crate) fn new(db: DatabaseConnection, tenant_id: i64, viewer: Option<(i64, Role)>) -> Self {
-        TenantScope {
-            db,
-            tenant_id,
-            viewer,
-        }
+        TenantScope { db, tenant_id, viewer }
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
@@ -82,8 +75,7 @@ impl TenantScope {
 
     /// Work entries a client may see: this tenant's, client-visible only.
     pub(crate) fn client_work(&self) -> Select<work_entry::Entity> {
-        self.select::<work_entry::Entity>()
-            .filter(work_entry::Column::Visibility.eq(Visibility::Client.as_str()))
+        self.select::<work_entry::Entity>().filter(work_entry::Column::Visibility.eq(Visibility::Client.as_str()))
     }
 }
 

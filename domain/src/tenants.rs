@@ -28,12 +28,7 @@ impl NewTenant {
 impl Unscoped {
     pub async fn add_tenant(&self, new: NewTenant, actor: Option<i64>) -> Result<tenant::Model> {
         let tx = crate::db::write(self.db()).await?;
-        if tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(new.slug.as_str()))
-            .one(&tx)
-            .await?
-            .is_some()
-        {
+        if tenant::Entity::find().filter(tenant::Column::Slug.eq(new.slug.as_str())).one(&tx).await?.is_some() {
             return Err(DomainError::Conflict(format!(
                 "a client with the slug {:?} already exists",
                 new.slug.as_str()
@@ -60,9 +55,6 @@ impl Unscoped {
     }
 
     pub async fn tenant_by_slug(&self, slug: &str) -> Result<Option<tenant::Model>> {
-        Ok(tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(slug))
-            .one(self.db())
-            .await?)
+        Ok(tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(self.db()).await?)
     }
 }

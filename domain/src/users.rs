@@ -28,9 +28,7 @@ impl NewUser {
         password: String,
     ) -> Result<NewUser> {
         let email = Email::parse(email)?;
-        let role: Role = role
-            .parse()
-            .map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+        let role: Role = role.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
         match (role.is_client(), tenant) {
             (true, None) => {
                 return Err(DomainError::Invalid(format!(
@@ -46,20 +44,9 @@ impl NewUser {
             }
             _ => {}
         }
-        let default_name = email
-            .as_str()
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let default_name = email.as_str().split('@').next().unwrap_or_default().to_string();
         let name = DisplayName::parse("name", name.unwrap_or(&default_name))?;
-        Ok(NewUser {
-            email,
-            name,
-            role,
-            tenant_slug: tenant.map(str::to_string),
-            password: Password::parse(password)?,
-        })
+        Ok(NewUser { email, name, role, tenant_slug: tenant.map(str::to_string), password: Password::parse(password)? })
     }
 }
 
@@ -67,15 +54,7 @@ impl Unscoped {
     /// Creates a user; nothing is written when any check fails.
     pub async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
         let hash = password::hash(&new.password).await;
-        self.add_user_with_hash(
-            new.email,
-            new.name,
-            new.role,
-            new.tenant_slug.as_deref(),
-            hash,
-            actor,
-        )
-        .await
+        self.add_user_with_hash(new.email, new.name, new.role, new.tenant_slug.as_deref(), hash, actor).await
     }
 
     pub(crate) async fn add_user_with_hash(
@@ -94,23 +73,13 @@ impl Unscoped {
                     .filter(tenant::Column::Slug.eq(slug))
                     .one(&tx)
                     .await?
-                    .ok_or_else(|| {
-                        DomainError::Invalid(format!("there is no client with the slug {slug:?}"))
-                    })?
+                    .ok_or_else(|| DomainError::Invalid(format!("there is no client with the slug {slug:?}")))?
                     .id,
             ),
             None => None,
         };
-        if user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .one(&tx)
-            .await?
-            .is_some()
-        {
-            return Err(DomainError::Conflict(format!(
-                "a user with the email {:?} already exists",
-                email.as_str()
-            )));
+        if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await?.is_some() {
+            return Err(DomainError::Conflict(format!("a user with the email {:?} already exists", email.as_str())));
         }
         let u = user::ActiveModel {
             email: Set(email.as_str().to_string()),
@@ -125,15 +94,7 @@ impl Unscoped {
         }
         .insert(&tx)
         .await?;
-        audit::record(
-            &tx,
-            actor,
-            tenant_id,
-            "user_created",
-            &format!("{} ({})", u.email, role.as_str()),
-            None,
-        )
-        .await?;
+        audit::record(&tx, actor, tenant_id, "user_created", &format!("{} ({})", u.email, role.as_str()), None).await?;
         tx.commit().await?;
         Ok(u)
     }
@@ -146,12 +107,7 @@ impl Unscoped {
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&tx)
             .await?
-            .ok_or_else(|| {
-                DomainError::Invalid(format!(
-                    "there is no user with the email {:?}",
-                    email.as_str()
-                ))
-            })?;
+            .ok_or_else(|| DomainError::Invalid(format!("there is no user with the email {:?}", email.as_str())))?;
         let (id, tenant_id) = (u.id, u.tenant_id);
         let mut active = u.into_active_model();
         active.active = Set(false);

@@ -19,12 +19,7 @@ pub struct TenantInfo {
 
 impl From<tenant::Model> for TenantInfo {
     fn from(t: tenant::Model) -> Self {
-        TenantInfo {
-            id: t.id,
-            time_zone: t.time_zone.parse().unwrap_or(chrono_tz::UTC),
-            slug: t.slug,
-            name: t.name,
-        }
+        TenantInfo { id: t.id, time_zone: t.time_zone.parse().unwrap_or(chrono_tz::UTC), slug: t.slug, name: t.name }
     }
 }
 
@@ -49,10 +44,7 @@ pub struct WorkItem {
 }
 
 /// Adds performer names and system names to a page of entries: two queries, whatever the page size.
-async fn with_names(
-    db: &impl ConnectionTrait,
-    entries: Vec<work_entry::Model>,
-) -> Result<Vec<WorkItem>> {
+async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let user_ids: Vec<i64> = entries.iter().map(|e| e.performed_by).collect();
     let names: HashMap<i64, String> = user::Entity::find()
@@ -62,10 +54,8 @@ async fn with_names(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let links = work_entry_system::Entity::find()
-        .filter(work_entry_system::Column::WorkEntryId.is_in(ids))
-        .all(db)
-        .await?;
+    let links =
+        work_entry_system::Entity::find().filter(work_entry_system::Column::WorkEntryId.is_in(ids)).all(db).await?;
     let systems: HashMap<i64, String> = system::Entity::find()
         .filter(system::Column::Id.is_in(links.iter().map(|l| l.system_id).collect::<Vec<_>>()))
         .all(db)
@@ -89,10 +79,7 @@ async fn with_names(
                 category: e.category.parse().unwrap_or(Category::Other),
                 state: e.state.parse().unwrap_or(WorkState::Done),
                 visibility: e.visibility.parse().unwrap_or(Visibility::Internal),
-                performed_by: names
-                    .get(&e.performed_by)
-                    .cloned()
-                    .unwrap_or_else(|| "Your IT team".into()),
+                performed_by: names.get(&e.performed_by).cloned().unwrap_or_else(|| "Your IT team".into()),
                 title: e.title,
                 details: e.details,
                 why_it_matters: e.why_it_matters,
@@ -111,11 +98,7 @@ async fn with_names(
 impl TenantScope {
     /// The scope's own tenant.
     pub async fn tenant(&self) -> Result<TenantInfo> {
-        tenant::Entity::find_by_id(self.tenant_id())
-            .one(self.db())
-            .await?
-            .map(Into::into)
-            .ok_or(DomainError::NotFound)
+        tenant::Entity::find_by_id(self.tenant_id()).one(self.db()).await?.map(Into::into).ok_or(DomainError::NotFound)
     }
 
     /// The latest client-visible work that is done, newest first.

@@ -34,20 +34,13 @@ fn fk(
     for c in parent_columns {
         key.to_col(*c);
     }
-    key.on_delete(on_delete)
-        .on_update(ForeignKeyAction::NoAction);
+    key.on_delete(on_delete).on_update(ForeignKeyAction::NoAction);
     key.to_owned()
 }
 
 /// The tenant foreign key every tenant-owned table has.
 fn tenant_fk(table: &'static str) -> ForeignKeyCreateStatement {
-    fk(
-        table,
-        &["tenant_id"],
-        "tenant",
-        &["id"],
-        ForeignKeyAction::Restrict,
-    )
+    fk(table, &["tenant_id"], "tenant", &["id"], ForeignKeyAction::Restrict)
 }
 
 /// A child row's pointer at a tenant-owned parent: the pair, so the parent must share the tenant.
@@ -57,33 +50,16 @@ fn same_tenant_fk(
     parent: &'static str,
     on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
-    fk(
-        table,
-        &["tenant_id", column],
-        parent,
-        &["tenant_id", "id"],
-        on_delete,
-    )
+    fk(table, &["tenant_id", column], parent, &["tenant_id", "id"], on_delete)
 }
 
-fn user_fk(
-    table: &'static str,
-    column: &'static str,
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
+fn user_fk(table: &'static str, column: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
     fk(table, &[column], "user_account", &["id"], on_delete)
 }
 
-fn index(
-    table: &'static str,
-    name: &str,
-    columns: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+fn index(table: &'static str, name: &str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!("ix_{table}_{name}"))
-        .table(table)
-        .if_not_exists();
+    idx.name(format!("ix_{table}_{name}")).table(table).if_not_exists();
     for c in columns {
         idx.col(*c);
     }
@@ -94,9 +70,7 @@ fn index(
 }
 
 fn now_default(column: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(column)
-        .default(Expr::current_timestamp())
-        .to_owned()
+    timestamp_with_time_zone(column).default(Expr::current_timestamp()).to_owned()
 }
 
 #[async_trait::async_trait]
@@ -146,13 +120,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "user_account",
-            "tenant",
-            &["tenant_id", "display_name", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("user_account", "tenant", &["tenant_id", "display_name", "id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -171,10 +139,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("session", "user", &["user_id", "created_at"], false))
-            .await?;
-        m.create_index(index("session", "expires", &["expires_at"], false))
-            .await?;
+        m.create_index(index("session", "user", &["user_id", "created_at"], false)).await?;
+        m.create_index(index("session", "expires", &["expires_at"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -192,15 +158,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("system", "tenant_id_id", &["tenant_id", "id"], true))
-            .await?;
-        m.create_index(index(
-            "system",
-            "tenant_name",
-            &["tenant_id", "name", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("system", "tenant_id_id", &["tenant_id", "id"], true)).await?;
+        m.create_index(index("system", "tenant_name", &["tenant_id", "name", "id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -231,22 +190,9 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ticket", "tenant_id_id", &["tenant_id", "id"], true))
-            .await?;
-        m.create_index(index(
-            "ticket",
-            "tenant_number",
-            &["tenant_id", "number"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            "ticket",
-            "tenant_created",
-            &["tenant_id", "created_at", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ticket", "tenant_id_id", &["tenant_id", "id"], true)).await?;
+        m.create_index(index("ticket", "tenant_number", &["tenant_id", "number"], true)).await?;
+        m.create_index(index("ticket", "tenant_created", &["tenant_id", "created_at", "id"], false)).await?;
         m.create_index(index(
             "ticket",
             "tenant_requester_created",
@@ -254,13 +200,7 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
-        m.create_index(index(
-            "ticket",
-            "queue",
-            &["status", "priority", "resolution_due_at", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("ticket", "queue", &["status", "priority", "resolution_due_at", "id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -290,30 +230,13 @@ impl MigrationTrait for Migration {
                 .foreign_key(&mut tenant_fk("work_entry"))
                 .foreign_key(&mut user_fk("work_entry", "performed_by", Restrict))
                 .foreign_key(&mut user_fk("work_entry", "shadowed_by", SetNull))
-                .foreign_key(&mut same_tenant_fk(
-                    "work_entry",
-                    "ticket_id",
-                    "ticket",
-                    Restrict,
-                ))
+                .foreign_key(&mut same_tenant_fk("work_entry", "ticket_id", "ticket", Restrict))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "work_entry",
-            "tenant_id_id",
-            &["tenant_id", "id"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("work_entry", "tenant_id_id", &["tenant_id", "id"], true)).await?;
         // Staff view of a client's log, newest first.
-        m.create_index(index(
-            "work_entry",
-            "tenant_started",
-            &["tenant_id", "started_at", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("work_entry", "tenant_started", &["tenant_id", "started_at", "id"], false)).await?;
         // The client's view: only client-visible rows, newest first.
         m.create_index(index(
             "work_entry",
@@ -323,20 +246,8 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         // Knowledge earned by doing the work (performed or shadowed in the last 180 days).
-        m.create_index(index(
-            "work_entry",
-            "performer_started",
-            &["performed_by", "started_at"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "work_entry",
-            "ticket",
-            &["tenant_id", "ticket_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("work_entry", "performer_started", &["performed_by", "started_at"], false)).await?;
+        m.create_index(index("work_entry", "ticket", &["tenant_id", "ticket_id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -347,18 +258,8 @@ impl MigrationTrait for Migration {
                 .col(big_integer("system_id"))
                 .primary_key(Index::create().col("work_entry_id").col("system_id"))
                 .foreign_key(&mut tenant_fk("work_entry_system"))
-                .foreign_key(&mut same_tenant_fk(
-                    "work_entry_system",
-                    "work_entry_id",
-                    "work_entry",
-                    Cascade,
-                ))
-                .foreign_key(&mut same_tenant_fk(
-                    "work_entry_system",
-                    "system_id",
-                    "system",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("work_entry_system", "work_entry_id", "work_entry", Cascade))
+                .foreign_key(&mut same_tenant_fk("work_entry_system", "system_id", "system", Cascade))
                 .to_owned(),
         )
         .await?;
@@ -382,12 +283,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("visibility", 16))
                 .col(now_default("created_at"))
                 .foreign_key(&mut tenant_fk("ticket_comment"))
-                .foreign_key(&mut same_tenant_fk(
-                    "ticket_comment",
-                    "ticket_id",
-                    "ticket",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("ticket_comment", "ticket_id", "ticket", Cascade))
                 .foreign_key(&mut user_fk("ticket_comment", "author_id", SetNull))
                 .to_owned(),
         )
@@ -413,12 +309,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("to_status", 32))
                 .col(now_default("created_at"))
                 .foreign_key(&mut tenant_fk("ticket_status_change"))
-                .foreign_key(&mut same_tenant_fk(
-                    "ticket_status_change",
-                    "ticket_id",
-                    "ticket",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("ticket_status_change", "ticket_id", "ticket", Cascade))
                 .foreign_key(&mut user_fk("ticket_status_change", "changed_by", SetNull))
                 .to_owned(),
         )
@@ -443,25 +334,14 @@ impl MigrationTrait for Migration {
                 .col(string_len("role", 32))
                 .col(small_integer("position").default(0))
                 .foreign_key(&mut tenant_fk("coverage"))
-                .foreign_key(&mut same_tenant_fk(
-                    "coverage",
-                    "system_id",
-                    "system",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("coverage", "system_id", "system", Cascade))
                 .foreign_key(&mut user_fk("coverage", "user_id", Cascade))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "coverage",
-            "tenant_system_role",
-            &["tenant_id", "system_id", "role", "position"],
-            false,
-        ))
-        .await?;
-        m.create_index(index("coverage", "user", &["user_id"], false))
+        m.create_index(index("coverage", "tenant_system_role", &["tenant_id", "system_id", "role", "position"], false))
             .await?;
+        m.create_index(index("coverage", "user", &["user_id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -476,15 +356,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "time_off",
-            "user_days",
-            &["user_id", "first_day", "last_day"],
-            false,
-        ))
-        .await?;
-        m.create_index(index("time_off", "days", &["last_day", "first_day"], false))
-            .await?;
+        m.create_index(index("time_off", "user_days", &["user_id", "first_day", "last_day"], false)).await?;
+        m.create_index(index("time_off", "days", &["last_day", "first_day"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -497,30 +370,13 @@ impl MigrationTrait for Migration {
                 .col(string_len("level", 16))
                 .col(now_default("updated_at"))
                 .foreign_key(&mut tenant_fk("knowledge"))
-                .foreign_key(&mut same_tenant_fk(
-                    "knowledge",
-                    "system_id",
-                    "system",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("knowledge", "system_id", "system", Cascade))
                 .foreign_key(&mut user_fk("knowledge", "user_id", Cascade))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "knowledge",
-            "system_user",
-            &["system_id", "user_id"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            "knowledge",
-            "tenant_system",
-            &["tenant_id", "system_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("knowledge", "system_user", &["system_id", "user_id"], true)).await?;
+        m.create_index(index("knowledge", "tenant_system", &["tenant_id", "system_id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -537,31 +393,14 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null("reviewed_at"))
                 .col(big_integer_null("reviewed_by"))
                 .foreign_key(&mut tenant_fk("runbook"))
-                .foreign_key(&mut same_tenant_fk(
-                    "runbook",
-                    "system_id",
-                    "system",
-                    Cascade,
-                ))
+                .foreign_key(&mut same_tenant_fk("runbook", "system_id", "system", Cascade))
                 .foreign_key(&mut user_fk("runbook", "author_id", SetNull))
                 .foreign_key(&mut user_fk("runbook", "reviewed_by", SetNull))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "runbook",
-            "tenant_updated",
-            &["tenant_id", "updated_at", "id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "runbook",
-            "tenant_system",
-            &["tenant_id", "system_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("runbook", "tenant_updated", &["tenant_id", "updated_at", "id"], false)).await?;
+        m.create_index(index("runbook", "tenant_system", &["tenant_id", "system_id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -587,20 +426,9 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "summary",
-            "tenant_period",
-            &["tenant_id", "period_start", "id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "summary",
-            "tenant_status_sent",
-            &["tenant_id", "status", "sent_at", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("summary", "tenant_period", &["tenant_id", "period_start", "id"], false)).await?;
+        m.create_index(index("summary", "tenant_status_sent", &["tenant_id", "status", "sent_at", "id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -620,13 +448,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "invitation",
-            "tenant_created",
-            &["tenant_id", "created_at"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("invitation", "tenant_created", &["tenant_id", "created_at"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -642,8 +464,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("password_reset", "user", &["user_id"], false))
-            .await?;
+        m.create_index(index("password_reset", "user", &["user_id"], false)).await?;
 
         m.create_table(
             Table::create()
@@ -657,37 +478,13 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("ip", 64))
                 .col(now_default("created_at"))
                 .foreign_key(&mut user_fk("audit_event", "actor_id", SetNull))
-                .foreign_key(&mut fk(
-                    "audit_event",
-                    &["tenant_id"],
-                    "tenant",
-                    &["id"],
-                    SetNull,
-                ))
+                .foreign_key(&mut fk("audit_event", &["tenant_id"], "tenant", &["id"], SetNull))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "audit_event",
-            "created",
-            &["created_at", "id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "audit_event",
-            "tenant_created",
-            &["tenant_id", "created_at", "id"],
-            false,
-        ))
-        .await?;
-        m.create_index(index(
-            "audit_event",
-            "action_created",
-            &["action", "created_at", "id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("audit_event", "created", &["created_at", "id"], false)).await?;
+        m.create_index(index("audit_event", "tenant_created", &["tenant_id", "created_at", "id"], false)).await?;
+        m.create_index(index("audit_event", "action_created", &["action", "created_at", "id"], false)).await?;
         Ok(())
     }
 
@@ -711,8 +508,7 @@ impl MigrationTrait for Migration {
             "user_account",
             "tenant",
         ] {
-            m.drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
+            m.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
         }
         Ok(())
     }

@@ -10,11 +10,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "limelight",
-    version,
-    about = "Limelight, the MSP client portal"
-)]
+#[command(name = "limelight", version, about = "Limelight, the MSP client portal")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -120,10 +116,7 @@ pub fn main() -> ExitCode {
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 /// The password on stdin: the whole input, less one trailing line break.
@@ -132,20 +125,14 @@ fn password_from_stdin() -> Result<String, Failure> {
     std::io::stdin()
         .read_to_string(&mut raw)
         .map_err(|e| Failure::Input(format!("could not read the password from stdin: {e}")))?;
-    let trimmed = raw
-        .strip_suffix('\n')
-        .map(|s| s.strip_suffix('\r').unwrap_or(s))
-        .unwrap_or(&raw);
+    let trimmed = raw.strip_suffix('\n').map(|s| s.strip_suffix('\r').unwrap_or(s)).unwrap_or(&raw);
     Ok(trimmed.to_string())
 }
 
 async fn database(config: &Config) -> Result<domain::DatabaseConnection, Failure> {
     if !config.database.is_postgres() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            Failure::Internal(format!(
-                "could not create the data directory {}: {e}",
-                config.data_dir.display()
-            ))
+            Failure::Internal(format!("could not create the data directory {}: {e}", config.data_dir.display()))
         })?;
     }
     let db = domain::db::connect(&config.database).await?;
@@ -160,27 +147,16 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let state = AppState::new(db, &config);
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await
-                .map_err(|e| {
-                    Failure::Internal(format!("could not listen on {}: {e}", config.addr))
-                })?;
+                .map_err(|e| Failure::Internal(format!("could not listen on {}: {e}", config.addr)))?;
             tracing::info!("Limelight is listening on http://{}", config.addr);
-            crate::http::serve(listener, state)
-                .await
-                .map_err(|e| Failure::Internal(e.to_string()))
+            crate::http::serve(listener, state).await.map_err(|e| Failure::Internal(e.to_string()))
         }
         Command::Migrate => {
             database(&config).await?;
             eprintln!("limelight: the database is up to date");
             Ok(())
         }
-        Command::Tenant {
-            command:
-                TenantCommand::Add {
-                    slug,
-                    name,
-                    timezone,
-                },
-        } => {
+        Command::Tenant { command: TenantCommand::Add { slug, name, timezone } } => {
             // Check the input before touching the database.
             let new = domain::tenants::NewTenant::parse(&slug, &name, &timezone)?;
             let db = database(&config).await?;
@@ -188,36 +164,15 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             println!("{}\t{}\t{}", t.slug, t.name, t.time_zone);
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    email,
-                    role,
-                    tenant,
-                    name,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { email, role, tenant, name } } => {
             let password = password_from_stdin()?;
-            let new = domain::users::NewUser::parse(
-                &email,
-                &role,
-                tenant.as_deref(),
-                name.as_deref(),
-                password,
-            )?;
+            let new = domain::users::NewUser::parse(&email, &role, tenant.as_deref(), name.as_deref(), password)?;
             let db = database(&config).await?;
             let u = Unscoped::for_cli(db).add_user(new, None).await?;
-            println!(
-                "{}\t{}\t{}",
-                u.email,
-                u.role,
-                tenant.as_deref().unwrap_or("-")
-            );
+            println!("{}\t{}\t{}", u.email, u.role, tenant.as_deref().unwrap_or("-"));
             Ok(())
         }
-        Command::User {
-            command: UserCommand::Deactivate { email },
-        } => {
+        Command::User { command: UserCommand::Deactivate { email } } => {
             let db = database(&config).await?;
             Unscoped::for_cli(db).deactivate_user(&email, None).await?;
             eprintln!("limelight: {email} is deactivated and signed out everywhere");
@@ -227,12 +182,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let password = Password::parse(password_from_stdin()?)?;
             let db = database(&config).await?;
             for a in domain::demo::seed(&db, password).await? {
-                println!(
-                    "{}\t{}\t{}",
-                    a.email,
-                    a.role,
-                    a.tenant.as_deref().unwrap_or("-")
-                );
+                println!("{}\t{}\t{}", a.email, a.role, a.tenant.as_deref().unwrap_or("-"));
             }
             Ok(())
         }

@@ -25,8 +25,7 @@ fn env(name: &str) -> Option<String> {
 }
 
 fn flag(name: &str) -> bool {
-    env(name)
-        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+    env(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
 }
 
 impl Config {
@@ -38,16 +37,14 @@ impl Config {
         };
         database.log_statements = flag("LIMELIGHT_LOG_SQL");
         if let Some(n) = env("LIMELIGHT_DB_CONNECTIONS") {
-            database.max_connections = n
-                .parse()
-                .map_err(|_| format!("LIMELIGHT_DB_CONNECTIONS must be a number, not {n:?}"))?;
+            database.max_connections =
+                n.parse().map_err(|_| format!("LIMELIGHT_DB_CONNECTIONS must be a number, not {n:?}"))?;
         }
-        let addr_text = env("LIMELIGHT_ADDR")
-            .or_else(|| env("LEPTOS_SITE_ADDR"))
-            .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr_text.parse().map_err(|_| {
-            format!("the listen address {addr_text:?} is not of the form 127.0.0.1:3000")
-        })?;
+        let addr_text =
+            env("LIMELIGHT_ADDR").or_else(|| env("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text
+            .parse()
+            .map_err(|_| format!("the listen address {addr_text:?} is not of the form 127.0.0.1:3000"))?;
         Ok(Config {
             data_dir,
             database,

@@ -30,9 +30,7 @@ impl AppState {
             db,
             leptos,
             sessions: SessionPolicy::default(),
-            cookies: CookieSettings {
-                secure: config.secure_cookies,
-            },
+            cookies: CookieSettings { secure: config.secure_cookies },
         }
     }
 }

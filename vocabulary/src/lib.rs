@@ -17,13 +17,7 @@ pub struct UnknownWord {
 
 impl fmt::Display for UnknownWord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown {} {:?} (expected one of: {})",
-            self.kind,
-            self.word,
-            self.accepted.join(", ")
-        )
+        write!(f, "unknown {} {:?} (expected one of: {})", self.kind, self.word, self.accepted.join(", "))
     }
 }
 
@@ -240,22 +234,10 @@ pub struct SlaTarget {
 pub const PRIORITY_MATRIX: [[u8; 3]; 3] = [[1, 2, 3], [2, 3, 3], [3, 3, 4]];
 
 pub const SLA_TARGETS: [SlaTarget; 4] = [
-    SlaTarget {
-        first_response_minutes: 30,
-        resolution_minutes: 4 * 60,
-    },
-    SlaTarget {
-        first_response_minutes: 2 * 60,
-        resolution_minutes: 8 * 60,
-    },
-    SlaTarget {
-        first_response_minutes: 4 * 60,
-        resolution_minutes: 3 * 24 * 60,
-    },
-    SlaTarget {
-        first_response_minutes: 8 * 60,
-        resolution_minutes: 5 * 24 * 60,
-    },
+    SlaTarget { first_response_minutes: 30, resolution_minutes: 4 * 60 },
+    SlaTarget { first_response_minutes: 2 * 60, resolution_minutes: 8 * 60 },
+    SlaTarget { first_response_minutes: 4 * 60, resolution_minutes: 3 * 24 * 60 },
+    SlaTarget { first_response_minutes: 8 * 60, resolution_minutes: 5 * 24 * 60 },
 ];
 
 impl Priority {
@@ -302,18 +284,9 @@ mod tests {
 
     #[test]
     fn priority_matrix_corners() {
-        assert_eq!(
-            Priority::of(Impact::Organisation, Urgency::WorkStopped).number(),
-            1
-        );
-        assert_eq!(
-            Priority::of(Impact::Individual, Urgency::Inconvenience).number(),
-            4
-        );
-        assert_eq!(
-            Priority::of(Impact::Department, Urgency::WorkStopped).number(),
-            2
-        );
+        assert_eq!(Priority::of(Impact::Organisation, Urgency::WorkStopped).number(), 1);
+        assert_eq!(Priority::of(Impact::Individual, Urgency::Inconvenience).number(), 4);
+        assert_eq!(Priority::of(Impact::Department, Urgency::WorkStopped).number(), 2);
         assert!(Priority(1).sla().resolution_minutes < Priority(4).sla().resolution_minutes);
     }
 

@@ -41,16 +41,11 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
 fn step(what: &str) {
@@ -59,21 +54,13 @@ fn step(what: &str) {
 
 /// Runs a command to completion, failing with `what` when it fails.
 fn sh(cmd: &mut Command, what: &str) -> Result {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{what}: could not start {:?}: {e}", cmd.get_program()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
-    }
+    let status = cmd.status().map_err(|e| format!("{what}: could not start {:?}: {e}", cmd.get_program()))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
 }
 
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.stderr(Stdio::null()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn cargo() -> Command {
@@ -84,8 +71,7 @@ fn cargo() -> Command {
 
 /// The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -100,44 +86,48 @@ fn locked_wasm_bindgen() -> Result<String> {
 /// Installs the build tools that are missing. `full` also prepares the end-to-end tests.
 fn setup(full: bool) -> Result {
     step("checking the build tools");
-    let targets =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
-        sh(
-            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
-            "adding the wasm32 target",
-        )
-        .map_err(|e| {
-            format!("{e}\n  Install it by hand: rustup target add wasm32-unknown-unknown")
-        })?;
+        sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "adding the wasm32 target")
+            .map_err(|e| format!("{e}\n  Install it by hand: rustup target add wasm32-unknown-unknown"))?;
     }
     let leptos = output(Command::new("cargo-leptos").arg("--version")).unwrap_or_default();
     if !leptos.contains(CARGO_LEPTOS_VERSION) {
-        eprintln!(
-            "installing cargo-leptos {CARGO_LEPTOS_VERSION} (once per machine; about 25 minutes on 2 cores)"
-        );
+        eprintln!("installing cargo-leptos {CARGO_LEPTOS_VERSION} (once per machine; about 25 minutes on 2 cores)");
         sh(
             cargo().args(["install", "cargo-leptos", "--version", CARGO_LEPTOS_VERSION, "--locked"]),
             "installing cargo-leptos",
         )
-        .map_err(|e| format!("{e}\n  Install it by hand: cargo install cargo-leptos --version {CARGO_LEPTOS_VERSION} --locked"))?;
+        .map_err(|e| {
+            format!("{e}\n  Install it by hand: cargo install cargo-leptos --version {CARGO_LEPTOS_VERSION} --locked")
+        })?;
     }
     let wanted = locked_wasm_bindgen()?;
     let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if !have.ends_with(&wanted) {
         eprintln!("installing wasm-bindgen-cli {wanted} (the version Cargo.lock pins)");
-        sh(cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted, "--locked"]), "installing wasm-bindgen-cli")
-            .map_err(|e| format!("{e}\n  Install it by hand: cargo install wasm-bindgen-cli --version {wanted} --locked"))?;
+        sh(
+            cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted, "--locked"]),
+            "installing wasm-bindgen-cli",
+        )
+        .map_err(|e| {
+            format!("{e}\n  Install it by hand: cargo install wasm-bindgen-cli --version {wanted} --locked")
+        })?;
     }
     if full {
         let e2e = root().join("end2end");
         if !e2e.join("node_modules/@playwright/test").exists() {
             step("installing end2end's npm packages");
             sh(
-                Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+                Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&e2e)
+                    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
                 "npm ci in end2end",
             )
-            .map_err(|e| format!("{e}\n  Node.js and npm are needed for the end-to-end tests (apt-get install nodejs npm)"))?;
+            .map_err(|e| {
+                format!("{e}\n  Node.js and npm are needed for the end-to-end tests (apt-get install nodejs npm)")
+            })?;
         }
         if !Path::new(CHROMIUM).exists() {
             return Err(format!(
@@ -151,12 +141,7 @@ fn setup(full: bool) -> Result {
 /// `cargo leptos build`: the server binary, the WASM bundle and the stylesheet.
 fn build() -> Result {
     step("building the portal (cargo leptos build)");
-    sh(
-        Command::new("cargo-leptos")
-            .arg("build")
-            .current_dir(root()),
-        "cargo leptos build",
-    )
+    sh(Command::new("cargo-leptos").arg("build").current_dir(root()), "cargo leptos build")
 }
 
 fn server_binary() -> PathBuf {
@@ -178,8 +163,7 @@ fn seed_demo(data_dir: &Path) -> Result<String> {
     if let Ok(saved) = std::fs::read_to_string(&accounts) {
         return Ok(saved);
     }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| format!("creating {}: {e}", data_dir.display()))?;
+    std::fs::create_dir_all(data_dir).map_err(|e| format!("creating {}: {e}", data_dir.display()))?;
     let mut child = limelight(data_dir)
         .arg("seed-demo")
         .stdin(Stdio::piped())
@@ -187,12 +171,7 @@ fn seed_demo(data_dir: &Path) -> Result<String> {
         .spawn()
         .map_err(|e| format!("starting limelight seed-demo: {e}"))?;
     use std::io::Write;
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(DEMO_PASSWORD.as_bytes())
-        .map_err(|e| e.to_string())?;
+    child.stdin.take().expect("piped").write_all(DEMO_PASSWORD.as_bytes()).map_err(|e| e.to_string())?;
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!(
@@ -208,9 +187,7 @@ fn seed_demo(data_dir: &Path) -> Result<String> {
 fn run(demo: bool) -> Result {
     setup(false)?;
     build()?;
-    let data_dir = std::env::var_os("LIMELIGHT_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("data"));
+    let data_dir = std::env::var_os("LIMELIGHT_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("data"));
     if demo {
         let list = seed_demo(&data_dir)?;
         eprintln!("\nDemo logins (password for all: {DEMO_PASSWORD}):");
@@ -224,12 +201,7 @@ fn run(demo: bool) -> Result {
     }
     let addr = std::env::var("LIMELIGHT_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     eprintln!("\nLimelight: http://{addr}  (Ctrl-C stops it)\n");
-    sh(
-        limelight(&data_dir)
-            .arg("serve")
-            .env("LIMELIGHT_ADDR", &addr),
-        "limelight serve",
-    )
+    sh(limelight(&data_dir).arg("serve").env("LIMELIGHT_ADDR", &addr), "limelight serve")
 }
 
 fn postgres_reachable() -> bool {
@@ -244,17 +216,7 @@ fn test() -> Result {
     step("unit and integration tests on SQLite");
     sh(
         cargo()
-            .args([
-                "test",
-                "-p",
-                "vocabulary",
-                "-p",
-                "migrations",
-                "-p",
-                "domain",
-                "-p",
-                "server",
-            ])
+            .args(["test", "-p", "vocabulary", "-p", "migrations", "-p", "domain", "-p", "server"])
             .env("LIMELIGHT_TEST_DB", "sqlite"),
         "tests on SQLite",
     )?;
@@ -262,9 +224,7 @@ fn test() -> Result {
     if postgres_reachable() {
         step("integration tests on PostgreSQL (127.0.0.1:5432)");
         sh(
-            cargo()
-                .args(["test", "-p", "server", "--test", "integration"])
-                .env("LIMELIGHT_TEST_DB", "postgres"),
+            cargo().args(["test", "-p", "server", "--test", "integration"]).env("LIMELIGHT_TEST_DB", "postgres"),
             "tests on PostgreSQL",
         )?;
     } else if ci {

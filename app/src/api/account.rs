@@ -17,38 +17,22 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         Access::Staff(_) => None,
     };
     let user = access.user();
-    Ok(Some(Viewer {
-        name: user.display_name.clone(),
-        role: user.role,
-        tenant_name,
-    }))
+    Ok(Some(Viewer { name: user.display_name.clone(), role: user.role, tenant_name }))
 }
 
 /// Changes the signed-in person's password. Every session of theirs ends, this one included; the
 /// browser that asked gets a fresh session so it stays signed in.
 #[server(endpoint = "account/password")]
-pub async fn change_password(
-    current_password: String,
-    new_password: String,
-) -> Result<(), AppError> {
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use super::guard;
     use crate::api::account::ssr::*;
     let access = guard::signed_in()?;
     let state = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
     let client = request_client();
-    domain::auth::change_password(
-        &state.db,
-        access.user(),
-        current_password,
-        new_password,
-        &client,
-    )
-    .await
-    .map_err(guard::domain)?;
-    state
-        .issue(access.user().id, &client)
+    domain::auth::change_password(&state.db, access.user(), current_password, new_password, &client)
         .await
         .map_err(guard::domain)?;
+    state.issue(access.user().id, &client).await.map_err(guard::domain)?;
     Ok(())
 }
 
@@ -66,16 +50,11 @@ pub mod ssr {
     pub struct SessionIssuer {
         pub db: DatabaseConnection,
         pub policy: SessionPolicy,
-        pub cookie:
-            Arc<dyn Fn(&str, Option<chrono::DateTime<chrono::Utc>>) -> String + Send + Sync>,
+        pub cookie: Arc<dyn Fn(&str, Option<chrono::DateTime<chrono::Utc>>) -> String + Send + Sync>,
     }
 
     impl SessionIssuer {
-        pub async fn issue(
-            &self,
-            user_id: i64,
-            client: &Client,
-        ) -> Result<(), domain::DomainError> {
+        pub async fn issue(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
             let new = domain::auth::session::create(
                 &self.db,
                 user_id,
@@ -96,8 +75,6 @@ pub mod ssr {
 
     /// The caller's address and browser, as the server's session layer recorded them.
     pub fn request_client() -> Client {
-        use_context::<Parts>()
-            .and_then(|p| p.extensions.get::<Client>().cloned())
-            .unwrap_or_default()
+        use_context::<Parts>().and_then(|p| p.extensions.get::<Client>().cloned()).unwrap_or_default()
     }
 }

@@ -12,11 +12,6 @@ pub async fn msp_tenants() -> Result<Vec<TenantListItem>, AppError> {
     let tenants = staff.unscoped().tenants().await.map_err(guard::domain)?;
     Ok(tenants
         .into_iter()
-        .map(|t| TenantListItem {
-            slug: t.slug,
-            name: t.name,
-            time_zone: t.time_zone,
-            status: t.status,
-        })
+        .map(|t| TenantListItem { slug: t.slug, name: t.name, time_zone: t.time_zone, status: t.status })
         .collect())
 }

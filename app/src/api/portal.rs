@@ -13,10 +13,7 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
     let feed = client.scope.recent_work(20).await.map_err(guard::domain)?;
     Ok(DashboardView {
         time_zone: tenant.time_zone.name().to_string(),
-        feed: feed
-            .into_iter()
-            .map(|w| ssr::work_view(w, tenant.time_zone))
-            .collect(),
+        feed: feed.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
         tenant_name: tenant.name,
     })
 }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let failed = move || query.read().get("failed").is_some();
+    let throttled = move || query.read().get("throttled").is_some();
     view! {
         <Title text="Sign in · Limelight"/>
         <main class="page narrow login" id="main">
@@ -16,6 +17,11 @@ pub fn LoginPage() -> impl IntoView {
             {move || failed().then(|| view! {
                 <p class="error" role="alert" id="login-error">
                     "That email and password don't match an account. Check both and try again."
+                </p>
+            })}
+            {move || throttled().then(|| view! {
+                <p class="error" role="alert" id="login-error">
+                    "Too many sign-in attempts. Please wait 15 minutes, then try again."
                 </p>
             })}
             <form method="post" action="/login" class="stack">

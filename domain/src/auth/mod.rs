@@ -14,10 +14,7 @@ use crate::input::{Email, Password};
 use crate::scope::{TenantScope, Unscoped};
 use crate::time::now;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 pub use session::SessionPolicy;
 use vocabulary::Role;
 
@@ -74,11 +71,7 @@ impl StaffAccess {
 }
 
 /// Turns a session token into what it may reach, or `None` for no live session.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    token: &str,
-    policy: SessionPolicy,
-) -> Result<Option<Access>> {
+pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionPolicy) -> Result<Option<Access>> {
     let Some((s, u)) = session::lookup(db, token, policy).await? else {
         return Ok(None);
     };
@@ -86,27 +79,15 @@ pub async fn authenticate(
         tracing::error!(user = u.id, role = %u.role, "user has an unknown role; refusing the session");
         return Ok(None);
     };
-    let current = CurrentUser {
-        id: u.id,
-        email: u.email,
-        display_name: u.display_name,
-        role,
-        session_id: s.id,
-    };
+    let current = CurrentUser { id: u.id, email: u.email, display_name: u.display_name, role, session_id: s.id };
     Ok(match (role.is_client(), u.tenant_id) {
         (true, Some(tenant_id)) => Some(Access::Client(ClientAccess {
             scope: TenantScope::new(db.clone(), tenant_id, Some((current.id, role))),
             user: current,
         })),
-        (false, None) => Some(Access::Staff(StaffAccess {
-            user: current,
-            db: db.clone(),
-        })),
+        (false, None) => Some(Access::Staff(StaffAccess { user: current, db: db.clone() })),
         _ => {
-            tracing::error!(
-                user = u.id,
-                "user's role and tenant disagree; refusing the session"
-            );
+            tracing::error!(user = u.id, "user's role and tenant disagree; refusing the session");
             None
         }
     })
@@ -127,61 +108,73 @@ pub struct Client {
     pub user_agent: Option<String>,
 }
 
+/// What a login attempt came to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    LoggedIn(LoggedIn),
+    /// Wrong email or password: the same for both.
+    Refused,
+    /// Too many recent failures for this email or from this address: not even checked.
+    Throttled,
+}
+
+/// Failures counted over this window…
+const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// …per email typed (known or not, so throttling reveals nothing)…
+const THROTTLE_PER_EMAIL: u64 = 10;
+/// …and per client address.
+const THROTTLE_PER_IP: u64 = 50;
+
+/// Counts recent failures in the audit log, so the limit holds across every server process.
+async fn throttled(db: &DatabaseConnection, target: &str, ip: Option<&str>) -> Result<bool> {
+    use crate::entities::audit_event;
+    use sea_orm::PaginatorTrait;
+    let since = now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let recent = || {
+        audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("login_failed"))
+            .filter(audit_event::Column::CreatedAt.gte(since))
+    };
+    if recent().filter(audit_event::Column::Target.eq(target)).count(db).await? >= THROTTLE_PER_EMAIL {
+        return Ok(true);
+    }
+    Ok(match ip {
+        Some(ip) => recent().filter(audit_event::Column::Ip.eq(ip)).count(db).await? >= THROTTLE_PER_IP,
+        None => false,
+    })
+}
+
 /// Checks an email and password. Every refusal looks the same and costs the same: an unknown email,
-/// a deactivated user and a wrong password each run one argon2 verification and answer `None`.
+/// a deactivated user and a wrong password each run one argon2 verification and answer `Refused`.
 pub async fn login(
     db: &DatabaseConnection,
     email: &str,
     password: String,
     policy: SessionPolicy,
     from: &Client,
-) -> Result<Option<LoggedIn>> {
+) -> Result<LoginOutcome> {
+    let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
+    if throttled(db, &target, from.ip.as_deref()).await? {
+        audit::record(db, None, None, "login_throttled", &target, from.ip.as_deref()).await?;
+        return Ok(LoginOutcome::Throttled);
+    }
     let found = match Email::parse(email) {
-        Ok(e) => {
-            user::Entity::find()
-                .filter(user::Column::Email.eq(e.as_str()))
-                .one(db)
-                .await?
-        }
+        Ok(e) => user::Entity::find().filter(user::Column::Email.eq(e.as_str())).one(db).await?,
         Err(_) => None,
     };
-    let usable = found
-        .as_ref()
-        .filter(|u| u.active)
-        .and_then(|u| u.password_hash.clone());
+    let usable = found.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
     let ok = password::verify(password, usable).await;
     let Some(u) = found.filter(|_| ok) else {
-        let target = email
-            .trim()
-            .chars()
-            .take(254)
-            .collect::<String>()
-            .to_lowercase();
         audit::record(db, None, None, "login_failed", &target, from.ip.as_deref()).await?;
-        return Ok(None);
+        return Ok(LoginOutcome::Refused);
     };
-    let role: Role = u
-        .role
-        .parse()
-        .map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+    let role: Role = u.role.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
     let new = session::create(db, u.id, policy, from.user_agent.clone(), from.ip.clone()).await?;
     let mut active = u.clone().into_active_model();
     active.last_login_at = Set(Some(now()));
     active.update(db).await?;
-    audit::record(
-        db,
-        Some(u.id),
-        u.tenant_id,
-        "login",
-        &u.email,
-        from.ip.as_deref(),
-    )
-    .await?;
-    Ok(Some(LoggedIn {
-        token: new.token,
-        expires_at: new.expires_at,
-        role,
-    }))
+    audit::record(db, Some(u.id), u.tenant_id, "login", &u.email, from.ip.as_deref()).await?;
+    Ok(LoginOutcome::LoggedIn(LoggedIn { token: new.token, expires_at: new.expires_at, role }))
 }
 
 /// Changes a user's password after checking the current one, and ends all of the user's sessions.
@@ -193,14 +186,9 @@ pub async fn change_password(
     from: &Client,
 ) -> Result<()> {
     let new = Password::parse(new)?;
-    let u = user::Entity::find_by_id(user.id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let u = user::Entity::find_by_id(user.id).one(db).await?.ok_or(DomainError::NotFound)?;
     if !password::verify(current, u.password_hash.clone()).await {
-        return Err(DomainError::Invalid(
-            "the current password is not correct".into(),
-        ));
+        return Err(DomainError::Invalid("the current password is not correct".into()));
     }
     let hash = password::hash(&new).await;
     let tx = crate::db::write(db).await?;
@@ -209,15 +197,7 @@ pub async fn change_password(
     active.password_hash = Set(Some(hash));
     active.update(&tx).await?;
     session::end_all_for_user(&tx, user.id).await?;
-    audit::record(
-        &tx,
-        Some(user.id),
-        tenant_id,
-        "password_changed",
-        &user.email,
-        from.ip.as_deref(),
-    )
-    .await?;
+    audit::record(&tx, Some(user.id), tenant_id, "password_changed", &user.email, from.ip.as_deref()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,9 +2,7 @@
 //! burst of logins never stalls the async workers serving other requests.
 
 use crate::input::Password;
-use argon2::password_hash::{
-    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
 
@@ -32,9 +30,7 @@ fn dummy_hash() -> &'static str {
 /// Hashes a password into a PHC string.
 pub async fn hash(password: &Password) -> String {
     let p = password.expose().to_string();
-    tokio::task::spawn_blocking(move || hash_blocking(&p))
-        .await
-        .expect("hashing task panicked")
+    tokio::task::spawn_blocking(move || hash_blocking(&p)).await.expect("hashing task panicked")
 }
 
 /// Checks a password against a stored PHC string, or against the dummy hash when there is none
@@ -44,9 +40,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
         let ok = match PasswordHash::new(&phc) {
-            Ok(parsed) => argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
+            Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
             Err(_) => {
                 // A corrupt stored hash: still spend the same work before saying no.
                 let parsed = PasswordHash::new(dummy_hash()).expect("dummy hash parses");

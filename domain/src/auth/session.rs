@@ -6,10 +6,7 @@ use crate::error::Result;
 use crate::time::now;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 /// How long a session lives.
@@ -23,10 +20,7 @@ pub struct SessionPolicy {
 
 impl Default for SessionPolicy {
     fn default() -> Self {
-        SessionPolicy {
-            idle: Duration::hours(8),
-            absolute: Duration::days(7),
-        }
+        SessionPolicy { idle: Duration::hours(8), absolute: Duration::days(7) }
     }
 }
 
@@ -80,10 +74,7 @@ pub async fn lookup(
     token: &str,
     policy: SessionPolicy,
 ) -> Result<Option<(session::Model, user::Model)>> {
-    let Some(s) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .one(db)
-        .await?
+    let Some(s) = session::Entity::find().filter(session::Column::TokenHash.eq(hash_token(token))).one(db).await?
     else {
         return Ok(None);
     };
@@ -97,10 +88,7 @@ pub async fn lookup(
     }
     if (t - s.last_seen_at).num_seconds() >= TOUCH_EVERY {
         session::Entity::update_many()
-            .col_expr(
-                session::Column::LastSeenAt,
-                sea_orm::sea_query::Expr::value(t),
-            )
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(t))
             .filter(session::Column::Id.eq(s.id))
             .exec(db)
             .await?;
@@ -110,18 +98,11 @@ pub async fn lookup(
 
 /// Ends one session (logout).
 pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<()> {
-    session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(hash_token(token)))
-        .exec(db)
-        .await?;
+    session::Entity::delete_many().filter(session::Column::TokenHash.eq(hash_token(token))).exec(db).await?;
     Ok(())
 }
 
 /// Ends every session of a user (deactivation, password change).
 pub async fn end_all_for_user(db: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
-    Ok(session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?
-        .rows_affected)
+    Ok(session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?.rows_affected)
 }

@@ -17,23 +17,16 @@ pub struct LoginForm {
 }
 
 /// `POST /login`. Success: a new session (any old one ends), and 303 to the role's home.
-/// Refusal: 303 back to the form, identical whether the email exists or not.
+/// Refusal: 303 back to the form, identical whether the email exists or not. Too many recent
+/// failures for the email (or from the address): 303 back with a request to wait.
 pub async fn login(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    match auth::login(
-        &state.db,
-        &form.email,
-        form.password,
-        state.sessions,
-        &client,
-    )
-    .await
-    {
-        Ok(Some(done)) => {
+    match auth::login(&state.db, &form.email, form.password, state.sessions, &client).await {
+        Ok(auth::LoginOutcome::LoggedIn(done)) => {
             // A new token at every login: whatever session this browser had ends here.
             if let Some(old) = state.cookies.token(&headers) {
                 if let Err(e) = auth::session::end(&state.db, &old).await {
@@ -41,46 +34,30 @@ pub async fn login(
                 }
             }
             let cookie = state.cookies.session(&done.token, Some(done.expires_at));
-            (
-                [(http::header::SET_COOKIE, cookie)],
-                Redirect::to(done.role.home()),
-            )
-                .into_response()
+            ([(http::header::SET_COOKIE, cookie)], Redirect::to(done.role.home())).into_response()
         }
-        Ok(None) => Redirect::to("/login?failed").into_response(),
+        Ok(auth::LoginOutcome::Refused) => Redirect::to("/login?failed").into_response(),
+        Ok(auth::LoginOutcome::Throttled) => Redirect::to("/login?throttled").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "login failed on our side");
-            (
-                http::StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Please try again.",
-            )
+            (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
                 .into_response()
         }
     }
 }
 
 /// `POST /logout`: ends this session and clears the cookie.
-pub async fn logout(
-    State(state): State<AppState>,
-    access: Option<Extension<Access>>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn logout(State(state): State<AppState>, access: Option<Extension<Access>>, headers: HeaderMap) -> Response {
     if let Some(token) = state.cookies.token(&headers) {
         if let Err(e) = auth::session::end(&state.db, &token).await {
             tracing::error!(error = %e, "could not end a session");
         }
         if let Some(Extension(a)) = access {
             let user = a.user();
-            let _ =
-                domain::audit::record(&state.db, Some(user.id), None, "logout", &user.email, None)
-                    .await;
+            let _ = domain::audit::record(&state.db, Some(user.id), None, "logout", &user.email, None).await;
         }
     }
-    (
-        [(http::header::SET_COOKIE, state.cookies.cleared())],
-        Redirect::to("/login"),
-    )
-        .into_response()
+    ([(http::header::SET_COOKIE, state.cookies.cleared())], Redirect::to("/login")).into_response()
 }
 
 /// `/`: each role to its home; no session to the sign-in page.

@@ -10,11 +10,7 @@ pub struct CookieSettings {
 
 impl CookieSettings {
     pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-limelight_session"
-        } else {
-            "limelight_session"
-        }
+        if self.secure { "__Host-limelight_session" } else { "limelight_session" }
     }
 
     /// The Set-Cookie value for a session token (`None` expiry: a cookie for this browser session).
@@ -32,10 +28,7 @@ impl CookieSettings {
 
     /// The Set-Cookie value that removes the session cookie.
     pub fn cleared(&self) -> String {
-        let mut c = format!(
-            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-            self.name()
-        );
+        let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", self.name());
         if self.secure {
             c.push_str("; Secure");
         }

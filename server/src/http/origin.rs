@@ -23,10 +23,7 @@ fn is_cross_site(req: &Request) -> bool {
         return !matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
     }

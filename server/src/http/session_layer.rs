@@ -11,15 +11,8 @@ use std::net::SocketAddr;
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let client = Client {
-        ip: req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string()),
-        user_agent: req
-            .headers()
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        ip: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        user_agent: req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
     };
     let access = match state.cookies.token(req.headers()) {
         Some(token) => match auth::authenticate(&state.db, &token, state.sessions).await {
@@ -36,13 +29,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         None => None,
     };
     let path = req.uri().path();
-    let signed_in_area = ["/portal", "/msp"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    if access.is_none()
-        && signed_in_area
-        && matches!(*req.method(), http::Method::GET | http::Method::HEAD)
-    {
+    let signed_in_area = ["/portal", "/msp"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if access.is_none() && signed_in_area && matches!(*req.method(), http::Method::GET | http::Method::HEAD) {
         return Redirect::to("/login").into_response();
     }
     req.extensions_mut().insert(client);

@@ -4,18 +4,14 @@ use crate::common::*;
 use std::time::{Duration, Instant};
 
 fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
 
 #[tokio::test]
 async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     let app = spawn_app().await;
     app.add_tenant("acme").await;
-    app.add_user("client@acme.test", "client_user", Some("acme"))
-        .await;
+    app.add_user("client@acme.test", "client_user", Some("acme")).await;
     app.add_user("tech@msp.test", "tech", None).await;
 
     let c = browser();
@@ -53,9 +49,7 @@ async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains(r#"name="email""#)
-            && html.contains(r#"name="password""#)
-            && html.contains(r#"method="post""#)
+        html.contains(r#"name="email""#) && html.contains(r#"name="password""#) && html.contains(r#"method="post""#)
     );
 }
 
@@ -63,12 +57,7 @@ async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
 async fn secure_cookie_setting_uses_host_prefix() {
     let secure = server::http::cookies::CookieSettings { secure: true };
     let c = secure.session("abc", None);
-    assert!(
-        c.starts_with("__Host-limelight_session=abc;")
-            && c.contains("; Secure")
-            && c.contains("Path=/"),
-        "{c}"
-    );
+    assert!(c.starts_with("__Host-limelight_session=abc;") && c.contains("; Secure") && c.contains("Path=/"), "{c}");
 }
 
 #[tokio::test]
@@ -76,49 +65,23 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     let app = spawn_app().await;
     app.add_user("tech@msp.test", "tech", None).await;
     let c = browser();
-    let wrong = app
-        .post_login(&c, "tech@msp.test", "not the password")
-        .await;
-    let (s1, l1, h1) = (
-        wrong.status(),
-        location(&wrong),
-        wrong.headers().contains_key("set-cookie"),
-    );
+    let wrong = app.post_login(&c, "tech@msp.test", "not the password").await;
+    let (s1, l1, h1) = (wrong.status(), location(&wrong), wrong.headers().contains_key("set-cookie"));
     let b1 = wrong.text().await.unwrap();
-    let unknown = app
-        .post_login(&c, "nobody@msp.test", "not the password")
-        .await;
-    let (s2, l2, h2) = (
-        unknown.status(),
-        location(&unknown),
-        unknown.headers().contains_key("set-cookie"),
-    );
+    let unknown = app.post_login(&c, "nobody@msp.test", "not the password").await;
+    let (s2, l2, h2) = (unknown.status(), location(&unknown), unknown.headers().contains_key("set-cookie"));
     let b2 = unknown.text().await.unwrap();
     assert_eq!((s1.as_u16(), &l1, h1, &b1), (s2.as_u16(), &l2, h2, &b2));
     assert_eq!(s1, 303);
     assert_eq!(l1, "/login?failed");
     assert!(!h1);
     // The page it lands on says so without saying which half was wrong.
-    let page = c
-        .get(app.url(&l1))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("don&#39;t match an account") || page.contains("don't match an account"),
-        "{page}"
-    );
+    let page = c.get(app.url(&l1)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("don&#39;t match an account") || page.contains("don't match an account"), "{page}");
     // A password is never truncated or case-folded.
-    let res = app
-        .post_login(&c, "tech@msp.test", &PASSWORD.to_uppercase())
-        .await;
+    let res = app.post_login(&c, "tech@msp.test", &PASSWORD.to_uppercase()).await;
     assert_eq!(location(&res), "/login?failed");
-    let res = app
-        .post_login(&c, "tech@msp.test", &format!("{PASSWORD}x"))
-        .await;
+    let res = app.post_login(&c, "tech@msp.test", &format!("{PASSWORD}x")).await;
     assert_eq!(location(&res), "/login?failed");
 }
 
@@ -148,10 +111,7 @@ async fn hashing_passwords_does_not_stall_other_requests() {
     assert_eq!(res.status(), 200);
     let health = t.elapsed();
     let pending = logins.iter().filter(|l| !l.is_finished()).count();
-    assert!(
-        pending > 0,
-        "the health check ({health:?}) was only answered after all eight logins were done"
-    );
+    assert!(pending > 0, "the health check ({health:?}) was only answered after all eight logins were done");
     for l in logins {
         assert_eq!(l.await.unwrap().status(), 303);
     }
@@ -165,27 +125,11 @@ async fn logout_ends_the_session() {
     // Keep a copy of the token to replay after logout.
     let replay = browser();
     let res = app.post_login(&replay, "tech@msp.test", PASSWORD).await;
-    let token = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let token = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let res = replay.post(app.url("/logout")).send().await.unwrap();
     assert_eq!(res.status(), 303);
-    assert!(
-        res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
-    let res = browser()
-        .get(app.url("/msp"))
-        .header("cookie", &token)
-        .send()
-        .await
-        .unwrap();
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let res = browser().get(app.url("/msp")).header("cookie", &token).send().await.unwrap();
     assert_eq!(res.status(), 303, "a logged-out token must not open a page");
     // The other browser's session is untouched.
     assert_eq!(c.get(app.url("/msp")).send().await.unwrap().status(), 200);
@@ -197,162 +141,59 @@ async fn logging_in_again_issues_a_new_token_and_ends_the_old_one() {
     app.add_user("tech@msp.test", "tech", None).await;
     let c = browser();
     let first = app.post_login(&c, "tech@msp.test", PASSWORD).await;
-    let old = first.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let old = first.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let second = app.post_login(&c, "tech@msp.test", PASSWORD).await;
-    let new = second.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let new = second.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     assert_ne!(old, new);
-    assert_eq!(
-        browser()
-            .get(app.url("/msp"))
-            .header("cookie", &old)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
-    assert_eq!(
-        browser()
-            .get(app.url("/msp"))
-            .header("cookie", &new)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(browser().get(app.url("/msp")).header("cookie", &old).send().await.unwrap().status(), 303);
+    assert_eq!(browser().get(app.url("/msp")).header("cookie", &new).send().await.unwrap().status(), 200);
 }
 
 #[tokio::test]
 async fn deactivation_ends_every_session() {
     let app = spawn_app().await;
     app.add_tenant("acme").await;
-    app.add_user("client@acme.test", "client_admin", Some("acme"))
-        .await;
+    app.add_user("client@acme.test", "client_admin", Some("acme")).await;
     let a = app.signed_in("client@acme.test").await;
     let b = app.signed_in("client@acme.test").await;
-    app.unscoped()
-        .deactivate_user("client@acme.test", None)
-        .await
-        .unwrap();
+    app.unscoped().deactivate_user("client@acme.test", None).await.unwrap();
     for c in [a, b] {
-        assert_eq!(
-            c.get(app.url("/portal")).send().await.unwrap().status(),
-            303
-        );
+        assert_eq!(c.get(app.url("/portal")).send().await.unwrap().status(), 303);
     }
-    let res = app
-        .post_login(&browser(), "client@acme.test", PASSWORD)
-        .await;
-    assert_eq!(
-        location(&res),
-        "/login?failed",
-        "a deactivated user cannot sign in"
-    );
+    let res = app.post_login(&browser(), "client@acme.test", PASSWORD).await;
+    assert_eq!(location(&res), "/login?failed", "a deactivated user cannot sign in");
 }
 
 #[tokio::test]
 async fn changing_the_password_ends_other_sessions_and_keeps_this_one() {
     let app = spawn_app().await;
     app.add_tenant("acme").await;
-    app.add_user("client@acme.test", "client_user", Some("acme"))
-        .await;
+    app.add_user("client@acme.test", "client_user", Some("acme")).await;
     let here = app.signed_in("client@acme.test").await;
     let elsewhere = app.signed_in("client@acme.test").await;
 
     // Wrong current password: refused, nothing changes.
-    let res = call(
-        &here,
-        &app,
-        "account/password",
-        &[
-            ("current_password", "nope nope"),
-            ("new_password", "a new password"),
-        ],
-    )
-    .await;
+    let res =
+        call(&here, &app, "account/password", &[("current_password", "nope nope"), ("new_password", "a new password")])
+            .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("current password"));
-    assert_eq!(
-        elsewhere
-            .get(app.url("/portal"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(elsewhere.get(app.url("/portal")).send().await.unwrap().status(), 200);
     // Too short: refused.
-    let res = call(
-        &here,
-        &app,
-        "account/password",
-        &[("current_password", PASSWORD), ("new_password", "short")],
-    )
-    .await;
+    let res = call(&here, &app, "account/password", &[("current_password", PASSWORD), ("new_password", "short")]).await;
     assert_eq!(res.status(), 422);
 
-    let res = call(
-        &here,
-        &app,
-        "account/password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "a new password"),
-        ],
-    )
-    .await;
+    let res =
+        call(&here, &app, "account/password", &[("current_password", PASSWORD), ("new_password", "a new password")])
+            .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    assert_eq!(
-        elsewhere
-            .get(app.url("/portal"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303,
-        "other sessions end"
-    );
-    assert_eq!(
-        here.get(app.url("/portal")).send().await.unwrap().status(),
-        200,
-        "this browser got a new session"
-    );
-    assert_eq!(
-        location(
-            &app.post_login(&browser(), "client@acme.test", PASSWORD)
-                .await
-        ),
-        "/login?failed"
-    );
-    assert_eq!(
-        location(
-            &app.post_login(&browser(), "client@acme.test", "a new password")
-                .await
-        ),
-        "/portal"
-    );
+    assert_eq!(elsewhere.get(app.url("/portal")).send().await.unwrap().status(), 303, "other sessions end");
+    assert_eq!(here.get(app.url("/portal")).send().await.unwrap().status(), 200, "this browser got a new session");
+    assert_eq!(location(&app.post_login(&browser(), "client@acme.test", PASSWORD).await), "/login?failed");
+    assert_eq!(location(&app.post_login(&browser(), "client@acme.test", "a new password").await), "/portal");
 
     // Without a session the server function refuses.
-    let res = call(
-        &browser(),
-        &app,
-        "account/password",
-        &[("current_password", "x"), ("new_password", "y")],
-    )
-    .await;
+    let res = call(&browser(), &app, "account/password", &[("current_password", "x"), ("new_password", "y")]).await;
     assert_eq!(res.status(), 401);
 }
 
@@ -368,106 +209,42 @@ async fn cross_site_posts_are_refused() {
         ("origin", "null"),
     ];
     for (header, value) in cases {
-        for path in [
-            "/login",
-            "/logout",
-            "/api/account/password",
-            "/api/msp/tenants",
-        ] {
-            let res = c
-                .post(app.url(path))
-                .header(header, value)
-                .form(&[("email", "x")])
-                .send()
-                .await
-                .unwrap();
+        for path in ["/login", "/logout", "/api/account/password", "/api/msp/tenants"] {
+            let res = c.post(app.url(path)).header(header, value).form(&[("email", "x")]).send().await.unwrap();
             assert_eq!(res.status(), 403, "{path} with {header}: {value}");
         }
     }
     // Still signed in: the refused logout did nothing.
     assert_eq!(c.get(app.url("/msp")).send().await.unwrap().status(), 200);
     // Same-origin requests pass.
-    let res = c
-        .post(app.url("/api/msp/tenants"))
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    let res = c.post(app.url("/api/msp/tenants")).header("sec-fetch-site", "same-origin").send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let res = c
-        .post(app.url("/api/msp/tenants"))
-        .header("origin", format!("http://{}", app.addr))
-        .send()
-        .await
-        .unwrap();
+    let res =
+        c.post(app.url("/api/msp/tenants")).header("origin", format!("http://{}", app.addr)).send().await.unwrap();
     assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
 async fn health_and_readiness() {
     let app = spawn_app().await;
-    assert_eq!(
-        browser()
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        browser()
-            .get(app.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(browser().get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(browser().get(app.url("/readyz")).send().await.unwrap().status(), 200);
     app.db.clone().close().await.unwrap();
-    assert_eq!(
-        browser()
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        browser()
-            .get(app.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        503
-    );
+    assert_eq!(browser().get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(browser().get(app.url("/readyz")).send().await.unwrap().status(), 503);
 }
 
 #[tokio::test]
 async fn pages_carry_security_headers() {
     let app = spawn_app().await;
     let res = browser().get(app.url("/login")).send().await.unwrap();
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     let html = res.text().await.unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "inline scripts carry the response's nonce"
-    );
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the response's nonce");
 }
 
 #[tokio::test]
@@ -477,38 +254,41 @@ async fn idle_and_absolute_expiry_end_sessions() {
     let app = spawn_app().await;
     app.add_user("tech@msp.test", "tech", None).await;
     let idle = app.signed_in("tech@msp.test").await;
-    assert_eq!(
-        idle.get(app.url("/msp")).send().await.unwrap().status(),
-        200
-    );
+    assert_eq!(idle.get(app.url("/msp")).send().await.unwrap().status(), 200);
     // Unused for longer than the idle limit (8 h).
     session::Entity::update_many()
-        .col_expr(
-            session::Column::LastSeenAt,
-            Expr::value(domain::time::now() - chrono::Duration::hours(9)),
-        )
+        .col_expr(session::Column::LastSeenAt, Expr::value(domain::time::now() - chrono::Duration::hours(9)))
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(
-        idle.get(app.url("/msp")).send().await.unwrap().status(),
-        303
-    );
-    assert_eq!(
-        session::Entity::find().count(&app.db).await.unwrap(),
-        0,
-        "an expired session is deleted"
-    );
+    assert_eq!(idle.get(app.url("/msp")).send().await.unwrap().status(), 303);
+    assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0, "an expired session is deleted");
 
     // Used a minute ago, but past its absolute lifetime.
     let old = app.signed_in("tech@msp.test").await;
     session::Entity::update_many()
-        .col_expr(
-            session::Column::ExpiresAt,
-            Expr::value(domain::time::now() - chrono::Duration::minutes(1)),
-        )
+        .col_expr(session::Column::ExpiresAt, Expr::value(domain::time::now() - chrono::Duration::minutes(1)))
         .exec(&app.db)
         .await
         .unwrap();
     assert_eq!(old.get(app.url("/msp")).send().await.unwrap().status(), 303);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_email_whether_it_exists_or_not() {
+    let app = spawn_app().await;
+    app.add_user("tech@msp.test", "tech", None).await;
+    let c = browser();
+    for email in ["tech@msp.test", "nobody@msp.test"] {
+        for _ in 0..10 {
+            assert_eq!(location(&app.post_login(&c, email, "wrong password").await), "/login?failed");
+        }
+        // Now even the right password is not checked.
+        assert_eq!(location(&app.post_login(&c, email, PASSWORD).await), "/login?throttled", "{email}");
+    }
+    let page = c.get(app.url("/login?throttled")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Too many sign-in attempts"));
+    // Another account is not affected.
+    app.add_user("other@msp.test", "tech", None).await;
+    assert_eq!(location(&app.post_login(&c, "other@msp.test", PASSWORD).await), "/msp");
 }

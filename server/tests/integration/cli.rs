@@ -23,12 +23,7 @@ fn limelight(db: &TestDb, args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -39,50 +34,22 @@ fn limelight(db: &TestDb, args: &[&str], stdin: &str) -> Run {
 
 async fn counts(db: &TestDb) -> (u64, u64) {
     let c = db.connect().await;
-    (
-        tenant::Entity::find().count(&c).await.unwrap(),
-        user::Entity::find().count(&c).await.unwrap(),
-    )
+    (tenant::Entity::find().count(&c).await.unwrap(), user::Entity::find().count(&c).await.unwrap())
 }
 
 #[tokio::test]
 async fn adds_tenants_and_users() {
     let db = TestDb::new().await;
-    let r = limelight(
-        &db,
-        &[
-            "tenant",
-            "add",
-            "acme",
-            "Acme Dental",
-            "--timezone",
-            "America/New_York",
-        ],
-        "",
-    );
+    let r = limelight(&db, &["tenant", "add", "acme", "Acme Dental", "--timezone", "America/New_York"], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = limelight(
         &db,
-        &[
-            "user",
-            "add",
-            "Dana@Acme.test",
-            "--role",
-            "client_admin",
-            "--tenant",
-            "acme",
-            "--name",
-            "Dana",
-        ],
+        &["user", "add", "Dana@Acme.test", "--role", "client_admin", "--tenant", "acme", "--name", "Dana"],
         "a good password\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.trim(), "dana@acme.test\tclient_admin\tacme");
-    let r = limelight(
-        &db,
-        &["user", "add", "tech@msp.test", "--role", "tech"],
-        "a good password",
-    );
+    let r = limelight(&db, &["user", "add", "tech@msp.test", "--role", "tech"], "a good password");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(counts(&db).await, (1, 2));
     let r = limelight(&db, &["migrate"], "");
@@ -92,100 +59,26 @@ async fn adds_tenants_and_users() {
 #[tokio::test]
 async fn bad_input_says_why_and_writes_nothing() {
     let db = TestDb::new().await;
-    assert_eq!(
-        limelight(&db, &["tenant", "add", "acme", "Acme"], "").code,
-        0
-    );
-    assert_eq!(
-        limelight(
-            &db,
-            &["user", "add", "taken@msp.test", "--role", "tech"],
-            "a good password"
-        )
-        .code,
-        0
-    );
+    assert_eq!(limelight(&db, &["tenant", "add", "acme", "Acme"], "").code, 0);
+    assert_eq!(limelight(&db, &["user", "add", "taken@msp.test", "--role", "tech"], "a good password").code, 0);
     let before = counts(&db).await;
     let cases: &[(&[&str], &str, &str)] = &[
-        (
-            &["user", "add", "x@msp.test", "--role", "boss"],
-            "a good password",
-            "unknown role",
-        ),
-        (
-            &["user", "add", "x@acme.test", "--role", "client_user"],
-            "a good password",
-            "--tenant",
-        ),
-        (
-            &[
-                "user",
-                "add",
-                "x@msp.test",
-                "--role",
-                "tech",
-                "--tenant",
-                "acme",
-            ],
-            "a good password",
-            "leave out --tenant",
-        ),
-        (
-            &[
-                "user",
-                "add",
-                "x@acme.test",
-                "--role",
-                "client_user",
-                "--tenant",
-                "nope",
-            ],
-            "a good password",
-            "no client",
-        ),
-        (
-            &["user", "add", "TAKEN@msp.test", "--role", "tech"],
-            "a good password",
-            "already exists",
-        ),
-        (
-            &["user", "add", "not-an-email", "--role", "tech"],
-            "a good password",
-            "not an email",
-        ),
-        (
-            &["user", "add", "x@msp.test", "--role", "tech"],
-            "short",
-            "at least 8",
-        ),
-        (
-            &["tenant", "add", "Bad Slug", "Bad"],
-            "",
-            "not a valid slug",
-        ),
-        (
-            &[
-                "tenant",
-                "add",
-                "good",
-                "Good",
-                "--timezone",
-                "Mars/Olympus",
-            ],
-            "",
-            "time zone",
-        ),
+        (&["user", "add", "x@msp.test", "--role", "boss"], "a good password", "unknown role"),
+        (&["user", "add", "x@acme.test", "--role", "client_user"], "a good password", "--tenant"),
+        (&["user", "add", "x@msp.test", "--role", "tech", "--tenant", "acme"], "a good password", "leave out --tenant"),
+        (&["user", "add", "x@acme.test", "--role", "client_user", "--tenant", "nope"], "a good password", "no client"),
+        (&["user", "add", "TAKEN@msp.test", "--role", "tech"], "a good password", "already exists"),
+        (&["user", "add", "not-an-email", "--role", "tech"], "a good password", "not an email"),
+        (&["user", "add", "x@msp.test", "--role", "tech"], "short", "at least 8"),
+        (&["tenant", "add", "Bad Slug", "Bad"], "", "not a valid slug"),
+        (&["tenant", "add", "good", "Good", "--timezone", "Mars/Olympus"], "", "time zone"),
         (&["tenant", "add", "acme", "Again"], "", "already exists"),
         (&["tenant", "add", "blank", "   "], "", "must not be empty"),
     ];
     for (args, stdin, message) in cases {
         let r = limelight(&db, args, stdin);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        assert!(
-            r.stderr.contains(message),
-            "{args:?}: stderr {:?} lacks {message:?}",
-            r.stderr
-        );
+        assert!(r.stderr.contains(message), "{args:?}: stderr {:?} lacks {message:?}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}");
         assert_eq!(counts(&db).await, before, "{args:?} wrote something");
     }
@@ -198,22 +91,11 @@ async fn seed_demo_prints_every_account_and_refuses_a_second_run() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split('\t').collect()).collect();
     assert!(lines.len() >= 11);
-    for role in [
-        "msp_admin",
-        "tech",
-        "account_manager",
-        "client_admin",
-        "client_user",
-    ] {
+    for role in ["msp_admin", "tech", "account_manager", "client_admin", "client_user"] {
         assert!(lines.iter().any(|l| l[1] == role), "no {role} account");
     }
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.len() == 3 && (l[2] == "-") == !l[1].starts_with("client"))
-    );
-    let tenants: std::collections::HashSet<&str> =
-        lines.iter().map(|l| l[2]).filter(|t| *t != "-").collect();
+    assert!(lines.iter().all(|l| l.len() == 3 && (l[2] == "-") == !l[1].starts_with("client")));
+    let tenants: std::collections::HashSet<&str> = lines.iter().map(|l| l[2]).filter(|t| *t != "-").collect();
     assert!(tenants.len() >= 3);
     let before = counts(&db).await;
     let again = limelight(&db, &["seed-demo"], "demo password\n");

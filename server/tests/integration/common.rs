@@ -16,8 +16,7 @@ pub const PASSWORD: &str = "correct horse battery";
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub fn postgres_base() -> String {
-    std::env::var("LIMELIGHT_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("LIMELIGHT_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 pub fn use_postgres() -> bool {
@@ -39,43 +38,24 @@ impl TestDb {
         std::fs::create_dir_all(&dir).unwrap();
         if use_postgres() {
             let name = format!("limelight_test_{unique}");
-            let admin =
-                domain::db::connect(&DbConfig::new(format!("{}/postgres", postgres_base())))
-                    .await
-                    .unwrap();
+            let admin = domain::db::connect(&DbConfig::new(format!("{}/postgres", postgres_base()))).await.unwrap();
             use sea_orm::ConnectionTrait;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
             admin.close().await.ok();
-            TestDb {
-                config: DbConfig::new(format!("{}/{name}", postgres_base())),
-                dir,
-                pg_name: Some(name),
-            }
+            TestDb { config: DbConfig::new(format!("{}/{name}", postgres_base())), dir, pg_name: Some(name) }
         } else {
-            TestDb {
-                config: DbConfig::sqlite_file(&dir.join("limelight.db")),
-                dir,
-                pg_name: None,
-            }
+            TestDb { config: DbConfig::sqlite_file(&dir.join("limelight.db")), dir, pg_name: None }
         }
     }
 
     pub async fn connect(&self) -> DatabaseConnection {
-        domain::db::connect(&self.config)
-            .await
-            .expect("connect to the test database")
+        domain::db::connect(&self.config).await.expect("connect to the test database")
     }
 }
 
 fn rand_suffix() -> u32 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos()
 }
 
 impl Drop for TestDb {
@@ -85,20 +65,11 @@ impl Drop for TestDb {
             // Drop runs outside async: a short-lived runtime on its own thread drops the database.
             let base = postgres_base();
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async move {
                     use sea_orm::ConnectionTrait;
-                    if let Ok(admin) =
-                        domain::db::connect(&DbConfig::new(format!("{base}/postgres"))).await
-                    {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .await;
+                    if let Ok(admin) = domain::db::connect(&DbConfig::new(format!("{base}/postgres"))).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                         let _ = admin.close().await;
                     }
                 });
@@ -131,20 +102,12 @@ pub async fn spawn_app() -> TestApp {
     };
     let state = AppState::new(db.clone(), &config);
     tokio::spawn(server::http::serve(listener, state));
-    TestApp {
-        addr,
-        db,
-        _test_db: test_db,
-    }
+    TestApp { addr, db, _test_db: test_db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
 }
 
 impl TestApp {
@@ -157,31 +120,18 @@ impl TestApp {
     }
 
     pub async fn add_tenant(&self, slug: &str) -> i64 {
-        let new =
-            domain::tenants::NewTenant::parse(slug, &format!("Tenant {slug}"), "America/New_York")
-                .unwrap();
+        let new = domain::tenants::NewTenant::parse(slug, &format!("Tenant {slug}"), "America/New_York").unwrap();
         self.unscoped().add_tenant(new, None).await.unwrap().id
     }
 
     pub async fn add_user(&self, email: &str, role: &str, tenant: Option<&str>) -> i64 {
-        let new =
-            domain::users::NewUser::parse(email, role, tenant, None, PASSWORD.into()).unwrap();
+        let new = domain::users::NewUser::parse(email, role, tenant, None, PASSWORD.into()).unwrap();
         self.unscoped().add_user(new, None).await.unwrap().id
     }
 
     /// POSTs the login form; answers the response (a 303 either way).
-    pub async fn post_login(
-        &self,
-        client: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> reqwest::Response {
-        client
-            .post(self.url("/login"))
-            .form(&[("email", email), ("password", password)])
-            .send()
-            .await
-            .unwrap()
+    pub async fn post_login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client.post(self.url("/login")).form(&[("email", email), ("password", password)]).send().await.unwrap()
     }
 
     /// A signed-in browser.
@@ -189,33 +139,17 @@ impl TestApp {
         let c = browser();
         let res = self.post_login(&c, email, PASSWORD).await;
         assert_eq!(res.status(), 303);
-        assert_ne!(
-            res.headers()["location"],
-            "/login?failed",
-            "login of {email} failed"
-        );
+        assert_ne!(res.headers()["location"], "/login?failed", "login of {email} failed");
         c
     }
 
     /// Seeds the demo into this app's database.
     pub async fn seed_demo(&self) {
-        domain::demo::seed(&self.db, Password::parse(PASSWORD.into()).unwrap())
-            .await
-            .unwrap();
+        domain::demo::seed(&self.db, Password::parse(PASSWORD.into()).unwrap()).await.unwrap();
     }
 }
 
 /// Calls a server function the way the browser does: a urlencoded POST.
-pub async fn call(
-    client: &reqwest::Client,
-    app: &TestApp,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client.post(app.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
 }

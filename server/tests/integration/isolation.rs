@@ -18,14 +18,8 @@ enum Who {
     MspAdmin,
 }
 
-const EVERYONE: [Who; 6] = [
-    Who::Anonymous,
-    Who::ClientUser,
-    Who::ClientAdmin,
-    Who::Tech,
-    Who::AccountManager,
-    Who::MspAdmin,
-];
+const EVERYONE: [Who; 6] =
+    [Who::Anonymous, Who::ClientUser, Who::ClientAdmin, Who::Tech, Who::AccountManager, Who::MspAdmin];
 
 impl Who {
     fn email(self) -> Option<&'static str> {
@@ -111,11 +105,7 @@ fn nobody_fn(who: Who) -> u16 {
 
 fn cases() -> Vec<Case> {
     vec![
-        Case {
-            name: "portal dashboard",
-            request: |_| Request::Page("/portal".into()),
-            status: portal_page,
-        },
+        Case { name: "portal dashboard", request: |_| Request::Page("/portal".into()), status: portal_page },
         Case {
             name: "own client-visible work entry",
             request: |f| Request::Page(format!("/portal/work/{}", f.own_visible)),
@@ -141,16 +131,8 @@ fn cases() -> Vec<Case> {
             request: |_| Request::Page("/portal/work/abc".into()),
             status: nobody_page,
         },
-        Case {
-            name: "staff overview",
-            request: |_| Request::Page("/msp".into()),
-            status: msp_page,
-        },
-        Case {
-            name: "fn portal/home",
-            request: |_| Request::Fn("portal/home", vec![]),
-            status: portal_fn,
-        },
+        Case { name: "staff overview", request: |_| Request::Page("/msp".into()), status: msp_page },
+        Case { name: "fn portal/home", request: |_| Request::Fn("portal/home", vec![]), status: portal_fn },
         Case {
             name: "fn portal/work, own entry",
             request: |f| Request::Fn("portal/work", vec![("id", f.own_visible.to_string())]),
@@ -166,31 +148,15 @@ fn cases() -> Vec<Case> {
             request: |f| Request::Fn("portal/work", vec![("id", f.other_tenant.to_string())]),
             status: nobody_fn,
         },
-        Case {
-            name: "fn msp/tenants",
-            request: |_| Request::Fn("msp/tenants", vec![]),
-            status: msp_fn,
-        },
-        Case {
-            name: "fn account/viewer",
-            request: |_| Request::Fn("account/viewer", vec![]),
-            status: |_| 200,
-        },
+        Case { name: "fn msp/tenants", request: |_| Request::Fn("msp/tenants", vec![]), status: msp_fn },
+        Case { name: "fn account/viewer", request: |_| Request::Fn("account/viewer", vec![]), status: |_| 200 },
     ]
 }
 
 async fn fixture(app: &TestApp) -> Fixture {
     let tenant_id = |slug: &'static str| {
         let db = app.db.clone();
-        async move {
-            tenant::Entity::find()
-                .filter(tenant::Column::Slug.eq(slug))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        }
+        async move { tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(&db).await.unwrap().unwrap().id }
     };
     let acme = tenant_id("acme-dental").await;
     let northwind = tenant_id("northwind-legal").await;
@@ -247,28 +213,15 @@ async fn every_client_facing_route_and_function_by_every_caller() {
             }
             // Whatever a client receives, it never holds another tenant's or an internal row.
             if who.is_client() {
-                for leak in [
-                    "Northwind Legal",
-                    "Harbor Architects",
-                    "Internal:",
-                    "internal",
-                ] {
+                for leak in ["Northwind Legal", "Harbor Architects", "Internal:", "internal"] {
                     if body.contains(leak) {
-                        failures.push(format!(
-                            "{:?} / {}: the response contains {leak:?}",
-                            who, case.name
-                        ));
+                        failures.push(format!("{:?} / {}: the response contains {leak:?}", who, case.name));
                     }
                 }
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[tokio::test]
@@ -286,17 +239,11 @@ async fn another_tenants_entry_is_indistinguishable_from_a_missing_one() {
             let res = client.get(url).send().await.unwrap();
             let status = res.status();
             let body = res.text().await.unwrap();
-            let nonce = body
-                .split("nonce=\"")
-                .nth(1)
-                .map(|s| s.split('"').next().unwrap().to_string());
+            let nonce = body.split("nonce=\"").nth(1).map(|s| s.split('"').next().unwrap().to_string());
             let body = nonce.map(|n| body.replace(&n, "")).unwrap_or(body);
             let visible = body.split("</html>").next().unwrap().to_string();
-            let mut scripts: Vec<String> = body
-                .split("__RESOLVED_RESOURCES[")
-                .skip(1)
-                .map(|s| s.split(';').next().unwrap().to_string())
-                .collect();
+            let mut scripts: Vec<String> =
+                body.split("__RESOLVED_RESOURCES[").skip(1).map(|s| s.split(';').next().unwrap().to_string()).collect();
             scripts.sort();
             (status, visible, scripts)
         }
@@ -305,18 +252,9 @@ async fn another_tenants_entry_is_indistinguishable_from_a_missing_one() {
     let missing = page("/portal/work/987654321".into()).await;
     assert_eq!(other.0, 404);
     assert_eq!(other, missing);
-    let other = call(
-        &client,
-        &app,
-        "portal/work",
-        &[("id", &f.other_tenant.to_string())],
-    )
-    .await;
+    let other = call(&client, &app, "portal/work", &[("id", &f.other_tenant.to_string())]).await;
     let missing = call(&client, &app, "portal/work", &[("id", "987654321")]).await;
-    assert_eq!(
-        (other.status(), other.text().await.unwrap()),
-        (missing.status(), missing.text().await.unwrap())
-    );
+    assert_eq!((other.status(), other.text().await.unwrap()), (missing.status(), missing.text().await.unwrap()));
 }
 
 #[tokio::test]
@@ -324,21 +262,10 @@ async fn the_dashboard_shows_the_own_tenant_and_its_latest_visible_work() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let client = app.signed_in("dana@acme-dental.test").await;
-    let html = client
-        .get(app.url("/portal"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/portal")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<h1>Acme Dental</h1>"), "{html}");
     assert!(html.contains("class=\"feed-item\""));
-    let json: serde_json::Value = call(&client, &app, "portal/home", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json: serde_json::Value = call(&client, &app, "portal/home", &[]).await.json().await.unwrap();
     let feed = json["feed"].as_array().unwrap();
     assert!(!feed.is_empty());
     for item in feed {

@@ -25,13 +25,7 @@ async fn migrations_run_twice_and_concurrently() {
         r.await.unwrap().expect("a concurrent migration run failed");
     }
     let db = fresh.connect().await;
-    assert_eq!(
-        domain::entities::tenant::Entity::find()
-            .count(&db)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(domain::entities::tenant::Entity::find().count(&db).await.unwrap(), 0);
 }
 
 async fn insert_system(db: &sea_orm::DatabaseConnection, tenant_id: i64) -> i64 {
@@ -88,41 +82,17 @@ async fn a_child_cannot_point_at_another_tenants_parent() {
     .id;
 
     // Tenant A's entry linked to tenant B's system: refused by the database.
-    let mixed = work_entry_system::ActiveModel {
-        tenant_id: Set(a),
-        work_entry_id: Set(entry_a),
-        system_id: Set(system_b),
-    };
-    assert!(
-        work_entry_system::Entity::insert(mixed)
-            .exec(&app.db)
-            .await
-            .is_err(),
-        "cross-tenant link accepted"
-    );
+    let mixed =
+        work_entry_system::ActiveModel { tenant_id: Set(a), work_entry_id: Set(entry_a), system_id: Set(system_b) };
+    assert!(work_entry_system::Entity::insert(mixed).exec(&app.db).await.is_err(), "cross-tenant link accepted");
     // Claiming tenant B for the link does not help either: the entry is A's.
-    let mixed = work_entry_system::ActiveModel {
-        tenant_id: Set(b),
-        work_entry_id: Set(entry_a),
-        system_id: Set(system_b),
-    };
-    assert!(
-        work_entry_system::Entity::insert(mixed)
-            .exec(&app.db)
-            .await
-            .is_err(),
-        "cross-tenant link accepted"
-    );
+    let mixed =
+        work_entry_system::ActiveModel { tenant_id: Set(b), work_entry_id: Set(entry_a), system_id: Set(system_b) };
+    assert!(work_entry_system::Entity::insert(mixed).exec(&app.db).await.is_err(), "cross-tenant link accepted");
     // The same-tenant link is fine.
-    let ok = work_entry_system::ActiveModel {
-        tenant_id: Set(a),
-        work_entry_id: Set(entry_a),
-        system_id: Set(system_a),
-    };
-    work_entry_system::Entity::insert(ok)
-        .exec(&app.db)
-        .await
-        .unwrap();
+    let ok =
+        work_entry_system::ActiveModel { tenant_id: Set(a), work_entry_id: Set(entry_a), system_id: Set(system_a) };
+    work_entry_system::Entity::insert(ok).exec(&app.db).await.unwrap();
 
     // Same for raw SQL: a comment on tenant B's ticket filed under tenant A.
     let res = app
@@ -131,10 +101,7 @@ async fn a_child_cannot_point_at_another_tenants_parent() {
             "INSERT INTO knowledge (tenant_id, system_id, user_id, level) VALUES ({a}, {system_b}, {tech}, 'expert')"
         ))
         .await;
-    assert!(
-        res.is_err(),
-        "knowledge of another tenant's system accepted"
-    );
+    assert!(res.is_err(), "knowledge of another tenant's system accepted");
 }
 
 #[tokio::test]
@@ -147,10 +114,7 @@ async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
         let db = app.db.clone();
         async move {
             let row = db
-                .query_one_raw(sea_orm::Statement::from_string(
-                    db.get_database_backend(),
-                    format!("PRAGMA {name}"),
-                ))
+                .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}")))
                 .await
                 .unwrap()
                 .unwrap();
