@@ -207,22 +207,8 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
     }
 
     for dt in TENANTS {
-        let new = NewTenant::parse(dt.slug, dt.name, dt.tz)?;
-        let t = tenant::ActiveModel {
-            slug: Set(new.slug.as_str().into()),
-            name: Set(new.name.as_str().into()),
-            time_zone: Set(new.time_zone.name().into()),
-            business_days: Set(0b0011111),
-            business_start_minute: Set(8 * 60),
-            business_end_minute: Set(17 * 60),
-            included_hours: Set(Some(dt.included_hours)),
-            status: Set(TenantStatus::Active.as_str().into()),
-            next_ticket_number: Set(1),
-            created_at: Set(now() - Duration::days(400)),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let t =
+            crate::tenants::insert(&tx, &NewTenant::parse(dt.slug, dt.name, dt.tz)?, Some(dt.included_hours)).await?;
         let tz: chrono_tz::Tz = dt.tz.parse().expect("demo time zones are valid");
         let hours = BusinessHours { time_zone: tz, days: 0b0011111, start_minute: 8 * 60, end_minute: 17 * 60 };
 
@@ -504,18 +490,6 @@ async fn insert_user(
     tenant_id: Option<i64>,
     hash: &str,
 ) -> Result<i64> {
-    let u = user::ActiveModel {
-        email: Set(Email::parse(email)?.as_str().into()),
-        display_name: Set(DisplayName::parse("name", name)?.as_str().into()),
-        password_hash: Set(Some(hash.into())),
-        role: Set(role.as_str().into()),
-        tenant_id: Set(tenant_id),
-        active: Set(true),
-        last_login_at: Set(None),
-        created_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(u.id)
+    let (email, name) = (Email::parse(email)?, DisplayName::parse("name", name)?);
+    Ok(crate::users::insert(db, &email, &name, role, tenant_id, hash.to_string()).await?.id)
 }

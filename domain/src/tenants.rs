@@ -6,7 +6,7 @@ use crate::error::{DomainError, Result};
 use crate::input::{DisplayName, Slug, TimeZone};
 use crate::scope::Unscoped;
 use crate::time::now;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use vocabulary::TenantStatus;
 
 pub struct NewTenant {
@@ -25,6 +25,30 @@ impl NewTenant {
     }
 }
 
+/// Inserts a tenant with default business hours (Monday to Friday, 08:00 to 17:00), inside the
+/// caller's transaction.
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    new: &NewTenant,
+    included_hours: Option<i32>,
+) -> Result<tenant::Model, sea_orm::DbErr> {
+    tenant::ActiveModel {
+        slug: Set(new.slug.as_str().to_string()),
+        name: Set(new.name.as_str().to_string()),
+        time_zone: Set(new.time_zone.name().to_string()),
+        business_days: Set(0b0011111),
+        business_start_minute: Set(8 * 60),
+        business_end_minute: Set(17 * 60),
+        included_hours: Set(included_hours),
+        status: Set(TenantStatus::Active.as_str().to_string()),
+        next_ticket_number: Set(1),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
 impl Unscoped {
     pub async fn add_tenant(&self, new: NewTenant, actor: Option<i64>) -> Result<tenant::Model> {
         let tx = crate::db::write(self.db()).await?;
@@ -34,21 +58,7 @@ impl Unscoped {
                 new.slug.as_str()
             )));
         }
-        let t = tenant::ActiveModel {
-            slug: Set(new.slug.as_str().to_string()),
-            name: Set(new.name.as_str().to_string()),
-            time_zone: Set(new.time_zone.name().to_string()),
-            business_days: Set(0b0011111),
-            business_start_minute: Set(8 * 60),
-            business_end_minute: Set(17 * 60),
-            included_hours: Set(None),
-            status: Set(TenantStatus::Active.as_str().to_string()),
-            next_ticket_number: Set(1),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let t = insert(&tx, &new, None).await?;
         audit::record(&tx, actor, Some(t.id), "tenant_created", &t.slug, None).await?;
         tx.commit().await?;
         Ok(t)

@@ -7,7 +7,7 @@ use crate::error::{DomainError, Result};
 use crate::input::{DisplayName, Email, Password};
 use crate::scope::Unscoped;
 use crate::time::now;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use vocabulary::Role;
 
 /// A user to create, already checked: a client role has a tenant, a staff role has none.
@@ -50,6 +50,30 @@ impl NewUser {
     }
 }
 
+/// Inserts an active user inside the caller's transaction (the checks are the caller's).
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    email: &Email,
+    name: &DisplayName,
+    role: Role,
+    tenant_id: Option<i64>,
+    hash: String,
+) -> Result<user::Model, sea_orm::DbErr> {
+    user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        display_name: Set(name.as_str().to_string()),
+        password_hash: Set(Some(hash)),
+        role: Set(role.as_str().to_string()),
+        tenant_id: Set(tenant_id),
+        active: Set(true),
+        last_login_at: Set(None),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
 impl Unscoped {
     /// Creates a user; nothing is written when any check fails.
     pub async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
@@ -81,19 +105,7 @@ impl Unscoped {
         if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await?.is_some() {
             return Err(DomainError::Conflict(format!("a user with the email {:?} already exists", email.as_str())));
         }
-        let u = user::ActiveModel {
-            email: Set(email.as_str().to_string()),
-            display_name: Set(name.as_str().to_string()),
-            password_hash: Set(Some(hash)),
-            role: Set(role.as_str().to_string()),
-            tenant_id: Set(tenant_id),
-            active: Set(true),
-            last_login_at: Set(None),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
+        let u = insert(&tx, &email, &name, role, tenant_id, hash).await?;
         audit::record(&tx, actor, tenant_id, "user_created", &format!("{} ({})", u.email, role.as_str()), None).await?;
         tx.commit().await?;
         Ok(u)
