@@ -1,6 +1,7 @@
 //! Resolves the session cookie once per request and records what it may reach (`Access`) and
 //! where it came from (`Client`) in the request's extensions, where pages and server functions
-//! find it. Also the coarse page guard: without a session, `/portal` and `/msp` go to `/login`.
+//! find it. Also the coarse page guard: without a session, `/portal` and `/msp` go to `/login`;
+//! with one, `/login` goes home.
 
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
@@ -32,6 +33,12 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let signed_in_area = ["/portal", "/msp"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if access.is_none() && signed_in_area && matches!(*req.method(), http::Method::GET | http::Method::HEAD) {
         return Redirect::to("/login").into_response();
+    }
+    // Already signed in: the sign-in page sends you home.
+    if let Some(a) = &access {
+        if path == "/login" && *req.method() == http::Method::GET {
+            return Redirect::to(a.user().role.home()).into_response();
+        }
     }
     req.extensions_mut().insert(client);
     if let Some(a) = access {

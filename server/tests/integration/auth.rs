@@ -30,6 +30,8 @@ async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     let res = c.get(app.url("/portal")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("Tenant acme"));
+    let res = c.get(app.url("/login")).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), location(&res)), (303, "/portal".to_string()), "signed in: /login goes home");
 
     let staff = browser();
     let res = app.post_login(&staff, "tech@msp.test", PASSWORD).await;
