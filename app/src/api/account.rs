@@ -27,13 +27,11 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use super::guard;
     use crate::api::account::ssr::*;
     let access = guard::signed_in()?;
-    let state = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
-    let client = request_client();
-    domain::auth::change_password(&state.db, access.user(), current_password, new_password, &client)
+    let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
+    sessions
+        .change_password(access.user(), current_password, new_password, &request_client())
         .await
-        .map_err(guard::domain)?;
-    state.issue(access.user().id, &client).await.map_err(guard::domain)?;
-    Ok(())
+        .map_err(guard::domain)
 }
 
 #[cfg(feature = "ssr")]
@@ -44,17 +42,37 @@ pub mod ssr {
     use leptos::prelude::*;
     use std::sync::Arc;
 
-    /// Lets a server function start a session for the browser that called it (after a password
-    /// change). Provided by the server, which knows how cookies are named and flagged.
+    /// Formats the Set-Cookie value for a session token and its expiry.
+    pub type CookieFormat = Arc<dyn Fn(&str, Option<chrono::DateTime<chrono::Utc>>) -> String + Send + Sync>;
+
+    /// Session changes a server function may make for the browser that called it. Provided by
+    /// the server, which knows how cookies are named and flagged. Its fields are private: a
+    /// server function gets these operations, not the database.
     #[derive(Clone)]
     pub struct SessionIssuer {
-        pub db: DatabaseConnection,
-        pub policy: SessionPolicy,
-        pub cookie: Arc<dyn Fn(&str, Option<chrono::DateTime<chrono::Utc>>) -> String + Send + Sync>,
+        db: DatabaseConnection,
+        policy: SessionPolicy,
+        cookie: CookieFormat,
     }
 
     impl SessionIssuer {
-        pub async fn issue(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
+        pub fn new(db: DatabaseConnection, policy: SessionPolicy, cookie: CookieFormat) -> Self {
+            SessionIssuer { db, policy, cookie }
+        }
+
+        /// Changes the password (ending every session of the user) and signs this browser in again.
+        pub async fn change_password(
+            &self,
+            user: &domain::auth::CurrentUser,
+            current: String,
+            new: String,
+            client: &Client,
+        ) -> Result<(), domain::DomainError> {
+            domain::auth::change_password(&self.db, user, current, new, client).await?;
+            self.issue(user.id, client).await
+        }
+
+        async fn issue(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
             let new = domain::auth::session::create(
                 &self.db,
                 user_id,

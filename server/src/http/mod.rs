@@ -20,14 +20,12 @@ use std::sync::Arc;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let issuer = SessionIssuer {
-        db: state.db.clone(),
-        policy: state.sessions,
-        cookie: Arc::new({
-            let cookies = state.cookies.clone();
-            move |token, expires| cookies.session(token, expires)
-        }),
-    };
+    let cookies = state.cookies.clone();
+    let issuer = SessionIssuer::new(
+        state.db.clone(),
+        state.sessions,
+        Arc::new(move |token, expires| cookies.session(token, expires)),
+    );
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/", get(auth_routes::home))
