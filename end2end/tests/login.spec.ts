@@ -11,8 +11,12 @@ async function signIn(page: Page, email: string) {
 }
 
 test("a client signs in and sees their dashboard", async ({ page }) => {
+  // A hydration mismatch shows up as a console error and a page error: there must be neither.
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   await signIn(page, "dana@acme-dental.test");
   await expect(page).toHaveURL(/\/portal$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Acme Dental");

@@ -1,7 +1,8 @@
 use crate::views::WorkView;
 use leptos::prelude::*;
 
-/// The category's badge: one colour and one icon per category, everywhere.
+/// The category's badge: one colour and one icon per category, everywhere. The icons are plain
+/// symbols that common system fonts carry (emoji fonts are often missing on office machines).
 #[component]
 pub fn CategoryBadge(category: vocabulary::Category) -> impl IntoView {
     view! {
@@ -15,14 +16,14 @@ pub fn CategoryBadge(category: vocabulary::Category) -> impl IntoView {
 pub fn icon(category: vocabulary::Category) -> &'static str {
     use vocabulary::Category::*;
     match category {
-        Maintenance => "🛠",
-        Patch => "🩹",
-        Upgrade => "⬆",
-        Vendor => "🤝",
-        Security => "🔒",
-        Backup => "💾",
-        Monitoring => "📈",
-        Project => "📦",
+        Maintenance => "⚙",
+        Patch => "✚",
+        Upgrade => "↑",
+        Vendor => "⇄",
+        Security => "◈",
+        Backup => "⟳",
+        Monitoring => "◉",
+        Project => "◆",
         Other => "•",
     }
 }
