@@ -1,7 +1,7 @@
 //! The HTML shell and the route table: the one place that lists every page.
 
 use crate::components::top_bar::TopBar;
-use crate::pages::{login::LoginPage, msp::MspHome, not_found::NotFound, portal::*};
+use crate::pages::{login::LoginPage, msp::MspHome, not_found::NotFound, portal::*, portal_work::PortalWorkHistory};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/portal") view=with_bar(PortalHome) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
             </Routes>

@@ -45,3 +45,60 @@ pub struct TenantListItem {
     pub time_zone: String,
     pub status: TenantStatus,
 }
+
+/// The history filters as they travel in the URL's query: plain text, parsed on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkQuery {
+    pub category: Option<String>,
+    pub system: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub after_hours: Option<String>,
+    pub q: Option<String>,
+    pub after: Option<String>,
+}
+
+impl WorkQuery {
+    /// The query string for these filters (without the page cursor), for links and the CSV export.
+    pub fn filters_query(&self) -> String {
+        let pairs = [
+            ("category", &self.category),
+            ("system", &self.system),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("after_hours", &self.after_hours),
+            ("q", &self.q),
+        ];
+        pairs
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One page of the work history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkHistoryView {
+    pub items: Vec<WorkView>,
+    /// The cursor for the next (older) page, if any.
+    pub next: Option<String>,
+    pub systems: Vec<SystemOption>,
+    pub time_zone: String,
+}

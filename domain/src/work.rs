@@ -44,7 +44,7 @@ pub struct WorkItem {
 }
 
 /// Adds performer names and system names to a page of entries: two queries, whatever the page size.
-async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
+pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let user_ids: Vec<i64> = entries.iter().map(|e| e.performed_by).collect();
     let names: HashMap<i64, String> = user::Entity::find()
@@ -152,6 +152,28 @@ impl Unscoped {
                 name: t.name,
                 time_zone: t.time_zone,
             })
+            .collect())
+    }
+}
+
+/// A system as a filter option.
+#[derive(Clone, Debug)]
+pub struct SystemName {
+    pub id: i64,
+    pub name: String,
+}
+
+impl TenantScope {
+    /// The tenant's systems, by name.
+    pub async fn system_names(&self) -> Result<Vec<SystemName>> {
+        Ok(self
+            .select::<system::Entity>()
+            .order_by_asc(system::Column::Name)
+            .order_by_asc(system::Column::Id)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| SystemName { id: s.id, name: s.name })
             .collect())
     }
 }

@@ -1,7 +1,7 @@
 //! The client portal's server functions. The tenant always comes from the session's scope.
 
 use crate::error::AppError;
-use crate::views::{DashboardView, WorkView};
+use crate::views::{DashboardView, SystemOption, WorkHistoryView, WorkQuery, WorkView};
 use leptos::prelude::*;
 
 /// The dashboard: the tenant and its latest client-visible work.
@@ -28,10 +28,66 @@ pub async fn portal_work_entry(id: i64) -> Result<WorkView, AppError> {
     Ok(ssr::work_view(item, tenant.time_zone))
 }
 
+/// A page of the work history with the filters of `/portal/work`; `after` is the cursor that
+/// the previous page handed out.
+#[server(endpoint = "portal/work-history")]
+pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<WorkHistoryView, AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    let (filter, cursor) = ssr::parse_filter(&query).map_err(|m| guard::fail(AppError::Invalid(m)))?;
+    let tenant = client.scope.tenant().await.map_err(guard::domain)?;
+    let page = client.scope.work_history(&filter, cursor, 25).await.map_err(guard::domain)?;
+    let systems = client.scope.system_names().await.map_err(guard::domain)?;
+    Ok(WorkHistoryView {
+        items: page.items.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
+        next: page.next.map(|c| c.encode()),
+        systems: systems.into_iter().map(|s| SystemOption { id: s.id, name: s.name }).collect(),
+        time_zone: tenant.time_zone.name().to_string(),
+    })
+}
+
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::views::WorkView;
+pub mod ssr {
+    use crate::views::{WorkQuery, WorkView};
+    use domain::history::{Cursor, WorkFilter};
     use domain::work::WorkItem;
+
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// The filters of a history request, or a message saying which one is wrong.
+    pub fn parse_filter(q: &WorkQuery) -> Result<(WorkFilter, Option<Cursor>), String> {
+        let date = |v: &Option<String>, what: &str| -> Result<Option<chrono::NaiveDate>, String> {
+            given(v)
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|_| format!("The {what} date {d:?} is not a date like 2026-11-21."))
+                })
+                .transpose()
+        };
+        let filter = WorkFilter {
+            category: given(&q.category)
+                .map(|c| c.parse().map_err(|_| format!("There is no category {c:?}.")))
+                .transpose()?,
+            system_id: given(&q.system)
+                .map(|s| s.parse().map_err(|_| format!("There is no system {s:?}.")))
+                .transpose()?,
+            from: date(&q.from, "from")?,
+            to: date(&q.to, "to")?,
+            after_hours_only: given(&q.after_hours).is_some_and(|v| matches!(v, "on" | "true" | "1" | "yes")),
+            text: given(&q.q).map(|t| t.chars().take(200).collect()),
+        };
+        if let (Some(from), Some(to)) = (filter.from, filter.to) {
+            if from > to {
+                return Err("The \"from\" date is after the \"to\" date.".into());
+            }
+        }
+        let cursor = given(&q.after)
+            .map(|a| Cursor::decode(a).ok_or_else(|| "That page link is not valid any more.".to_string()))
+            .transpose()?;
+        Ok((filter, cursor))
+    }
 
     pub fn work_view(w: WorkItem, tz: chrono_tz::Tz) -> WorkView {
         let local = w.started_at.with_timezone(&tz);

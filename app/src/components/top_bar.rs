@@ -13,8 +13,16 @@ pub fn TopBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     who.await.ok().flatten().map(|v| {
                         let place = v.tenant_name.clone().unwrap_or_else(|| "MSP workspace".into());
+                        let links: &[(&str, &str)] = if v.role.is_client() {
+                            &[("/portal", "Dashboard"), ("/portal/work", "Work history")]
+                        } else {
+                            &[("/msp", "Clients")]
+                        };
                         view! {
                             <span class="place">{place}</span>
+                            <nav aria-label="Main" class="main-nav">
+                                {links.iter().map(|(href, label)| view! { <a href=*href>{*label}</a> }).collect_view()}
+                            </nav>
                             <span class="who">{v.name.clone()}</span>
                             <form method="post" action="/logout" class="logout">
                                 <button type="submit">"Sign out"</button>

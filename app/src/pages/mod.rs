@@ -4,3 +4,4 @@ pub mod login;
 pub mod msp;
 pub mod not_found;
 pub mod portal;
+pub mod portal_work;

@@ -42,6 +42,7 @@ pub fn PortalHome() -> impl IntoView {
                                     <ul class="feed">
                                         {h.feed.into_iter().map(|item| view! { <FeedItem item/> }).collect_view()}
                                     </ul>
+                                    <p><a href="/portal/work">"See all the work we have done for you →"</a></p>
                                     <p class="note">"Times are shown in " {h.time_zone.clone()} "."</p>
                                 </section>
                             </main>

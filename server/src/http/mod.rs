@@ -3,6 +3,7 @@
 
 pub mod auth_routes;
 pub mod cookies;
+pub mod export;
 pub mod headers;
 pub mod health;
 pub mod origin;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(auth_routes::home))
         .route("/login", post(auth_routes::login))
         .route("/logout", post(auth_routes::logout))
+        .route("/portal/work.csv", get(export::work_csv))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(

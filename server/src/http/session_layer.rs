@@ -11,6 +11,10 @@ use domain::auth::{self, Client};
 use std::net::SocketAddr;
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // Static assets need no session: spare them the database round trip.
+    if req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg" {
+        return next.run(req).await;
+    }
     let client = Client {
         ip: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
         user_agent: req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),

@@ -47,6 +47,7 @@ struct Fixture {
     own_visible: i64,
     own_internal: i64,
     other_tenant: i64,
+    other_system: i64,
 }
 
 enum Request {
@@ -131,6 +132,23 @@ fn cases() -> Vec<Case> {
             request: |_| Request::Page("/portal/work/abc".into()),
             status: nobody_page,
         },
+        Case { name: "work history", request: |_| Request::Page("/portal/work".into()), status: portal_page },
+        Case {
+            name: "work history filtered by another tenant's system",
+            request: |f| Request::Page(format!("/portal/work?system={}", f.other_system)),
+            status: portal_page,
+        },
+        Case { name: "work history CSV", request: |_| Request::Page("/portal/work.csv".into()), status: portal_page },
+        Case {
+            name: "fn portal/work-history",
+            request: |_| Request::Fn("portal/work-history", vec![("query[q]", String::new())]),
+            status: portal_fn,
+        },
+        Case {
+            name: "fn portal/work-history, another tenant's system",
+            request: |f| Request::Fn("portal/work-history", vec![("query[system]", f.other_system.to_string())]),
+            status: portal_fn,
+        },
         Case { name: "staff overview", request: |_| Request::Page("/msp".into()), status: msp_page },
         Case { name: "fn portal/home", request: |_| Request::Fn("portal/home", vec![]), status: portal_fn },
         Case {
@@ -179,6 +197,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,
         other_tenant: first(northwind, "client").await,
+        other_system: domain::entities::system::Entity::find()
+            .filter(domain::entities::system::Column::TenantId.eq(northwind))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
     }
 }
 

@@ -3,5 +3,7 @@
 mod auth;
 mod cli;
 mod common;
+mod demo;
+mod history;
 mod isolation;
 mod schema;
