@@ -19,7 +19,6 @@ pub struct WorkView {
     pub category: Category,
     pub title: String,
     pub why_it_matters: String,
-    pub details: String,
     pub systems: Vec<String>,
     /// Local to the tenant, e.g. "Tue 17 Nov 2026, 22:00".
     pub when: String,
@@ -29,6 +28,14 @@ pub struct WorkView {
     pub after_hours: bool,
     pub performed_by: String,
     pub vendor: Option<String>,
+}
+
+/// One piece of work with its details, for its own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkDetailView {
+    pub work: WorkView,
+    /// The Markdown details rendered and sanitised on the server: safe to insert as HTML.
+    pub details_html: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod history;
 pub mod input;
+pub mod markdown;
 pub mod rules;
 pub mod scope;
 pub mod tenants;

@@ -1,7 +1,7 @@
 //! The client portal's server functions. The tenant always comes from the session's scope.
 
 use crate::error::AppError;
-use crate::views::{DashboardView, SystemOption, WorkHistoryView, WorkQuery, WorkView};
+use crate::views::{DashboardView, SystemOption, WorkDetailView, WorkHistoryView, WorkQuery};
 use leptos::prelude::*;
 
 /// The dashboard: the tenant and its latest client-visible work.
@@ -20,12 +20,13 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
 
 /// One client-visible work entry of the session's tenant; anything else is 404.
 #[server(endpoint = "portal/work")]
-pub async fn portal_work_entry(id: i64) -> Result<WorkView, AppError> {
+pub async fn portal_work_entry(id: i64) -> Result<WorkDetailView, AppError> {
     use super::guard;
     let client = guard::client()?;
     let tenant = client.scope.tenant().await.map_err(guard::domain)?;
     let item = client.scope.work_entry(id).await.map_err(guard::domain)?;
-    Ok(ssr::work_view(item, tenant.time_zone))
+    let details_html = domain::markdown::to_safe_html(&item.details);
+    Ok(WorkDetailView { work: ssr::work_view(item, tenant.time_zone), details_html })
 }
 
 /// A page of the work history with the filters of `/portal/work`; `after` is the cursor that
@@ -103,7 +104,6 @@ pub mod ssr {
             category: w.category,
             title: w.title,
             why_it_matters: w.why_it_matters,
-            details: w.details,
             systems: w.systems,
             when: local.format("%a %-d %b %Y, %H:%M").to_string(),
             when_iso: w.started_at.to_rfc3339(),

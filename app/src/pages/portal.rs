@@ -71,7 +71,9 @@ pub fn PortalWorkEntry() -> impl IntoView {
         <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
             {move || Suspend::new(async move {
                 match entry.await {
-                    Ok(w) => view! {
+                    Ok(d) => {
+                        let w = d.work;
+                        view! {
                         <Title text=format!("{} · Limelight", w.title)/>
                         <main class="page narrow" id="main">
                             <p><a href="/portal">"← Back to your dashboard"</a></p>
@@ -92,10 +94,12 @@ pub fn PortalWorkEntry() -> impl IntoView {
                                 {w.vendor.clone().map(|v| view! { <dt>"Vendor"</dt><dd>{v}</dd> })}
                             </dl>
                             <h2>"Details"</h2>
-                            <pre class="details">{w.details.clone()}</pre>
+                            // Sanitised on the server (domain::markdown): formatting only.
+                            <div class="details markdown" inner_html=d.details_html></div>
                         </main>
                     }
-                        .into_any(),
+                        .into_any()
+                    }
                     Err(e) => error_view(e),
                 }
             })}

@@ -7,3 +7,4 @@ mod demo;
 mod history;
 mod isolation;
 mod schema;
+mod xss;

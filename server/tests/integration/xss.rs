@@ -1,0 +1,54 @@
+//! Text typed by people is shown as text; Markdown is shown as formatting, never as script.
+
+use crate::common::*;
+use domain::entities::{tenant, user, work_entry};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+const PAYLOAD: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+
+#[tokio::test]
+async fn work_entry_fields_are_inert_on_every_page() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let acme = tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
+    let tech = user::Entity::find().filter(user::Column::Role.eq("tech")).one(&app.db).await.unwrap().unwrap();
+    let now = domain::time::now();
+    let id = work_entry::ActiveModel {
+        tenant_id: Set(acme.id),
+        category: Set("security".into()),
+        title: Set(format!("Title {PAYLOAD}")),
+        details: Set(format!("Details {PAYLOAD}\n\n[link](javascript:alert(2)) and **bold**")),
+        why_it_matters: Set(format!("Why {PAYLOAD}")),
+        state: Set("done".into()),
+        started_at: Set(now),
+        duration_minutes: Set(15),
+        after_hours: Set(false),
+        proactive: Set(true),
+        visibility: Set("client".into()),
+        performed_by: Set(tech.id),
+        shadowed_by: Set(None),
+        vendor_name: Set(Some(format!("Vendor {PAYLOAD}"))),
+        vendor_case_ref: Set(Some("\"><script>alert(3)</script>".into())),
+        ticket_id: Set(None),
+        highlight: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id;
+    let c = app.signed_in("dana@acme-dental.test").await;
+    for path in ["/portal".to_string(), "/portal/work".to_string(), format!("/portal/work/{id}")] {
+        let html = c.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        // The whole response: the page and the hydration data leptos appends after it.
+        let body = html.split("<body>").nth(1).unwrap();
+        assert!(body.contains("Title &lt;script&gt;"), "{path}: the title is not shown as text");
+        for bad in ["<script>alert", "<img src=x onerror", "javascript:alert"] {
+            assert!(!body.contains(bad), "{path}: {bad} reached the page");
+        }
+    }
+    let html = c.get(app.url(&format!("/portal/work/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<strong>bold</strong>"), "Markdown is rendered");
+}
