@@ -1,7 +1,10 @@
 //! The HTML shell and the route table: the one place that lists every page.
 
 use crate::components::top_bar::TopBar;
-use crate::pages::{login::LoginPage, msp::MspHome, not_found::NotFound, portal::*, portal_work::PortalWorkHistory};
+use crate::pages::{
+    login::LoginPage, msp::MspHome, not_found::NotFound, portal::*, portal_work::PortalWorkHistory,
+    priorities::PortalPriorities,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
@@ -60,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal") view=with_bar(PortalHome) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/priorities") view=with_bar(PortalPriorities) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -109,3 +109,14 @@ pub struct WorkHistoryView {
     pub systems: Vec<SystemOption>,
     pub time_zone: String,
 }
+
+/// "How we prioritise": the impact × urgency matrix and the SLA targets, from the one table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrioritiesView {
+    /// Column headings: the urgencies, in plain words.
+    pub urgencies: Vec<String>,
+    /// One row per impact: its words and the priority (1–4) for each urgency.
+    pub rows: Vec<(String, Vec<u8>)>,
+    /// Per priority: first response and resolution targets, in words.
+    pub targets: Vec<(u8, String, String)>,
+}

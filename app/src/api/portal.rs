@@ -1,7 +1,7 @@
 //! The client portal's server functions. The tenant always comes from the session's scope.
 
 use crate::error::AppError;
-use crate::views::{DashboardView, SystemOption, WorkDetailView, WorkHistoryView, WorkQuery};
+use crate::views::{DashboardView, PrioritiesView, SystemOption, WorkDetailView, WorkHistoryView, WorkQuery};
 use leptos::prelude::*;
 
 /// The dashboard: the tenant and its latest client-visible work.
@@ -117,4 +117,30 @@ pub mod ssr {
             },
         }
     }
+}
+
+/// The priority matrix and SLA targets, for the "how we prioritise" page.
+#[server(endpoint = "portal/priorities")]
+pub async fn portal_priorities() -> Result<PrioritiesView, AppError> {
+    use super::guard;
+    use vocabulary::{Impact, Priority, Urgency};
+    guard::client()?;
+    let words = |minutes: u32| match minutes {
+        1440 => "1 day".to_string(),
+        m if m % 1440 == 0 => format!("{} days", m / 1440),
+        60 => "1 hour".to_string(),
+        m if m % 60 == 0 => format!("{} hours", m / 60),
+        m => format!("{m} minutes"),
+    };
+    Ok(PrioritiesView {
+        urgencies: Urgency::ALL.iter().map(|u| u.label().to_string()).collect(),
+        rows: Impact::ALL
+            .iter()
+            .map(|i| (i.label().to_string(), Urgency::ALL.iter().map(|u| Priority::of(*i, *u).number()).collect()))
+            .collect(),
+        targets: (1..=4)
+            .filter_map(|n| Priority::from_number(n))
+            .map(|p| (p.number(), words(p.sla().first_response_minutes), words(p.sla().resolution_minutes)))
+            .collect(),
+    })
 }

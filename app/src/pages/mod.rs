@@ -5,3 +5,4 @@ pub mod msp;
 pub mod not_found;
 pub mod portal;
 pub mod portal_work;
+pub mod priorities;

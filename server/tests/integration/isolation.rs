@@ -149,6 +149,12 @@ fn cases() -> Vec<Case> {
             request: |f| Request::Fn("portal/work-history", vec![("query[system]", f.other_system.to_string())]),
             status: portal_fn,
         },
+        Case {
+            name: "how we prioritise",
+            request: |_| Request::Page("/portal/priorities".into()),
+            status: portal_page,
+        },
+        Case { name: "fn portal/priorities", request: |_| Request::Fn("portal/priorities", vec![]), status: portal_fn },
         Case { name: "staff overview", request: |_| Request::Page("/msp".into()), status: msp_page },
         Case { name: "fn portal/home", request: |_| Request::Fn("portal/home", vec![]), status: portal_fn },
         Case {
@@ -296,4 +302,20 @@ async fn the_dashboard_shows_the_own_tenant_and_its_latest_visible_work() {
     for item in feed {
         assert!(!item["title"].as_str().unwrap().starts_with("Internal"));
     }
+}
+
+#[tokio::test]
+async fn the_priorities_page_shows_the_one_table() {
+    let app = spawn_app().await;
+    app.add_tenant("acme").await;
+    app.add_user("c@acme.test", "client_user", Some("acme")).await;
+    let c = app.signed_in("c@acme.test").await;
+    let html = c.get(app.url("/portal/priorities")).send().await.unwrap().text().await.unwrap();
+    let matrix = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
+    // First row: the whole organisation; first column: work has stopped.
+    assert!(matrix.contains("The whole organisation</th><td class=\"prio p1\">P1</td>"), "{matrix}");
+    assert!(matrix.contains(
+        "One person</th><td class=\"prio p3\">P3</td><td class=\"prio p3\">P3</td><td class=\"prio p4\">P4</td>"
+    ));
+    assert!(html.contains("30 minutes") && html.contains("5 days"));
 }

@@ -10,7 +10,8 @@ const PAYLOAD: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
 async fn work_entry_fields_are_inert_on_every_page() {
     let app = spawn_app().await;
     app.seed_demo().await;
-    let acme = tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
+    let acme =
+        tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
     let tech = user::Entity::find().filter(user::Column::Role.eq("tech")).one(&app.db).await.unwrap().unwrap();
     let now = domain::time::now();
     let id = work_entry::ActiveModel {
