@@ -2,8 +2,8 @@
 
 use crate::components::top_bar::TopBar;
 use crate::pages::{
-    login::LoginPage, msp::MspHome, not_found::NotFound, portal::*, portal_work::PortalWorkHistory,
-    priorities::PortalPriorities,
+    account::PortalAccount, login::LoginPage, msp::MspHome, not_found::NotFound, portal::*,
+    portal_work::PortalWorkHistory, priorities::PortalPriorities,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/priorities") view=with_bar(PortalPriorities) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -120,3 +120,16 @@ pub struct PrioritiesView {
     /// Per priority: first response and resolution targets, in words.
     pub targets: Vec<(u8, String, String)>,
 }
+
+/// One of the signed-in person's sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: i64,
+    /// e.g. "Firefox on Windows".
+    pub device: String,
+    pub ip: String,
+    pub signed_in: String,
+    pub last_seen: String,
+    /// The session of the browser looking at the list.
+    pub current: bool,
+}

@@ -1,7 +1,7 @@
 //! The signed-in person's own account.
 
 use crate::error::AppError;
-use crate::views::Viewer;
+use crate::views::{SessionView, Viewer};
 use leptos::prelude::*;
 
 /// Who is signed in, for the top bar; `None` without a session.
@@ -21,17 +21,70 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 }
 
 /// Changes the signed-in person's password. Every session of theirs ends, this one included; the
-/// browser that asked gets a fresh session so it stays signed in.
+/// browser that asked gets a fresh session so it stays signed in. `confirm_password`, when sent,
+/// must repeat the new password.
 #[server(endpoint = "account/password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    #[server(default)] confirm_password: Option<String>,
+) -> Result<(), AppError> {
     use super::guard;
     use crate::api::account::ssr::*;
     let access = guard::signed_in()?;
+    if confirm_password.is_some_and(|c| c != new_password) {
+        return Err(guard::fail(AppError::Invalid("The two new passwords are not the same.".into())));
+    }
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
     sessions
         .change_password(access.user(), current_password, new_password, &request_client())
         .await
-        .map_err(guard::domain)
+        .map_err(guard::domain)?;
+    // A plain form post (no JavaScript) lands back on the account page with the news.
+    leptos_axum::redirect("/portal/account?changed");
+    Ok(())
+}
+
+/// The signed-in person's live sessions, this browser's marked.
+#[server(endpoint = "account/sessions")]
+pub async fn account_sessions() -> Result<Vec<SessionView>, AppError> {
+    use super::guard;
+    use crate::api::account::ssr::*;
+    use domain::auth::Access;
+    let access = guard::signed_in()?;
+    let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
+    let tz = match &access {
+        Access::Client(c) => c.scope.tenant().await.map_err(guard::domain)?.time_zone,
+        Access::Staff(_) => chrono_tz::UTC,
+    };
+    let current = access.user().session_id;
+    let list = sessions.list(access.user()).await.map_err(guard::domain)?;
+    Ok(list
+        .into_iter()
+        .map(|s| SessionView {
+            id: s.id,
+            device: device(s.user_agent.as_deref().unwrap_or_default()),
+            ip: s.ip.unwrap_or_else(|| "unknown".into()),
+            signed_in: s.created_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
+            last_seen: s.last_seen_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
+            current: s.id == current,
+        })
+        .collect())
+}
+
+/// Ends one of the signed-in person's sessions (another person's session is 404). Ending this
+/// browser's own session signs it out.
+#[server(endpoint = "account/end-session")]
+pub async fn end_session(id: i64) -> Result<(), AppError> {
+    use super::guard;
+    use crate::api::account::ssr::*;
+    let access = guard::signed_in()?;
+    let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
+    if !sessions.end(access.user(), id).await.map_err(guard::domain)? {
+        return Err(guard::fail(AppError::NotFound));
+    }
+    leptos_axum::redirect(if id == access.user().session_id { "/login" } else { "/portal/account" });
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -72,6 +125,22 @@ pub mod ssr {
             self.issue(user.id, client).await
         }
 
+        pub async fn list(
+            &self,
+            user: &domain::auth::CurrentUser,
+        ) -> Result<Vec<domain::auth::session::SessionInfo>, domain::DomainError> {
+            domain::auth::session::list_for_user(&self.db, user.id).await
+        }
+
+        /// Ends one of the user's own sessions; `false` if they have no such session.
+        pub async fn end(&self, user: &domain::auth::CurrentUser, id: i64) -> Result<bool, domain::DomainError> {
+            let ended = domain::auth::session::end_for_user(&self.db, user.id, id).await?;
+            if ended {
+                let _ = domain::audit::record(&self.db, Some(user.id), None, "session_ended", &user.email, None).await;
+            }
+            Ok(ended)
+        }
+
         async fn issue(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
             let new = domain::auth::session::create(
                 &self.db,
@@ -88,6 +157,30 @@ pub mod ssr {
                 }
             }
             Ok(())
+        }
+    }
+
+    /// "Firefox on Windows", from a User-Agent header: enough to recognise one's own devices.
+    pub fn device(ua: &str) -> String {
+        let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+            .iter()
+            .find(|(k, _)| ua.contains(k))
+            .map_or("A browser", |(_, n)| n);
+        let system = [
+            ("Android", "Android"),
+            ("iPhone", "iPhone"),
+            ("iPad", "iPad"),
+            ("Windows", "Windows"),
+            ("Mac OS X", "macOS"),
+            ("Linux", "Linux"),
+        ]
+        .iter()
+        .find(|(k, _)| ua.contains(k))
+        .map(|(_, n)| *n);
+        match system {
+            Some(s) => format!("{browser} on {s}"),
+            None if ua.is_empty() => "An unknown device".to_string(),
+            None => browser.to_string(),
         }
     }
 

@@ -8,9 +8,19 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 /// Sets the HTTP status for an error (on a server-function call, and on the page being rendered
-/// when the call happens during server rendering), and hands the error back.
+/// when the call happens during server rendering), and hands the error back. A plain form post
+/// (no JavaScript) keeps the redirect back to its page that carries the error, so the person sees
+/// it there instead of a bare status.
 pub fn fail(e: AppError) -> AppError {
-    if let Some(res) = use_context::<ResponseOptions>() {
+    let plain_form_post = use_context::<Parts>().is_some_and(|p| {
+        p.method == http::Method::POST
+            && p.uri.path().starts_with("/api/")
+            && p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    });
+    if let Some(res) = use_context::<ResponseOptions>().filter(|_| !plain_form_post) {
         res.set_status(e.status());
     }
     e

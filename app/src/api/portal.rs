@@ -1,7 +1,7 @@
 //! The client portal's server functions. The tenant always comes from the session's scope.
 
 use crate::error::AppError;
-use crate::views::{DashboardView, PrioritiesView, SystemOption, WorkDetailView, WorkHistoryView, WorkQuery};
+use crate::views::{DashboardView, PrioritiesView, WorkDetailView, WorkHistoryView, WorkQuery};
 use leptos::prelude::*;
 
 /// The dashboard: the tenant and its latest client-visible work.
@@ -34,6 +34,7 @@ pub async fn portal_work_entry(id: i64) -> Result<WorkDetailView, AppError> {
 #[server(endpoint = "portal/work-history")]
 pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<WorkHistoryView, AppError> {
     use super::guard;
+    use crate::views::SystemOption;
     let client = guard::client()?;
     let (filter, cursor) = ssr::parse_filter(&query).map_err(|m| guard::fail(AppError::Invalid(m)))?;
     let tenant = client.scope.tenant().await.map_err(guard::domain)?;

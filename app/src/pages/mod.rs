@@ -1,5 +1,6 @@
 //! One module per page, grouped by who it is for.
 
+pub mod account;
 pub mod login;
 pub mod msp;
 pub mod not_found;

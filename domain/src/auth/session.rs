@@ -106,3 +106,45 @@ pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<()> {
 pub async fn end_all_for_user(db: &impl ConnectionTrait, user_id: i64) -> Result<u64> {
     Ok(session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?.rows_affected)
 }
+
+/// A live session, as its owner sees it in their account.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// A user's live sessions, most recently used first.
+pub async fn list_for_user(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<SessionInfo>> {
+    use sea_orm::QueryOrder;
+    Ok(session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now()))
+        .order_by_desc(session::Column::LastSeenAt)
+        .order_by_desc(session::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            id: s.id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            user_agent: s.user_agent,
+            ip: s.ip,
+        })
+        .collect())
+}
+
+/// Ends one of a user's own sessions; `false` when the user has no such session (another
+/// person's session id included).
+pub async fn end_for_user(db: &impl ConnectionTrait, user_id: i64, session_id: i64) -> Result<bool> {
+    let res = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(session_id))
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

@@ -95,6 +95,14 @@ fn msp_fn(who: Who) -> u16 {
     }
 }
 
+fn signed_in_page(who: Who) -> u16 {
+    if who == Who::Anonymous { 303 } else { 200 }
+}
+
+fn signed_in_fn(who: Who) -> u16 {
+    if who == Who::Anonymous { 401 } else { 200 }
+}
+
 /// Nobody gets it: no session → 303/401 as the area says, everyone else 404.
 fn nobody_page(who: Who) -> u16 {
     if who == Who::Anonymous { 303 } else { 404 }
@@ -155,6 +163,13 @@ fn cases() -> Vec<Case> {
             status: portal_page,
         },
         Case { name: "fn portal/priorities", request: |_| Request::Fn("portal/priorities", vec![]), status: portal_fn },
+        // One's own account: any signed-in person.
+        Case { name: "account", request: |_| Request::Page("/portal/account".into()), status: signed_in_page },
+        Case {
+            name: "fn account/sessions",
+            request: |_| Request::Fn("account/sessions", vec![]),
+            status: signed_in_fn,
+        },
         Case { name: "staff overview", request: |_| Request::Page("/msp".into()), status: msp_page },
         Case { name: "fn portal/home", request: |_| Request::Fn("portal/home", vec![]), status: portal_fn },
         Case {

@@ -1,5 +1,6 @@
 //! Integration tests: the real app over HTTP, on SQLite or PostgreSQL (see `common`).
 
+mod account;
 mod auth;
 mod cli;
 mod common;

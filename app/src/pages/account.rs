@@ -1,0 +1,85 @@
+//! `/portal/account`: the signed-in person's password and sessions. Both forms post to server
+//! functions, so they work without JavaScript (the server sends the browser back here).
+
+use crate::api::account::{ChangePassword, EndSession, account_sessions};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn PortalAccount() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| account_sessions());
+    let query = use_query_map();
+    let changed = move || query.read().get("changed").is_some() || matches!(change.value().get(), Some(Ok(())));
+    let change_error = move || match change.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let end_error = move || match end.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <Title text="Your account · Limelight"/>
+        <main class="page narrow" id="main">
+            <h1>"Your account"</h1>
+            <section aria-labelledby="password-heading">
+                <h2 id="password-heading">"Change your password"</h2>
+                {move || changed().then(|| view! {
+                    <p class="success" role="status">
+                        "Your password is changed. Every other device you were signed in on has been signed out."
+                    </p>
+                })}
+                {move || change_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <ActionForm action=change attr:class="stack">
+                    <label for="current_password">"Current password"</label>
+                    <input id="current_password" name="current_password" type="password"
+                        autocomplete="current-password" required/>
+                    <label for="new_password">"New password (at least 8 characters)"</label>
+                    <input id="new_password" name="new_password" type="password"
+                        autocomplete="new-password" minlength="8" required/>
+                    <label for="confirm_password">"New password, again"</label>
+                    <input id="confirm_password" name="confirm_password" type="password"
+                        autocomplete="new-password" minlength="8" required/>
+                    <button type="submit" class="primary">"Change password"</button>
+                </ActionForm>
+            </section>
+            <section aria-labelledby="sessions-heading">
+                <h2 id="sessions-heading">"Where you are signed in"</h2>
+                {move || end_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match sessions.await {
+                            Ok(list) => view! {
+                                <ul class="sessions">
+                                    {list.into_iter().map(|s| view! {
+                                        <li>
+                                            <div>
+                                                <strong>{s.device.clone()}</strong>
+                                                {s.current.then(|| view! { <span class="tag">" This device"</span> })}
+                                                <p class="meta">
+                                                    "Signed in " {s.signed_in.clone()} " · last active " {s.last_seen.clone()}
+                                                    " · from " {s.ip.clone()}
+                                                </p>
+                                            </div>
+                                            <ActionForm action=end>
+                                                <input type="hidden" name="id" value=s.id.to_string()/>
+                                                <button type="submit">
+                                                    {if s.current { "Sign out here" } else { "Sign out that device" }}
+                                                </button>
+                                            </ActionForm>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }
+                                .into_any(),
+                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </main>
+    }
+}
