@@ -1,10 +1,14 @@
 //! The HTML shell and the route table: the one place that lists every page.
 
 use crate::components::top_bar::TopBar;
-use crate::pages::{
-    account::PortalAccount, login::LoginPage, msp::MspHome, not_found::NotFound, portal::*,
-    portal_work::PortalWorkHistory, priorities::PortalPriorities,
-};
+use crate::pages::account::PortalAccount;
+use crate::pages::login::LoginPage;
+use crate::pages::msp::MspHome;
+use crate::pages::not_found::NotFound;
+use crate::pages::portal::{PortalHome, PortalWorkEntry};
+use crate::pages::portal_work::PortalWorkHistory;
+use crate::pages::priorities::PortalPriorities;
+use crate::pages::team::PortalTeam;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
@@ -64,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/priorities") view=with_bar(PortalPriorities) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
             </Routes>

@@ -4,6 +4,9 @@
 //! `hydrate` into the browser's WASM bundle (the same pages take over the server's HTML).
 //! Server-only code sits behind `ssr`; the domain crate never reaches the browser build.
 
+// leptos' view types nest deeply; larger pages exceed the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -41,6 +41,7 @@ pub struct WorkDetailView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub tenant_name: String,
+    pub team: TeamView,
     pub time_zone: String,
     pub feed: Vec<WorkView>,
 }
@@ -132,4 +133,34 @@ pub struct SessionView {
     pub last_seen: String,
     /// The session of the browser looking at the list.
     pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub name: String,
+    /// "Back on Thu 26 Nov" when away today.
+    pub away: Option<String>,
+}
+
+/// A system's backup readiness, in client words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadinessView {
+    pub name: String,
+    pub criticality: String,
+    pub ready: bool,
+    pub words: Vec<String>,
+}
+
+/// Who looks after the client and who covers today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub primary: Option<MemberView>,
+    pub backups: Vec<MemberView>,
+    pub account_manager: Option<MemberView>,
+    /// The person covering today, if anyone.
+    pub covering: Option<String>,
+    /// One plain sentence about today's cover.
+    pub today: String,
+    /// Per-system readiness (the team page only; empty on the dashboard).
+    pub systems: Vec<ReadinessView>,
 }

@@ -15,6 +15,7 @@ pub mod input;
 pub mod markdown;
 pub mod rules;
 pub mod scope;
+pub mod team;
 pub mod tenants;
 pub mod time;
 pub mod users;

@@ -71,3 +71,12 @@ test("pages work without JavaScript", async ({ browser }) => {
   await expect(page.locator(".feed-item").first()).toBeVisible();
   await context.close();
 });
+
+test("a client sees who covers while their tech is away", async ({ page }) => {
+  await signIn(page, "lee@acme-dental.test");
+  // Acme's primary tech is on vacation in the demo; the first backup covers.
+  await expect(page.locator(".team-card .today")).toContainText("so Riley Chen is covering");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Your team" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your team");
+  await expect(page.getByRole("heading", { name: "Backup readiness" })).toBeVisible();
+});

@@ -1,5 +1,8 @@
 //! The server: configuration, the HTTP stack around the leptos app, and the command line.
 
+// leptos' view types nest deeply; the portal pages exceed the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -1,7 +1,7 @@
 //! The client portal's server functions. The tenant always comes from the session's scope.
 
 use crate::error::AppError;
-use crate::views::{DashboardView, PrioritiesView, WorkDetailView, WorkHistoryView, WorkQuery};
+use crate::views::{DashboardView, PrioritiesView, TeamView, WorkDetailView, WorkHistoryView, WorkQuery};
 use leptos::prelude::*;
 
 /// The dashboard: the tenant and its latest client-visible work.
@@ -11,7 +11,9 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
     let client = guard::client()?;
     let tenant = client.scope.tenant().await.map_err(guard::domain)?;
     let feed = client.scope.recent_work(20).await.map_err(guard::domain)?;
+    let team = client.scope.team().await.map_err(guard::domain)?;
     Ok(DashboardView {
+        team: ssr::team_view(&team, Vec::new()),
         time_zone: tenant.time_zone.name().to_string(),
         feed: feed.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
         tenant_name: tenant.name,
@@ -48,8 +50,95 @@ pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<
     })
 }
 
+/// The client's team, today's cover, and each system's backup readiness.
+#[server(endpoint = "portal/team")]
+pub async fn portal_team() -> Result<TeamView, AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    let team = client.scope.team().await.map_err(guard::domain)?;
+    let systems = client.scope.system_readiness().await.map_err(guard::domain)?;
+    Ok(ssr::team_view(&team, systems))
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use crate::views::{MemberView, ReadinessView, TeamView};
+    use domain::rules::{Cover, SystemRisk};
+    use domain::team::{Person, SystemReadiness, Team};
+
+    fn member(p: &Person) -> MemberView {
+        MemberView { name: p.name.clone(), away: p.away_until.map(|d| back_on(d)) }
+    }
+
+    fn back_on(last_day_off: chrono::NaiveDate) -> String {
+        format!("back on {}", (last_day_off + chrono::Duration::days(1)).format("%a %-d %b"))
+    }
+
+    fn first_name(name: &str) -> &str {
+        name.split_whitespace().next().unwrap_or(name)
+    }
+
+    pub fn team_view(team: &Team, systems: Vec<SystemReadiness>) -> TeamView {
+        let (covering, today) = match team.cover {
+            Cover::Primary(id) => {
+                let p = team.person(id).expect("the cover is on the team");
+                (Some(p.name.clone()), format!("{} is looking after you today.", first_name(&p.name)))
+            }
+            Cover::Backup(id) => {
+                let b = team.person(id).expect("the cover is on the team");
+                let why = match &team.primary {
+                    Some(p) => format!(
+                        "{} is away ({}), so {} is covering.",
+                        first_name(&p.name),
+                        p.away_until.map(back_on).unwrap_or_default(),
+                        b.name
+                    ),
+                    None => format!("{} is looking after you today.", b.name),
+                };
+                (Some(b.name.clone()), why)
+            }
+            Cover::Gap => (
+                None,
+                "Your usual team is away today. Open a ticket as usual: our service desk will pick it up.".to_string(),
+            ),
+        };
+        TeamView {
+            primary: team.primary.as_ref().map(member),
+            backups: team.backups.iter().map(member).collect(),
+            account_manager: team.account_manager.as_ref().map(member),
+            covering,
+            today,
+            systems: systems
+                .into_iter()
+                .map(|s| ReadinessView {
+                    ready: s.risks.is_empty(),
+                    words: if s.risks.is_empty() {
+                        vec![format!(
+                            "Ready: {} people on our team can look after it, and how to is written down and up to date.",
+                            s.people_who_can_cover
+                        )]
+                    } else {
+                        s.risks
+                            .iter()
+                            .map(|r| {
+                                match r {
+                                    SystemRisk::FewerThanTwoCanCover => {
+                                        "We are training a second person to look after it."
+                                    }
+                                    SystemRisk::NoRunbook => "We are writing down how to look after it.",
+                                    SystemRisk::StaleRunbook => "We are reviewing the written steps for it.",
+                                }
+                                .to_string()
+                            })
+                            .collect()
+                    },
+                    criticality: s.criticality.label().to_string(),
+                    name: s.name,
+                })
+                .collect(),
+        }
+    }
+
     use crate::views::{WorkQuery, WorkView};
     use domain::history::{Cursor, WorkFilter};
     use domain::work::WorkItem;

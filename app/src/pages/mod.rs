@@ -7,3 +7,4 @@ pub mod not_found;
 pub mod portal;
 pub mod portal_work;
 pub mod priorities;
+pub mod team;

@@ -2,6 +2,7 @@
 
 use crate::api::portal::{portal_home, portal_work_entry};
 use crate::components::feed::{CategoryBadge, FeedItem};
+use crate::components::team::TeamCard;
 use crate::error::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -34,6 +35,7 @@ pub fn PortalHome() -> impl IntoView {
                             <main class="page" id="main">
                                 <h1>{h.tenant_name.clone()}</h1>
                                 <p class="lead">"Here is what your IT team has been doing behind the scenes."</p>
+                                <TeamCard team=h.team.clone()/>
                                 <section aria-labelledby="feed-heading">
                                     <h2 id="feed-heading">"Behind the scenes"</h2>
                                     {empty.then(|| view! {

@@ -163,6 +163,8 @@ fn cases() -> Vec<Case> {
             status: portal_page,
         },
         Case { name: "fn portal/priorities", request: |_| Request::Fn("portal/priorities", vec![]), status: portal_fn },
+        Case { name: "team", request: |_| Request::Page("/portal/team".into()), status: portal_page },
+        Case { name: "fn portal/team", request: |_| Request::Fn("portal/team", vec![]), status: portal_fn },
         // One's own account: any signed-in person.
         Case { name: "account", request: |_| Request::Page("/portal/account".into()), status: signed_in_page },
         Case {

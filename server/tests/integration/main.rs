@@ -8,4 +8,5 @@ mod demo;
 mod history;
 mod isolation;
 mod schema;
+mod team;
 mod xss;

@@ -1,0 +1,146 @@
+//! A tenant's team: who looks after it, who covers today, and how ready each system's backup is.
+
+use crate::entities::{coverage, knowledge, runbook, system, time_off, user, work_entry, work_entry_system};
+use crate::error::Result;
+use crate::rules::{Cover, KNOWLEDGE_WINDOW_DAYS, SystemRisk, system_risks, who_covers};
+use crate::scope::TenantScope;
+use crate::time::now;
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::{HashMap, HashSet};
+use vocabulary::{CoverageRole, Criticality, KnowledgeLevel};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    /// Away today: back after this day (the last day off).
+    pub away_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub primary: Option<Person>,
+    pub backups: Vec<Person>,
+    pub account_manager: Option<Person>,
+    pub cover: Cover,
+    /// Today, in the tenant's time zone.
+    pub today: NaiveDate,
+}
+
+impl Team {
+    pub fn person(&self, id: i64) -> Option<&Person> {
+        self.primary.iter().chain(self.backups.iter()).find(|p| p.id == id)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SystemReadiness {
+    pub id: i64,
+    pub name: String,
+    pub criticality: Criticality,
+    pub people_who_can_cover: usize,
+    pub risks: Vec<SystemRisk>,
+}
+
+impl TenantScope {
+    /// The tenant-wide team (per-system overrides aside) and who covers today.
+    pub async fn team(&self) -> Result<Team> {
+        let tz = self.tenant().await?.time_zone;
+        let today = now().with_timezone(&tz).date_naive();
+        let rows = self
+            .select::<coverage::Entity>()
+            .filter(coverage::Column::SystemId.is_null())
+            .order_by_asc(coverage::Column::Position)
+            .order_by_asc(coverage::Column::Id)
+            .all(self.db())
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+        let names: HashMap<i64, String> = user::Entity::find()
+            .filter(user::Column::Id.is_in(ids.clone()))
+            .filter(user::Column::Active.eq(true))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let mut away: HashMap<i64, NaiveDate> = HashMap::new();
+        for t in time_off::Entity::find()
+            .filter(time_off::Column::UserId.is_in(ids))
+            .filter(time_off::Column::FirstDay.lte(today))
+            .filter(time_off::Column::LastDay.gte(today))
+            .all(self.db())
+            .await?
+        {
+            let until = away.entry(t.user_id).or_insert(t.last_day);
+            *until = (*until).max(t.last_day);
+        }
+        let person =
+            |id: i64| names.get(&id).map(|n| Person { id, name: n.clone(), away_until: away.get(&id).copied() });
+        let of_role = |role: CoverageRole| {
+            rows.iter().filter(move |r| r.role == role.as_str()).filter_map(|r| person(r.user_id)).collect::<Vec<_>>()
+        };
+        let primary = of_role(CoverageRole::Primary).into_iter().next();
+        let backups = of_role(CoverageRole::Backup);
+        let account_manager = of_role(CoverageRole::AccountManager).into_iter().next();
+        let backup_ids: Vec<i64> = backups.iter().map(|b| b.id).collect();
+        let cover = who_covers(primary.as_ref().map(|p| p.id), &backup_ids, |id| away.contains_key(&id));
+        Ok(Team { primary, backups, account_manager, cover, today })
+    }
+
+    /// Each system with how many of the team can look after it and what puts it at risk.
+    pub async fn system_readiness(&self) -> Result<Vec<SystemReadiness>> {
+        let t = now();
+        let systems = self.select::<system::Entity>().order_by_asc(system::Column::Name).all(self.db()).await?;
+        let mut can_cover: HashMap<i64, HashSet<i64>> = HashMap::new();
+        for k in self.select::<knowledge::Entity>().all(self.db()).await? {
+            if matches!(k.level.parse(), Ok(KnowledgeLevel::CanCover | KnowledgeLevel::Expert)) {
+                can_cover.entry(k.system_id).or_default().insert(k.user_id);
+            }
+        }
+        // Knowledge is also earned: doing or shadowing work on the system recently.
+        let since = t - Duration::days(KNOWLEDGE_WINDOW_DAYS);
+        let recent: HashMap<i64, (i64, Option<i64>)> = self
+            .select::<work_entry::Entity>()
+            .filter(work_entry::Column::StartedAt.gte(since))
+            .filter(work_entry::Column::StartedAt.lte(t))
+            .filter(work_entry::Column::State.eq("done"))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|e| (e.id, (e.performed_by, e.shadowed_by)))
+            .collect();
+        for link in self
+            .select::<work_entry_system::Entity>()
+            .filter(work_entry_system::Column::WorkEntryId.is_in(recent.keys().copied().collect::<Vec<_>>()))
+            .all(self.db())
+            .await?
+        {
+            if let Some((performer, shadow)) = recent.get(&link.work_entry_id) {
+                let set = can_cover.entry(link.system_id).or_default();
+                set.insert(*performer);
+                set.extend(*shadow);
+            }
+        }
+        let mut review: HashMap<i64, Option<chrono::DateTime<chrono::Utc>>> = HashMap::new();
+        for r in self.select::<runbook::Entity>().filter(runbook::Column::SystemId.is_not_null()).all(self.db()).await?
+        {
+            let id = r.system_id.expect("filtered");
+            let newest = review.entry(id).or_insert(None);
+            *newest = (*newest).max(r.reviewed_at);
+        }
+        Ok(systems
+            .into_iter()
+            .map(|s| {
+                let people = can_cover.get(&s.id).map_or(0, HashSet::len);
+                SystemReadiness {
+                    id: s.id,
+                    risks: system_risks(people, review.get(&s.id).copied(), t),
+                    criticality: s.criticality.parse().unwrap_or(Criticality::Medium),
+                    name: s.name,
+                    people_who_can_cover: people,
+                }
+            })
+            .collect())
+    }
+}
