@@ -9,6 +9,7 @@ use crate::pages::portal::{PortalHome, PortalWorkEntry};
 use crate::pages::portal_work::PortalWorkHistory;
 use crate::pages::priorities::PortalPriorities;
 use crate::pages::team::PortalTeam;
+use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
@@ -68,6 +69,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/priorities") view=with_bar(PortalPriorities) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/tickets") view=with_bar(PortalTickets) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/tickets/new") view=with_bar(PortalTicketNew) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/tickets/:number") view=with_bar(PortalTicketDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>

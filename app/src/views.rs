@@ -164,3 +164,44 @@ pub struct TeamView {
     /// Per-system readiness (the team page only; empty on the dashboard).
     pub systems: Vec<ReadinessView>,
 }
+
+/// A ticket in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketRow {
+    pub number: i64,
+    pub subject: String,
+    pub status: vocabulary::TicketStatus,
+    pub priority: u8,
+    pub requester: String,
+    pub opened: String,
+    /// The next SLA target in words: "First response by …" or "Resolution by …"; none once resolved.
+    pub target: Option<String>,
+    /// That target has passed.
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub author: String,
+    pub from_staff: bool,
+    pub body: String,
+    pub when: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetailView {
+    pub ticket: TicketRow,
+    pub description: String,
+    pub impact: String,
+    pub urgency: String,
+    pub comments: Vec<CommentView>,
+    /// "Opened", "New → In progress", … with when.
+    pub history: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketListView {
+    pub tickets: Vec<TicketRow>,
+    /// A client_admin sees the whole company's tickets; a client_user their own.
+    pub whole_company: bool,
+}

@@ -17,6 +17,7 @@ pub mod rules;
 pub mod scope;
 pub mod team;
 pub mod tenants;
+pub mod tickets;
 pub mod time;
 pub mod users;
 pub mod work;

@@ -8,3 +8,4 @@ pub mod portal;
 pub mod portal_work;
 pub mod priorities;
 pub mod team;
+pub mod tickets;

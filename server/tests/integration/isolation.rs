@@ -48,6 +48,8 @@ struct Fixture {
     own_internal: i64,
     other_tenant: i64,
     other_system: i64,
+    /// A ticket number that exists in another tenant only.
+    other_ticket: i64,
 }
 
 enum Request {
@@ -165,6 +167,56 @@ fn cases() -> Vec<Case> {
         Case { name: "fn portal/priorities", request: |_| Request::Fn("portal/priorities", vec![]), status: portal_fn },
         Case { name: "team", request: |_| Request::Page("/portal/team".into()), status: portal_page },
         Case { name: "fn portal/team", request: |_| Request::Fn("portal/team", vec![]), status: portal_fn },
+        Case { name: "tickets", request: |_| Request::Page("/portal/tickets".into()), status: portal_page },
+        Case {
+            name: "own ticket (requested by the client_user)",
+            request: |_| Request::Page("/portal/tickets/2".into()),
+            status: portal_page,
+        },
+        Case {
+            name: "a colleague's ticket",
+            request: |_| Request::Page("/portal/tickets/1".into()),
+            status: |w| match w {
+                Who::ClientAdmin => 200,
+                Who::Anonymous => 303,
+                _ => 404,
+            },
+        },
+        Case {
+            name: "another tenant's ticket number",
+            request: |f| Request::Page(format!("/portal/tickets/{}", f.other_ticket)),
+            status: nobody_page,
+        },
+        Case { name: "fn portal/tickets", request: |_| Request::Fn("portal/tickets", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/ticket, own",
+            request: |_| Request::Fn("portal/ticket", vec![("number", "2".into())]),
+            status: portal_fn,
+        },
+        Case {
+            name: "fn portal/ticket, another tenant's number",
+            request: |f| Request::Fn("portal/ticket", vec![("number", f.other_ticket.to_string())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/ticket-comment on another tenant's number",
+            request: |f| {
+                Request::Fn(
+                    "portal/ticket-comment",
+                    vec![("number", f.other_ticket.to_string()), ("body", "hi".into())],
+                )
+            },
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/ticket-new, bad input",
+            request: |_| Request::Fn("portal/ticket-new", vec![("subject", String::new())]),
+            status: |w| match w {
+                Who::Anonymous => 401,
+                w if w.is_client() => 422,
+                _ => 404,
+            },
+        },
         // One's own account: any signed-in person.
         Case { name: "account", request: |_| Request::Page("/portal/account".into()), status: signed_in_page },
         Case {
@@ -216,7 +268,20 @@ async fn fixture(app: &TestApp) -> Fixture {
                 .id
         }
     };
+    // Northwind files a ticket numbered past all of Acme's.
+    let northwind_client = app.signed_in("tom@northwind-legal.test").await;
+    let other_ticket = call(
+        &northwind_client,
+        app,
+        "portal/ticket-new",
+        &[("subject", "Scanner"), ("description", "It jams."), ("impact", "individual"), ("urgency", "inconvenience")],
+    )
+    .await
+    .json::<i64>()
+    .await
+    .unwrap();
     Fixture {
+        other_ticket,
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,
         other_tenant: first(northwind, "client").await,

@@ -9,4 +9,5 @@ mod history;
 mod isolation;
 mod schema;
 mod team;
+mod tickets;
 mod xss;

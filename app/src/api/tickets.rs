@@ -1,0 +1,134 @@
+//! The client portal's ticket server functions. The tenant, and for a client_user the requester,
+//! always come from the session.
+
+use crate::error::AppError;
+use crate::views::{TicketDetailView, TicketListView};
+use leptos::prelude::*;
+
+/// The viewer's tickets, newest first, with the list's filters.
+#[server(endpoint = "portal/tickets")]
+pub async fn portal_tickets(
+    #[server(default)] status: Option<String>,
+    #[server(default)] priority: Option<String>,
+) -> Result<TicketListView, AppError> {
+    use super::guard;
+    use domain::tickets::TicketFilter;
+    let client = guard::client()?;
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let mut filter = TicketFilter::default();
+    match given(&status).as_deref() {
+        None => {}
+        Some("open") => filter.open_only = true,
+        Some(s) => {
+            filter.status =
+                Some(s.parse().map_err(|_| guard::fail(AppError::Invalid(format!("There is no status {s:?}."))))?)
+        }
+    }
+    if let Some(p) = given(&priority) {
+        filter.priority = Some(
+            p.trim_start_matches(['P', 'p'])
+                .parse::<i64>()
+                .ok()
+                .and_then(vocabulary::Priority::from_number)
+                .ok_or_else(|| guard::fail(AppError::Invalid(format!("There is no priority {p:?}."))))?,
+        );
+    }
+    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let list = client.scope.tickets(&filter, 200).await.map_err(guard::domain)?;
+    Ok(TicketListView {
+        tickets: list.iter().map(|t| ssr::row(t, tz)).collect(),
+        whole_company: client.user.role == vocabulary::Role::ClientAdmin,
+    })
+}
+
+/// One ticket by its number; another tenant's, or (for a client_user) a colleague's, is 404.
+#[server(endpoint = "portal/ticket")]
+pub async fn portal_ticket(number: i64) -> Result<TicketDetailView, AppError> {
+    use super::guard;
+    use crate::views::CommentView;
+    let client = guard::client()?;
+    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let t = client.scope.ticket(number).await.map_err(guard::domain)?;
+    let when = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string();
+    Ok(TicketDetailView {
+        ticket: ssr::row(&t.summary, tz),
+        description: t.description.clone(),
+        impact: t.impact.label().to_string(),
+        urgency: t.urgency.label().to_string(),
+        comments: t
+            .comments
+            .iter()
+            .map(|c| CommentView {
+                author: c.author.clone(),
+                from_staff: c.from_staff,
+                body: c.body.clone(),
+                when: when(c.created_at),
+            })
+            .collect(),
+        history: t
+            .history
+            .iter()
+            .map(|h| {
+                let what = match h.from {
+                    None => format!("Opened ({})", h.to.label()),
+                    Some(from) => format!("{} → {}", from.label(), h.to.label()),
+                };
+                (what, when(h.at))
+            })
+            .collect(),
+    })
+}
+
+/// Files a ticket for the signed-in client; answers its number and sends the browser to it.
+#[server(endpoint = "portal/ticket-new")]
+pub async fn open_ticket(
+    #[server(default)] subject: String,
+    #[server(default)] description: String,
+    #[server(default)] impact: String,
+    #[server(default)] urgency: String,
+) -> Result<i64, AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency).map_err(guard::domain)?;
+    let number = client.scope.open_ticket(new).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/portal/tickets/{number}"));
+    Ok(number)
+}
+
+/// Adds the signed-in client's public comment to one of their tickets.
+#[server(endpoint = "portal/ticket-comment")]
+pub async fn comment_on_ticket(number: i64, #[server(default)] body: String) -> Result<(), AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    client.scope.comment_on_ticket(number, &body).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/portal/tickets/{number}"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::views::TicketRow;
+    use domain::tickets::TicketSummary;
+
+    pub fn row(t: &TicketSummary, tz: chrono_tz::Tz) -> TicketRow {
+        let fmt = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string();
+        let now = domain::time::now();
+        let (target, overdue) = if !t.status.is_open() {
+            (None, false)
+        } else if t.first_response_at.is_none() {
+            (Some(format!("First response by {}", fmt(t.first_response_due_at))), now > t.first_response_due_at)
+        } else {
+            (Some(format!("Resolution by {}", fmt(t.resolution_due_at))), now > t.resolution_due_at)
+        };
+        TicketRow {
+            number: t.number,
+            subject: t.subject.clone(),
+            status: t.status,
+            priority: t.priority.number(),
+            requester: t.requester.clone(),
+            opened: t.created_at.with_timezone(&tz).format("%a %-d %b %Y").to_string(),
+            target,
+            overdue,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! `/portal/tickets`, `/portal/tickets/new`, `/portal/tickets/{number}`.
+
+use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
+use crate::error::AppError;
+use crate::pages::not_found::NotFound;
+use crate::views::TicketRow;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use vocabulary::{Impact, Priority, TicketStatus, Urgency};
+
+fn error_page(e: AppError) -> AnyView {
+    match e {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
+    }
+}
+
+#[component]
+fn PriorityBadge(priority: u8) -> impl IntoView {
+    view! { <span class=format!("prio-badge p{priority}")>{format!("P{priority}")}</span> }
+}
+
+fn ticket_line(t: TicketRow) -> impl IntoView {
+    let href = format!("/portal/tickets/{}", t.number);
+    view! {
+        <li class="ticket">
+            <div class="ticket-head">
+                <PriorityBadge priority=t.priority/>
+                <a href=href>{format!("#{} {}", t.number, t.subject)}</a>
+            </div>
+            <p class="meta">
+                <span class="status">{t.status.label()}</span>
+                " · opened " {t.opened} " by " {t.requester}
+                {t.target.map(|target| view! {
+                    <span class=if t.overdue { "target overdue" } else { "target" }>" · " {target}
+                        {t.overdue.then_some(" (late)")}</span>
+                })}
+            </p>
+        </li>
+    }
+}
+
+/// `/portal/tickets`: the viewer's tickets with status and priority filters.
+#[component]
+pub fn PortalTickets() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || (query.read().get("status"), query.read().get("priority"));
+    let list = Resource::new(filters, |(status, priority)| portal_tickets(status, priority));
+    view! {
+        <Title text="Tickets · Limelight"/>
+        <main class="page" id="main">
+            <div class="title-row">
+                <h1>"Tickets"</h1>
+                <a class="button primary" href="/portal/tickets/new">"Open a ticket"</a>
+            </div>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let (status, priority) = filters();
+                    match list.await {
+                        Ok(l) => {
+                            let empty = l.tickets.is_empty();
+                            view! {
+                                <p class="lead">
+                                    {if l.whole_company { "Every ticket from your company." } else { "The tickets you have opened." }}
+                                </p>
+                                <form method="get" action="/portal/tickets" class="filters" role="search">
+                                    <div>
+                                        <label for="t-status">"Status"</label>
+                                        <select id="t-status" name="status">
+                                            <option value="">"Any status"</option>
+                                            <option value="open" selected=status.as_deref() == Some("open")>"Still open"</option>
+                                            {TicketStatus::ALL.iter().map(|s| view! {
+                                                <option value=s.as_str() selected=status.as_deref() == Some(s.as_str())>{s.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div>
+                                        <label for="t-priority">"Priority"</label>
+                                        <select id="t-priority" name="priority">
+                                            <option value="">"Any priority"</option>
+                                            {(1..=4u8).map(|n| view! {
+                                                <option value=n.to_string() selected=priority.as_deref() == Some(n.to_string().as_str())>{format!("P{n}")}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="actions">
+                                        <button type="submit" class="primary">"Show"</button>
+                                        <a href="/portal/tickets">"Clear"</a>
+                                    </div>
+                                </form>
+                                {empty.then(|| view! { <p class="empty">"No tickets match. Anything we can help with? Open a ticket."</p> })}
+                                <ul class="tickets">{l.tickets.into_iter().map(ticket_line).collect_view()}</ul>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => error_page(e),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// `/portal/tickets/new`: a new ticket, with its priority and targets shown before sending.
+#[component]
+pub fn PortalTicketNew() -> impl IntoView {
+    let open = ServerAction::<OpenTicket>::new();
+    let impact = RwSignal::new(None::<Impact>);
+    let urgency = RwSignal::new(None::<Urgency>);
+    let error = move || match open.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let preview = move || match (impact.get(), urgency.get()) {
+        (Some(i), Some(u)) => {
+            let p = Priority::of(i, u);
+            let sla = p.sla();
+            let hours = |m: u32| if m < 60 { format!("{m} minutes") } else { format!("{} hours", m / 60) };
+            format!(
+                "This will be {p}: a first response within {}, resolved within {}.",
+                hours(sla.first_response_minutes),
+                hours(sla.resolution_minutes)
+            )
+        }
+        _ => "Choose who is affected and how badly to see the priority we will give it.".to_string(),
+    };
+    view! {
+        <Title text="Open a ticket · Limelight"/>
+        <main class="page narrow" id="main">
+            <h1>"Open a ticket"</h1>
+            <p class="lead">"Tell us what is wrong. We set the priority from who is affected and how badly. "
+                <a href="/portal/priorities">"How we prioritise"</a></p>
+            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <ActionForm action=open attr:class="stack">
+                <label for="subject">"Subject"</label>
+                <input id="subject" name="subject" maxlength="200" required/>
+                <label for="description">"What is happening?"</label>
+                <textarea id="description" name="description" rows="6" required></textarea>
+                <label for="impact">"Who is affected?"</label>
+                <select id="impact" name="impact" required
+                    on:change=move |ev| impact.set(event_target_value(&ev).parse().ok())>
+                    <option value="">"Choose…"</option>
+                    {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                </select>
+                <label for="urgency">"How badly is work affected?"</label>
+                <select id="urgency" name="urgency" required
+                    on:change=move |ev| urgency.set(event_target_value(&ev).parse().ok())>
+                    <option value="">"Choose…"</option>
+                    {Urgency::ALL.iter().map(|u| view! { <option value=u.as_str()>{u.label()}</option> }).collect_view()}
+                </select>
+                <p class="preview" aria-live="polite">{preview}</p>
+                <button type="submit" class="primary">"Open the ticket"</button>
+            </ActionForm>
+        </main>
+    }
+}
+
+/// `/portal/tickets/{number}`: one ticket, its public thread and its status history.
+#[component]
+pub fn PortalTicketDetail() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok());
+    let comment = ServerAction::<CommentOnTicket>::new();
+    let ticket = Resource::new(
+        move || (number(), comment.version().get()),
+        |(n, _)| async move {
+            match n {
+                Some(n) => portal_ticket(n).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let comment_error = move || match comment.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
+            {move || Suspend::new(async move {
+                match ticket.await {
+                    Ok(d) => {
+                        let t = d.ticket.clone();
+                        view! {
+                            <Title text=format!("#{} {} · Limelight", t.number, t.subject)/>
+                            <main class="page narrow" id="main">
+                                <p><a href="/portal/tickets">"← All tickets"</a></p>
+                                <h1>{format!("#{} {}", t.number, t.subject)}</h1>
+                                <dl class="facts">
+                                    <dt>"Status"</dt><dd>{t.status.label()}</dd>
+                                    <dt>"Priority"</dt><dd><PriorityBadge priority=t.priority/>
+                                        {format!(" ({} · {})", d.impact, d.urgency.to_lowercase())}</dd>
+                                    <dt>"Opened"</dt><dd>{t.opened.clone()} " by " {t.requester.clone()}</dd>
+                                    {t.target.clone().map(|target| view! { <dt>"Next target"</dt><dd>{target}</dd> })}
+                                </dl>
+                                <h2>"What is happening"</h2>
+                                <p class="description">{d.description.clone()}</p>
+                                <h2>"Conversation"</h2>
+                                {d.comments.is_empty().then(|| view! { <p class="empty">"No replies yet."</p> })}
+                                <ol class="thread">
+                                    {d.comments.into_iter().map(|c| view! {
+                                        <li class=if c.from_staff { "from-staff" } else { "from-client" }>
+                                            <p class="meta"><strong>{c.author}</strong> " · " {c.when}</p>
+                                            <p class="body">{c.body}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                                {move || comment_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                                <ActionForm action=comment attr:class="stack">
+                                    <input type="hidden" name="number" value=t.number.to_string()/>
+                                    <label for="body">"Add a reply"</label>
+                                    <textarea id="body" name="body" rows="4" required></textarea>
+                                    <button type="submit" class="primary">"Send reply"</button>
+                                </ActionForm>
+                                <h2>"History"</h2>
+                                <ol class="history">
+                                    {d.history.into_iter().map(|(what, when)| view! { <li>{what} " · " {when}</li> }).collect_view()}
+                                </ol>
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => error_page(e),
+                }
+            })}
+        </Suspense>
+    }
+}
