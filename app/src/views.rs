@@ -42,6 +42,10 @@ pub struct WorkDetailView {
 pub struct DashboardView {
     pub tenant_name: String,
     pub team: TeamView,
+    pub glance: GlanceView,
+    pub chart: ChartView,
+    pub planned: Vec<WorkView>,
+    pub open_tickets: Vec<TicketRow>,
     pub time_zone: String,
     pub feed: Vec<WorkView>,
 }
@@ -204,4 +208,32 @@ pub struct TicketListView {
     pub tickets: Vec<TicketRow>,
     /// A client_admin sees the whole company's tickets; a client_user their own.
     pub whole_company: bool,
+}
+
+/// One number on the dashboard, with its context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FigureView {
+    pub label: String,
+    pub value: String,
+    pub context: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlanceView {
+    /// "November 2026".
+    pub month: String,
+    pub figures: Vec<FigureView>,
+    pub by_category: Vec<(vocabulary::Category, i64)>,
+    /// "6.5 of 20 hours" or "6.5 hours".
+    pub hours: String,
+    /// Share of the agreement used, when there is one (0–100, may exceed 100).
+    pub percent_used: Option<u32>,
+}
+
+/// Work per category per month, for the 12-month chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartView {
+    /// "Dec", "Jan", … (oldest first) and the full names for the data table.
+    pub months: Vec<(String, String)>,
+    pub series: Vec<(vocabulary::Category, Vec<i64>)>,
 }

@@ -68,7 +68,7 @@ fn contains_pattern(text: &str) -> String {
 }
 
 /// The first instant of a local day in `tz` (the earliest, should midnight repeat or not exist).
-fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc> {
     let mut t = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     loop {
         if let Some(dt) = tz.from_local_datetime(&t).earliest() {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
+pub mod figures;
 pub mod history;
 pub mod input;
 pub mod markdown;

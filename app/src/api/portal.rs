@@ -12,8 +12,17 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
     let tenant = client.scope.tenant().await.map_err(guard::domain)?;
     let feed = client.scope.recent_work(20).await.map_err(guard::domain)?;
     let team = client.scope.team().await.map_err(guard::domain)?;
+    let glance = client.scope.glance().await.map_err(guard::domain)?;
+    let months = client.scope.twelve_months().await.map_err(guard::domain)?;
+    let planned = client.scope.planned_work(5).await.map_err(guard::domain)?;
+    let open = domain::tickets::TicketFilter { open_only: true, ..Default::default() };
+    let open_tickets = client.scope.tickets(&open, 5).await.map_err(guard::domain)?;
     Ok(DashboardView {
         team: ssr::team_view(&team, Vec::new()),
+        glance: ssr::glance_view(&glance),
+        chart: ssr::chart_view(months),
+        planned: planned.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
+        open_tickets: open_tickets.iter().map(|t| crate::api::tickets::ssr::row(t, tenant.time_zone)).collect(),
         time_zone: tenant.time_zone.name().to_string(),
         feed: feed.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
         tenant_name: tenant.name,
@@ -65,6 +74,88 @@ pub mod ssr {
     use crate::views::{MemberView, ReadinessView, TeamView};
     use domain::rules::{Cover, SystemRisk};
     use domain::team::{Person, SystemReadiness, Team};
+
+    fn hours(minutes: i64) -> String {
+        let h = minutes as f64 / 60.0;
+        if (h - h.round()).abs() < 0.05 { format!("{}", h.round() as i64) } else { format!("{h:.1}") }
+    }
+
+    fn compared(now: i64, before: i64, noun: &str) -> String {
+        match now - before {
+            0 => format!("the same as last month ({before} {noun})"),
+            d if d > 0 => format!("{d} more than last month"),
+            d => format!("{} fewer than last month", -d),
+        }
+    }
+
+    pub fn glance_view(g: &domain::figures::Glance) -> crate::views::GlanceView {
+        use crate::views::{FigureView, GlanceView};
+        use vocabulary::Category;
+        let (t, l) = (&g.this_month, &g.last_month);
+        let patches = |w: &domain::figures::WorkTotals| w.by_category.get(&Category::Patch).copied().unwrap_or(0);
+        let proactive = if t.entries == 0 { 0 } else { t.proactive_entries * 100 / t.entries };
+        let used = hours(t.minutes);
+        let figures = vec![
+            FigureView {
+                label: "Pieces of work".into(),
+                value: t.entries.to_string(),
+                context: compared(t.entries, l.entries, "pieces"),
+            },
+            FigureView {
+                label: "Hours of work".into(),
+                value: used.clone(),
+                context: format!("{} hours last month", hours(l.minutes)),
+            },
+            FigureView {
+                label: "While you slept".into(),
+                value: format!("{} h", hours(t.after_hours_minutes)),
+                context: "of it outside your business hours".into(),
+            },
+            FigureView {
+                label: "Proactive".into(),
+                value: format!("{proactive}%"),
+                context: "done before anything went wrong".into(),
+            },
+            FigureView {
+                label: "Patches applied".into(),
+                value: patches(t).to_string(),
+                context: compared(patches(t), patches(l), "patches"),
+            },
+            FigureView {
+                label: "Tickets".into(),
+                value: format!("{} opened", g.tickets_opened),
+                context: format!("{} resolved this month", g.tickets_resolved),
+            },
+        ];
+        let percent_used = g.included_hours.filter(|h| *h > 0).map(|h| (t.minutes * 100 / (h as i64 * 60)) as u32);
+        GlanceView {
+            month: g.month.first_day.format("%B %Y").to_string(),
+            figures,
+            by_category: t.by_category.iter().map(|(c, n)| (*c, *n)).collect(),
+            hours: match g.included_hours {
+                Some(h) => format!("{used} of {h} hours"),
+                None => format!("{used} hours"),
+            },
+            percent_used,
+        }
+    }
+
+    pub fn chart_view(
+        months: Vec<(domain::figures::Month, std::collections::BTreeMap<vocabulary::Category, i64>)>,
+    ) -> crate::views::ChartView {
+        use vocabulary::Category;
+        crate::views::ChartView {
+            months: months
+                .iter()
+                .map(|(m, _)| (m.first_day.format("%b").to_string(), m.first_day.format("%B %Y").to_string()))
+                .collect(),
+            series: Category::ALL
+                .iter()
+                .map(|c| (*c, months.iter().map(|(_, counts)| counts.get(c).copied().unwrap_or(0)).collect()))
+                .filter(|(_, counts): &(Category, Vec<i64>)| counts.iter().any(|n| *n > 0))
+                .collect(),
+        }
+    }
 
     fn member(p: &Person) -> MemberView {
         MemberView { name: p.name.clone(), away: p.away_until.map(|d| back_on(d)) }

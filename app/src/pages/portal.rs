@@ -1,8 +1,10 @@
 //! The client portal's pages. The tenant comes from the session, never from the URL.
 
 use crate::api::portal::{portal_home, portal_work_entry};
+use crate::components::chart::WorkChart;
 use crate::components::feed::{CategoryBadge, FeedItem};
 use crate::components::team::TeamCard;
+use crate::components::tickets::ticket_line;
 use crate::error::AppError;
 use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
@@ -35,7 +37,48 @@ pub fn PortalHome() -> impl IntoView {
                             <main class="page" id="main">
                                 <h1>{h.tenant_name.clone()}</h1>
                                 <p class="lead">"Here is what your IT team has been doing behind the scenes."</p>
-                                <TeamCard team=h.team.clone()/>
+                                <section aria-labelledby="glance-heading" class="glance">
+                                    <h2 id="glance-heading">{format!("{} at a glance", h.glance.month)}</h2>
+                                    <ul class="figures">
+                                        {h.glance.figures.iter().map(|f| view! {
+                                            <li><span class="label">{f.label.clone()}</span>
+                                                <span class="value">{f.value.clone()}</span>
+                                                <span class="context">{f.context.clone()}</span></li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <p class="agreement">
+                                        "Hours used: " {h.glance.hours.clone()}
+                                        {h.glance.percent_used.map(|p| view! {
+                                            <meter min="0" max="100" value=p.min(100) aria-label="Share of your agreed hours used">
+                                                {format!("{p}%")}</meter>
+                                            <span>{format!(" {p}% of your agreement")}</span>
+                                        })}
+                                    </p>
+                                </section>
+                                <div class="columns">
+                                    <TeamCard team=h.team.clone()/>
+                                    <section class="card" aria-labelledby="tickets-heading">
+                                        <h2 id="tickets-heading">"Open tickets"</h2>
+                                        {h.open_tickets.is_empty().then(|| view! { <p class="empty">"No open tickets."</p> })}
+                                        <ul class="tickets">{h.open_tickets.clone().into_iter().map(ticket_line).collect_view()}</ul>
+                                        <p><a href="/portal/tickets/new">"Open a ticket"</a> " · " <a href="/portal/tickets">"All tickets"</a></p>
+                                    </section>
+                                </div>
+                                <section class="card" aria-labelledby="planned-heading">
+                                    <h2 id="planned-heading">"Planned maintenance"</h2>
+                                    {h.planned.is_empty().then(|| view! { <p class="empty">"Nothing planned right now."</p> })}
+                                    <ul class="planned">
+                                        {h.planned.clone().into_iter().map(|w| view! {
+                                            <li><CategoryBadge category=w.category/> " " <strong>{w.title}</strong>
+                                                <span class="meta">" · " <time datetime=w.when_iso>{w.when}</time>
+                                                {w.after_hours.then_some(" · outside business hours")}</span></li>
+                                        }).collect_view()}
+                                    </ul>
+                                </section>
+                                <section class="card" aria-labelledby="chart-heading">
+                                    <h2 id="chart-heading">"The last twelve months"</h2>
+                                    <WorkChart chart=h.chart.clone()/>
+                                </section>
                                 <section aria-labelledby="feed-heading">
                                     <h2 id="feed-heading">"Behind the scenes"</h2>
                                     {empty.then(|| view! {

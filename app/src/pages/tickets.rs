@@ -1,9 +1,9 @@
 //! `/portal/tickets`, `/portal/tickets/new`, `/portal/tickets/{number}`.
 
 use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
+use crate::components::tickets::{PriorityBadge, ticket_line};
 use crate::error::AppError;
 use crate::pages::not_found::NotFound;
-use crate::views::TicketRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -13,31 +13,6 @@ fn error_page(e: AppError) -> AnyView {
     match e {
         AppError::NotFound => view! { <NotFound/> }.into_any(),
         e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
-    }
-}
-
-#[component]
-fn PriorityBadge(priority: u8) -> impl IntoView {
-    view! { <span class=format!("prio-badge p{priority}")>{format!("P{priority}")}</span> }
-}
-
-fn ticket_line(t: TicketRow) -> impl IntoView {
-    let href = format!("/portal/tickets/{}", t.number);
-    view! {
-        <li class="ticket">
-            <div class="ticket-head">
-                <PriorityBadge priority=t.priority/>
-                <a href=href>{format!("#{} {}", t.number, t.subject)}</a>
-            </div>
-            <p class="meta">
-                <span class="status">{t.status.label()}</span>
-                " · opened " {t.opened} " by " {t.requester}
-                {t.target.map(|target| view! {
-                    <span class=if t.overdue { "target overdue" } else { "target" }>" · " {target}
-                        {t.overdue.then_some(" (late)")}</span>
-                })}
-            </p>
-        </li>
     }
 }
 

@@ -107,7 +107,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    // A request that hangs fails the test instead of the whole run.
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
 impl TestApp {

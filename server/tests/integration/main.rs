@@ -4,6 +4,7 @@ mod account;
 mod auth;
 mod cli;
 mod common;
+mod dashboard;
 mod demo;
 mod history;
 mod isolation;
