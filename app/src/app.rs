@@ -8,6 +8,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::portal::{PortalHome, PortalWorkEntry};
 use crate::pages::portal_work::PortalWorkHistory;
 use crate::pages::priorities::PortalPriorities;
+use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
 use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
 use leptos::prelude::*;
@@ -72,6 +73,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/tickets") view=with_bar(PortalTickets) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/tickets/new") view=with_bar(PortalTicketNew) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/tickets/:number") view=with_bar(PortalTicketDetail) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/systems") view=with_bar(PortalSystems) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/systems/:id") view=with_bar(PortalSystemDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>

@@ -237,3 +237,27 @@ pub struct ChartView {
     pub months: Vec<(String, String)>,
     pub series: Vec<(vocabulary::Category, Vec<i64>)>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub criticality: String,
+    pub vendor: Option<String>,
+}
+
+/// A system with the latest work done on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemRow {
+    pub system: SystemView,
+    pub last_work: Option<WorkView>,
+}
+
+/// A system's page: its facts and one page of its work history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemDetailView {
+    pub system: SystemView,
+    pub work: Vec<WorkView>,
+    pub next: Option<String>,
+}

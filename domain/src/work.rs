@@ -177,3 +177,54 @@ impl TenantScope {
             .collect())
     }
 }
+
+/// A system as its client sees it.
+#[derive(Clone, Debug)]
+pub struct SystemInfo {
+    pub id: i64,
+    pub name: String,
+    pub kind: vocabulary::SystemKind,
+    pub criticality: vocabulary::Criticality,
+    pub vendor: Option<String>,
+}
+
+impl From<system::Model> for SystemInfo {
+    fn from(s: system::Model) -> Self {
+        SystemInfo {
+            id: s.id,
+            kind: s.kind.parse().unwrap_or(vocabulary::SystemKind::Other),
+            criticality: s.criticality.parse().unwrap_or(vocabulary::Criticality::Medium),
+            name: s.name,
+            vendor: s.vendor,
+        }
+    }
+}
+
+impl TenantScope {
+    /// The tenant's systems, each with the latest client-visible work done on it.
+    pub async fn systems_with_last_work(&self) -> Result<Vec<(SystemInfo, Option<WorkItem>)>> {
+        let systems = self
+            .select::<system::Entity>()
+            .order_by_asc(system::Column::Name)
+            .order_by_asc(system::Column::Id)
+            .all(self.db())
+            .await?;
+        let mut out = Vec::with_capacity(systems.len());
+        for s in systems {
+            let filter = crate::history::WorkFilter { system_id: Some(s.id), ..Default::default() };
+            let last = self.work_history(&filter, None, 1).await?.items.into_iter().next();
+            out.push((s.into(), last));
+        }
+        Ok(out)
+    }
+
+    /// One of the tenant's systems; another tenant's is `NotFound`.
+    pub async fn system(&self, id: i64) -> Result<SystemInfo> {
+        self.select::<system::Entity>()
+            .filter(system::Column::Id.eq(id))
+            .one(self.db())
+            .await?
+            .map(Into::into)
+            .ok_or(DomainError::NotFound)
+    }
+}

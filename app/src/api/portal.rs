@@ -10,7 +10,7 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
     use super::guard;
     let client = guard::client()?;
     let tenant = client.scope.tenant().await.map_err(guard::domain)?;
-    let feed = client.scope.recent_work(20).await.map_err(guard::domain)?;
+    let feed = client.scope.recent_work(10).await.map_err(guard::domain)?;
     let team = client.scope.team().await.map_err(guard::domain)?;
     let glance = client.scope.glance().await.map_err(guard::domain)?;
     let months = client.scope.twelve_months().await.map_err(guard::domain)?;

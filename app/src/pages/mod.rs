@@ -7,5 +7,6 @@ pub mod not_found;
 pub mod portal;
 pub mod portal_work;
 pub mod priorities;
+pub mod systems;
 pub mod team;
 pub mod tickets;

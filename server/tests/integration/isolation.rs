@@ -48,6 +48,7 @@ struct Fixture {
     own_internal: i64,
     other_tenant: i64,
     other_system: i64,
+    own_system: i64,
     /// A ticket number that exists in another tenant only.
     other_ticket: i64,
 }
@@ -167,6 +168,23 @@ fn cases() -> Vec<Case> {
         Case { name: "fn portal/priorities", request: |_| Request::Fn("portal/priorities", vec![]), status: portal_fn },
         Case { name: "team", request: |_| Request::Page("/portal/team".into()), status: portal_page },
         Case { name: "fn portal/team", request: |_| Request::Fn("portal/team", vec![]), status: portal_fn },
+        Case { name: "systems", request: |_| Request::Page("/portal/systems".into()), status: portal_page },
+        Case {
+            name: "own system",
+            request: |f| Request::Page(format!("/portal/systems/{}", f.own_system)),
+            status: portal_page,
+        },
+        Case {
+            name: "another tenant's system",
+            request: |f| Request::Page(format!("/portal/systems/{}", f.other_system)),
+            status: nobody_page,
+        },
+        Case { name: "fn portal/systems", request: |_| Request::Fn("portal/systems", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/system, another tenant's",
+            request: |f| Request::Fn("portal/system", vec![("id", f.other_system.to_string())]),
+            status: nobody_fn,
+        },
         Case { name: "tickets", request: |_| Request::Page("/portal/tickets".into()), status: portal_page },
         Case {
             name: "own ticket (requested by the client_user)",
@@ -281,6 +299,13 @@ async fn fixture(app: &TestApp) -> Fixture {
     .await
     .unwrap();
     Fixture {
+        own_system: domain::entities::system::Entity::find()
+            .filter(domain::entities::system::Column::TenantId.eq(acme))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         other_ticket,
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,

@@ -9,6 +9,7 @@ mod demo;
 mod history;
 mod isolation;
 mod schema;
+mod systems;
 mod team;
 mod tickets;
 mod xss;

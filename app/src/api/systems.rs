@@ -1,0 +1,61 @@
+//! The client portal's systems: the things the MSP looks after, and the work done on each.
+
+use crate::error::AppError;
+use crate::views::{SystemDetailView, SystemRow};
+use leptos::prelude::*;
+
+/// The tenant's systems with the latest work on each.
+#[server(endpoint = "portal/systems")]
+pub async fn portal_systems() -> Result<Vec<SystemRow>, AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let rows = client.scope.systems_with_last_work().await.map_err(guard::domain)?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, last)| SystemRow {
+            system: ssr::system_view(s),
+            last_work: last.map(|w| crate::api::portal::ssr::work_view(w, tz)),
+        })
+        .collect())
+}
+
+/// One system (another tenant's is 404) and a page of its history, older pages by `after`.
+#[server(endpoint = "portal/system")]
+pub async fn portal_system(id: i64, #[server(default)] after: Option<String>) -> Result<SystemDetailView, AppError> {
+    use super::guard;
+    use domain::history::{Cursor, WorkFilter};
+    let client = guard::client()?;
+    let system = client.scope.system(id).await.map_err(guard::domain)?;
+    let cursor = match after.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => Some(
+            Cursor::decode(a)
+                .ok_or_else(|| guard::fail(AppError::Invalid("That page link is not valid any more.".into())))?,
+        ),
+        None => None,
+    };
+    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let filter = WorkFilter { system_id: Some(system.id), ..Default::default() };
+    let page = client.scope.work_history(&filter, cursor, 25).await.map_err(guard::domain)?;
+    Ok(SystemDetailView {
+        system: ssr::system_view(system),
+        work: page.items.into_iter().map(|w| crate::api::portal::ssr::work_view(w, tz)).collect(),
+        next: page.next.map(|c| c.encode()),
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::views::SystemView;
+    use domain::work::SystemInfo;
+
+    pub fn system_view(s: SystemInfo) -> SystemView {
+        SystemView {
+            id: s.id,
+            name: s.name,
+            kind: s.kind.label().to_string(),
+            criticality: s.criticality.label().to_string(),
+            vendor: s.vendor,
+        }
+    }
+}
