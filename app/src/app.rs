@@ -8,6 +8,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::portal::{PortalHome, PortalWorkEntry};
 use crate::pages::portal_work::PortalWorkHistory;
 use crate::pages::priorities::PortalPriorities;
+use crate::pages::summaries::{PortalSummaries, PortalSummaryDetail};
 use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
 use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
@@ -75,6 +76,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/tickets/:number") view=with_bar(PortalTicketDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/systems") view=with_bar(PortalSystems) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/systems/:id") view=with_bar(PortalSystemDetail) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/summaries") view=with_bar(PortalSummaries) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>

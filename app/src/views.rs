@@ -261,3 +261,23 @@ pub struct SystemDetailView {
     pub work: Vec<WorkView>,
     pub next: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryListItem {
+    pub id: i64,
+    pub subject: String,
+    /// "1 Oct – 31 Oct 2026".
+    pub period: String,
+    pub sent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub item: SummaryListItem,
+    pub personal_note: String,
+    pub figures: Vec<FigureView>,
+    /// (category, entries), largest first.
+    pub by_category: Vec<(vocabulary::Category, i64)>,
+    /// (day, title, why it matters).
+    pub highlights: Vec<(String, String, String)>,
+}

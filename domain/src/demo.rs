@@ -456,7 +456,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
             personal_note: Set(
                 "Thank you for another month of working with us. Your team was a pleasure to help.".into()
             ),
-            content: Set("{}".into()),
+            content: Set(String::new()),
             status: Set(SummaryStatus::Sent.as_str().into()),
             sent_at: Set(Some(local_to_utc(tz, first_this_month, 9))),
             recipients: Set(format!("[\"{}\"]", dt.users[0].0)),
@@ -468,6 +468,14 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
         .await?;
     }
     tx.commit().await?;
+    // The sent summaries get their snapshot from the committed work log.
+    for s in summary::Entity::find().all(db).await? {
+        let scope = crate::scope::TenantScope::new(db.clone(), s.tenant_id, None);
+        let content = scope.summary_content(s.period_start, s.period_end).await?;
+        let mut am = summary::ActiveModel::from(s);
+        am.content = Set(serde_json::to_string(&content).expect("serialisable"));
+        am.update(db).await?;
+    }
     Ok(accounts)
 }
 

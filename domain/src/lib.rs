@@ -16,6 +16,7 @@ pub mod input;
 pub mod markdown;
 pub mod rules;
 pub mod scope;
+pub mod summaries;
 pub mod team;
 pub mod tenants;
 pub mod tickets;

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod msp;
 pub mod portal;
+pub mod summaries;
 pub mod systems;
 pub mod tickets;
 

@@ -14,7 +14,7 @@ pub fn TopBar() -> impl IntoView {
                     who.await.ok().flatten().map(|v| {
                         let place = v.tenant_name.clone().unwrap_or_else(|| "MSP workspace".into());
                         let links: &[(&str, &str)] = if v.role.is_client() {
-                            &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
+                            &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/summaries", "Summaries"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
                         } else {
                             &[("/msp", "Clients")]
                         };

@@ -7,6 +7,7 @@ pub mod not_found;
 pub mod portal;
 pub mod portal_work;
 pub mod priorities;
+pub mod summaries;
 pub mod systems;
 pub mod team;
 pub mod tickets;

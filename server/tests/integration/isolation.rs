@@ -49,6 +49,9 @@ struct Fixture {
     other_tenant: i64,
     other_system: i64,
     own_system: i64,
+    own_summary: i64,
+    own_draft: i64,
+    other_summary: i64,
     /// A ticket number that exists in another tenant only.
     other_ticket: i64,
 }
@@ -185,6 +188,28 @@ fn cases() -> Vec<Case> {
             request: |f| Request::Fn("portal/system", vec![("id", f.other_system.to_string())]),
             status: nobody_fn,
         },
+        Case { name: "summaries", request: |_| Request::Page("/portal/summaries".into()), status: portal_page },
+        Case {
+            name: "own sent summary",
+            request: |f| Request::Page(format!("/portal/summaries/{}", f.own_summary)),
+            status: portal_page,
+        },
+        Case {
+            name: "own draft summary",
+            request: |f| Request::Page(format!("/portal/summaries/{}", f.own_draft)),
+            status: nobody_page,
+        },
+        Case {
+            name: "another tenant's summary",
+            request: |f| Request::Page(format!("/portal/summaries/{}", f.other_summary)),
+            status: nobody_page,
+        },
+        Case { name: "fn portal/summaries", request: |_| Request::Fn("portal/summaries", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/summary, own draft",
+            request: |f| Request::Fn("portal/summary", vec![("id", f.own_draft.to_string())]),
+            status: nobody_fn,
+        },
         Case { name: "tickets", request: |_| Request::Page("/portal/tickets".into()), status: portal_page },
         Case {
             name: "own ticket (requested by the client_user)",
@@ -298,7 +323,22 @@ async fn fixture(app: &TestApp) -> Fixture {
     .json::<i64>()
     .await
     .unwrap();
+    use domain::entities::summary;
+    let sent_of = |tenant: i64| {
+        let db = app.db.clone();
+        async move { summary::Entity::find().filter(summary::Column::TenantId.eq(tenant)).one(&db).await.unwrap().unwrap() }
+    };
+    let own_summary = sent_of(acme).await;
+    // A draft in the client's own tenant: never shown to a client.
+    let mut draft: summary::ActiveModel = own_summary.clone().into();
+    draft.id = sea_orm::ActiveValue::NotSet;
+    draft.status = sea_orm::Set("draft".into());
+    draft.subject = sea_orm::Set("Draft: not ready".into());
+    let own_draft = sea_orm::ActiveModelTrait::insert(draft, &app.db).await.unwrap().id;
     Fixture {
+        own_summary: own_summary.id,
+        own_draft,
+        other_summary: sent_of(northwind).await.id,
         own_system: domain::entities::system::Entity::find()
             .filter(domain::entities::system::Column::TenantId.eq(acme))
             .one(&app.db)
