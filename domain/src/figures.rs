@@ -97,6 +97,22 @@ impl TenantScope {
         Ok(t)
     }
 
+    /// Tickets opened, and tickets resolved, between two instants.
+    pub async fn ticket_counts(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(u64, u64)> {
+        let tickets = || self.select::<ticket::Entity>();
+        let opened = tickets()
+            .filter(ticket::Column::CreatedAt.gte(from))
+            .filter(ticket::Column::CreatedAt.lt(to))
+            .count(self.db())
+            .await?;
+        let resolved = tickets()
+            .filter(ticket::Column::ResolvedAt.gte(from))
+            .filter(ticket::Column::ResolvedAt.lt(to))
+            .count(self.db())
+            .await?;
+        Ok((opened, resolved))
+    }
+
     /// This month at a glance, with last month beside it for context.
     pub async fn glance(&self) -> Result<Glance> {
         let tenant = crate::entities::tenant::Entity::find_by_id(self.tenant_id())
@@ -107,21 +123,13 @@ impl TenantScope {
         let month = Month::containing(now().with_timezone(&tz).date_naive());
         let (from, to) = self.bounds(tz, month);
         let (last_from, last_to) = self.bounds(tz, month.previous());
-        let tickets = || self.select::<ticket::Entity>();
+        let (tickets_opened, tickets_resolved) = self.ticket_counts(from, to).await?;
         Ok(Glance {
             month,
             this_month: self.work_totals(from, to).await?,
             last_month: self.work_totals(last_from, last_to).await?,
-            tickets_opened: tickets()
-                .filter(ticket::Column::CreatedAt.gte(from))
-                .filter(ticket::Column::CreatedAt.lt(to))
-                .count(self.db())
-                .await?,
-            tickets_resolved: tickets()
-                .filter(ticket::Column::ResolvedAt.gte(from))
-                .filter(ticket::Column::ResolvedAt.lt(to))
-                .count(self.db())
-                .await?,
+            tickets_opened,
+            tickets_resolved,
             included_hours: tenant.included_hours,
         })
     }

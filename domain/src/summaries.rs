@@ -1,12 +1,12 @@
 //! Thank-you summaries as a client reads them: sent ones only, each a snapshot taken when it was
 //! sent, so later edits of the work log never change it.
 
-use crate::entities::{summary, ticket, work_entry};
+use crate::entities::{summary, work_entry};
 use crate::error::{DomainError, Result};
 use crate::history::local_midnight;
 use crate::scope::TenantScope;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use vocabulary::{SummaryStatus, WorkState};
 
@@ -69,7 +69,7 @@ impl TenantScope {
                 why_it_matters: e.why_it_matters,
             })
             .collect();
-        let tickets = || self.select::<ticket::Entity>();
+        let (tickets_opened, tickets_resolved) = self.ticket_counts(start, end).await?;
         Ok(SummaryContent {
             entries: totals.entries,
             minutes: totals.minutes,
@@ -77,16 +77,8 @@ impl TenantScope {
             proactive_entries: totals.proactive_entries,
             by_category,
             highlights,
-            tickets_opened: tickets()
-                .filter(ticket::Column::CreatedAt.gte(start))
-                .filter(ticket::Column::CreatedAt.lt(end))
-                .count(self.db())
-                .await?,
-            tickets_resolved: tickets()
-                .filter(ticket::Column::ResolvedAt.gte(start))
-                .filter(ticket::Column::ResolvedAt.lt(end))
-                .count(self.db())
-                .await?,
+            tickets_opened,
+            tickets_resolved,
         })
     }
 

@@ -1,8 +1,7 @@
 //! The staff workspace's pages.
 
 use crate::api::msp::msp_tenants;
-use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,11 +38,7 @@ pub fn MspHome() -> impl IntoView {
                             </main>
                         }
                             .into_any(),
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => view! {
-                            <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main>
-                        }
-                            .into_any(),
+                        Err(e) => error_page(e),
                     }
                 })}
         </Suspense>

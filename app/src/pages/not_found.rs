@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,5 +15,14 @@ pub fn NotFound() -> impl IntoView {
             <h1>"We couldn't find that page"</h1>
             <p>"The link may be old, or the page may have moved. "<a href="/">"Go to your home page"</a>"."</p>
         </main>
+    }
+}
+
+/// An error as a page shows it: "not found" is the 404 page (its status already set), anything
+/// else a calm message.
+pub fn error_page(e: AppError) -> AnyView {
+    match e {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
     }
 }

@@ -6,21 +6,10 @@ use crate::components::feed::{CategoryBadge, FeedItem};
 use crate::components::team::TeamCard;
 use crate::components::tickets::ticket_line;
 use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-/// An error as a client reads it: "not found" is the 404 page, anything else a calm message.
-fn error_view(e: AppError) -> AnyView {
-    match e {
-        AppError::NotFound => view! { <NotFound/> }.into_any(),
-        other => view! {
-            <main class="page" id="main"><p class="error" role="alert">{other.to_string()}</p></main>
-        }
-        .into_any(),
-    }
-}
 
 /// `/portal`: the client's dashboard.
 #[component]
@@ -94,7 +83,7 @@ pub fn PortalHome() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => error_view(e),
+                    Err(e) => error_page(e),
                 }
             })}
         </Suspense>
@@ -145,7 +134,7 @@ pub fn PortalWorkEntry() -> impl IntoView {
                     }
                         .into_any()
                     }
-                    Err(e) => error_view(e),
+                    Err(e) => error_page(e),
                 }
             })}
         </Suspense>

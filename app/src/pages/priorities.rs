@@ -1,8 +1,7 @@
 //! `/portal/priorities`: how a ticket's priority is decided, in plain words.
 
 use crate::api::portal::portal_priorities;
-use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -55,8 +54,7 @@ pub fn PortalPriorities() -> impl IntoView {
                         </main>
                     }
                         .into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
+                    Err(e) => error_page(e),
                 }
             })}
         </Suspense>

@@ -3,17 +3,10 @@
 use crate::api::summaries::{portal_summaries, portal_summary};
 use crate::components::feed::CategoryBadge;
 use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn error_page(e: AppError) -> AnyView {
-    match e {
-        AppError::NotFound => view! { <NotFound/> }.into_any(),
-        e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
-    }
-}
 
 #[component]
 pub fn PortalSummaries() -> impl IntoView {

@@ -3,8 +3,7 @@
 
 use crate::api::portal::portal_team;
 use crate::components::team::TeamCard;
-use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -41,8 +40,7 @@ pub fn PortalTeam() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(e) => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
+                    Err(e) => error_page(e),
                 }
             })}
         </Suspense>

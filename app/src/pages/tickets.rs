@@ -3,18 +3,11 @@
 use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
 use crate::components::tickets::{PriorityBadge, ticket_line};
 use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::error_page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use vocabulary::{Impact, Priority, TicketStatus, Urgency};
-
-fn error_page(e: AppError) -> AnyView {
-    match e {
-        AppError::NotFound => view! { <NotFound/> }.into_any(),
-        e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
-    }
-}
 
 /// `/portal/tickets`: the viewer's tickets with status and priority filters.
 #[component]

@@ -159,3 +159,31 @@ impl TestApp {
 pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
     client.post(app.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap()
 }
+
+/// A done, client-visible work entry to insert; tests set what they care about.
+pub fn work_entry(tenant_id: i64, performed_by: i64, title: &str) -> domain::entities::work_entry::ActiveModel {
+    use sea_orm::Set;
+    let now = domain::time::now();
+    domain::entities::work_entry::ActiveModel {
+        tenant_id: Set(tenant_id),
+        category: Set("patch".into()),
+        title: Set(title.into()),
+        details: Set(String::new()),
+        why_it_matters: Set(String::new()),
+        state: Set("done".into()),
+        started_at: Set(now),
+        duration_minutes: Set(30),
+        after_hours: Set(false),
+        proactive: Set(true),
+        visibility: Set("client".into()),
+        performed_by: Set(performed_by),
+        shadowed_by: Set(None),
+        vendor_name: Set(None),
+        vendor_case_ref: Set(None),
+        ticket_id: Set(None),
+        highlight: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}

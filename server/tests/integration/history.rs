@@ -23,32 +23,10 @@ async fn visible_done(app: &TestApp, tenant: i64) -> Vec<work_entry::Model> {
 async fn insert_entry(app: &TestApp, tenant: i64, title: &str, minutes_ago: i64) -> i64 {
     let tech = user::Entity::find().filter(user::Column::Role.eq("tech")).one(&app.db).await.unwrap().unwrap().id;
     let at = domain::time::now() - chrono::Duration::minutes(minutes_ago);
-    work_entry::ActiveModel {
-        tenant_id: Set(tenant),
-        category: Set("patch".into()),
-        title: Set(title.into()),
-        details: Set(String::new()),
-        why_it_matters: Set("+ it matters".into()),
-        state: Set("done".into()),
-        started_at: Set(at),
-        duration_minutes: Set(30),
-        after_hours: Set(false),
-        proactive: Set(true),
-        visibility: Set("client".into()),
-        performed_by: Set(tech),
-        shadowed_by: Set(None),
-        vendor_name: Set(None),
-        vendor_case_ref: Set(None),
-        ticket_id: Set(None),
-        highlight: Set(false),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id
+    let mut entry = crate::common::work_entry(tenant, tech, title);
+    entry.why_it_matters = Set("+ it matters".into());
+    entry.started_at = Set(at);
+    entry.insert(&app.db).await.unwrap().id
 }
 
 async fn history(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> reqwest::Response {

@@ -2,7 +2,7 @@
 //! child row that points at another tenant's parent.
 
 use crate::common::*;
-use domain::entities::{system, work_entry, work_entry_system};
+use domain::entities::{system, work_entry_system};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
 #[tokio::test]
@@ -53,33 +53,7 @@ async fn a_child_cannot_point_at_another_tenants_parent() {
     let tech = app.add_user("tech@msp.test", "tech", None).await;
     let system_b = insert_system(&app.db, b).await;
     let system_a = insert_system(&app.db, a).await;
-    let now = domain::time::now();
-    let entry_a = work_entry::ActiveModel {
-        tenant_id: Set(a),
-        category: Set("patch".into()),
-        title: Set("Patched".into()),
-        details: Set(String::new()),
-        why_it_matters: Set(String::new()),
-        state: Set("done".into()),
-        started_at: Set(now),
-        duration_minutes: Set(30),
-        after_hours: Set(false),
-        proactive: Set(true),
-        visibility: Set("client".into()),
-        performed_by: Set(tech),
-        shadowed_by: Set(None),
-        vendor_name: Set(None),
-        vendor_case_ref: Set(None),
-        ticket_id: Set(None),
-        highlight: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let entry_a = crate::common::work_entry(a, tech, "Patched").insert(&app.db).await.unwrap().id;
 
     // Tenant A's entry linked to tenant B's system: refused by the database.
     let mixed =

@@ -1,7 +1,7 @@
 //! Text typed by people is shown as text; Markdown is shown as formatting, never as script.
 
 use crate::common::*;
-use domain::entities::{tenant, user, work_entry};
+use domain::entities::{tenant, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 const PAYLOAD: &str = "<script>alert('x')</script><img src=x onerror=alert(1)>";
@@ -13,33 +13,17 @@ async fn work_entry_fields_are_inert_on_every_page() {
     let acme =
         tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
     let tech = user::Entity::find().filter(user::Column::Role.eq("tech")).one(&app.db).await.unwrap().unwrap();
-    let now = domain::time::now();
-    let id = work_entry::ActiveModel {
-        tenant_id: Set(acme.id),
-        category: Set("security".into()),
-        title: Set(format!("Title {PAYLOAD}")),
-        details: Set(format!("Details {PAYLOAD}\n\n[link](javascript:alert(2)) and **bold**")),
-        why_it_matters: Set(format!("Why {PAYLOAD}")),
-        state: Set("done".into()),
-        started_at: Set(now),
-        duration_minutes: Set(15),
-        after_hours: Set(false),
-        proactive: Set(true),
-        visibility: Set("client".into()),
-        performed_by: Set(tech.id),
-        shadowed_by: Set(None),
-        vendor_name: Set(Some(format!("Vendor {PAYLOAD}"))),
-        vendor_case_ref: Set(Some("\"><script>alert(3)</script>".into())),
-        ticket_id: Set(None),
-        highlight: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let mut entry = crate::common::work_entry(acme.id, tech.id, &format!("Title {PAYLOAD}"));
+    entry.category = Set("security".into());
+    entry.details = Set(format!(
+        "Details {PAYLOAD}
+
+[link](javascript:alert(2)) and **bold**"
+    ));
+    entry.why_it_matters = Set(format!("Why {PAYLOAD}"));
+    entry.vendor_name = Set(Some(format!("Vendor {PAYLOAD}")));
+    entry.vendor_case_ref = Set(Some("\"><script>alert(3)</script>".into()));
+    let id = entry.insert(&app.db).await.unwrap().id;
     let c = app.signed_in("dana@acme-dental.test").await;
     for path in ["/portal".to_string(), "/portal/work".to_string(), format!("/portal/work/{id}")] {
         let html = c.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
