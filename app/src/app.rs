@@ -12,6 +12,7 @@ use crate::pages::summaries::{PortalSummaries, PortalSummaryDetail};
 use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
 use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
+use crate::pages::users::{AcceptInvitationPage, PortalUsers};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/systems/:id") view=with_bar(PortalSystemDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/summaries") view=with_bar(PortalSummaries) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/users") view=with_bar(PortalUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>

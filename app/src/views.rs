@@ -281,3 +281,21 @@ pub struct SummaryView {
     /// (day, title, why it matters).
     pub highlights: Vec<(String, String, String)>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColleagueView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub last_login: String,
+    /// The admin looking at the list.
+    pub is_me: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub email: String,
+    pub tenant_name: String,
+}

@@ -13,6 +13,8 @@ pub mod error;
 pub mod figures;
 pub mod history;
 pub mod input;
+pub mod invitations;
+pub mod mail;
 pub mod markdown;
 pub mod rules;
 pub mod scope;

@@ -144,7 +144,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
     match command {
         Command::Serve => {
             let db = database(&config).await?;
-            let state = AppState::new(db, &config);
+            let state = AppState::new(db, &config).map_err(Failure::Input)?;
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await
                 .map_err(|e| Failure::Internal(format!("could not listen on {}: {e}", config.addr)))?;

@@ -18,6 +18,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `LEPTOS_SITE_ROOT`, default `target/site`: the built WASM bundle and CSS.
     pub site_root: String,
+    /// `LIMELIGHT_PUBLIC_URL`, default `http://<listen address>`: the portal's address in emails.
+    pub public_url: String,
+    /// `LIMELIGHT_MAIL_FROM`, default `Limelight <no-reply@limelight.invalid>`.
+    pub mail_from: String,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -51,6 +55,8 @@ impl Config {
             addr,
             secure_cookies: flag("LIMELIGHT_SECURE_COOKIES"),
             site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            public_url: env("LIMELIGHT_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            mail_from: env("LIMELIGHT_MAIL_FROM").unwrap_or_else(|| "Limelight <no-reply@limelight.invalid>".into()),
         })
     }
 }

@@ -10,6 +10,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub sessions: SessionPolicy,
     pub cookies: CookieSettings,
+    pub mailer: domain::mail::Mailer,
+    pub public_url: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -19,18 +21,23 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: &crate::Config) -> AppState {
+    /// The state for a configuration. Fails only on a malformed `LIMELIGHT_MAIL_FROM`.
+    pub fn new(db: DatabaseConnection, config: &crate::Config) -> Result<AppState, String> {
         let leptos = LeptosOptions::builder()
             .output_name("limelight")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        AppState {
+        let mailer = domain::mail::Mailer::outbox(&config.mail_from, &config.data_dir.join("outbox"))
+            .map_err(|e| format!("LIMELIGHT_MAIL_FROM: {e}"))?;
+        Ok(AppState {
             db,
             leptos,
             sessions: SessionPolicy::default(),
             cookies: CookieSettings { secure: config.secure_cookies },
-        }
+            mailer,
+            public_url: config.public_url.clone(),
+        })
     }
 }

@@ -141,6 +141,11 @@ pub mod ssr {
             Ok(ended)
         }
 
+        /// Starts a session for this browser (after accepting an invitation).
+        pub async fn sign_in(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
+            self.issue(user_id, client).await
+        }
+
         async fn issue(&self, user_id: i64, client: &Client) -> Result<(), domain::DomainError> {
             let new = domain::auth::session::create(
                 &self.db,

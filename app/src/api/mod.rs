@@ -9,6 +9,7 @@ pub mod portal;
 pub mod summaries;
 pub mod systems;
 pub mod tickets;
+pub mod users;
 
 #[cfg(feature = "ssr")]
 pub mod guard;

@@ -13,7 +13,19 @@ pub fn TopBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     who.await.ok().flatten().map(|v| {
                         let place = v.tenant_name.clone().unwrap_or_else(|| "MSP workspace".into());
-                        let links: &[(&str, &str)] = if v.role.is_client() {
+                        let admin = v.role == vocabulary::Role::ClientAdmin;
+                        let links: &[(&str, &str)] = if admin {
+                            &[
+                                ("/portal", "Dashboard"),
+                                ("/portal/work", "Work history"),
+                                ("/portal/tickets", "Tickets"),
+                                ("/portal/systems", "Systems"),
+                                ("/portal/team", "Your team"),
+                                ("/portal/summaries", "Summaries"),
+                                ("/portal/users", "People"),
+                                ("/portal/account", "Your account"),
+                            ]
+                        } else if v.role.is_client() {
                             &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/summaries", "Summaries"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
                         } else {
                             &[("/msp", "Clients")]

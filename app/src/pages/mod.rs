@@ -11,3 +11,4 @@ pub mod summaries;
 pub mod systems;
 pub mod team;
 pub mod tickets;
+pub mod users;

@@ -11,6 +11,7 @@ pub mod session_layer;
 
 use crate::state::AppState;
 use app::api::account::ssr::SessionIssuer;
+use app::api::users::ssr::Outgoing;
 use app::{App, shell};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         state.sessions,
         Arc::new(move |token, expires| cookies.session(token, expires)),
     );
+    let outgoing = Outgoing::new(state.db.clone(), state.mailer.clone(), state.public_url.clone());
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/", get(auth_routes::home))
@@ -38,7 +40,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(issuer.clone()),
+            move || {
+                provide_context(issuer.clone());
+                provide_context(outgoing.clone());
+            },
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

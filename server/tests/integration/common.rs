@@ -99,8 +99,10 @@ pub async fn spawn_app() -> TestApp {
         addr,
         secure_cookies: false,
         site_root: test_db.dir.join("site").display().to_string(),
+        public_url: format!("http://{addr}"),
+        mail_from: "Limelight <no-reply@limelight.test>".into(),
     };
-    let state = AppState::new(db.clone(), &config);
+    let state = AppState::new(db.clone(), &config).unwrap();
     tokio::spawn(server::http::serve(listener, state));
     TestApp { addr, db, _test_db: test_db }
 }
@@ -117,6 +119,21 @@ pub fn browser() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The messages in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let dir = self._test_db.dir.join("outbox");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files.into_iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

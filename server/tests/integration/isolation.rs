@@ -49,6 +49,8 @@ struct Fixture {
     other_tenant: i64,
     other_system: i64,
     own_system: i64,
+    /// A user of another tenant.
+    other_user: i64,
     own_summary: i64,
     own_draft: i64,
     other_summary: i64,
@@ -97,6 +99,23 @@ fn msp_fn(who: Who) -> u16 {
     match who {
         Who::Anonymous => 401,
         w if w.is_staff() => 200,
+        _ => 404,
+    }
+}
+
+/// For client_admins only.
+fn admin_page(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 303,
+        Who::ClientAdmin => 200,
+        _ => 404,
+    }
+}
+
+fn admin_fn(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        Who::ClientAdmin => 200,
         _ => 404,
     }
 }
@@ -209,6 +228,30 @@ fn cases() -> Vec<Case> {
             name: "fn portal/summary, own draft",
             request: |f| Request::Fn("portal/summary", vec![("id", f.own_draft.to_string())]),
             status: nobody_fn,
+        },
+        Case { name: "people", request: |_| Request::Page("/portal/users".into()), status: admin_page },
+        Case { name: "fn portal/users", request: |_| Request::Fn("portal/users", vec![]), status: admin_fn },
+        Case {
+            name: "fn portal/user-deactivate, another tenant's user",
+            request: |f| Request::Fn("portal/user-deactivate", vec![("id", f.other_user.to_string())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/invite, a staff role",
+            request: |_| {
+                Request::Fn("portal/invite", vec![("email", "x@example.com".into()), ("role", "msp_admin".into())])
+            },
+            status: |w| match w {
+                Who::Anonymous => 401,
+                Who::ClientAdmin => 422,
+                _ => 404,
+            },
+        },
+        Case { name: "an unknown invitation", request: |_| Request::Page("/invite/abc123".into()), status: |_| 404 },
+        Case {
+            name: "fn invite/info, unknown",
+            request: |_| Request::Fn("invite/info", vec![("token", "abc123".into())]),
+            status: |_| 404,
         },
         Case { name: "tickets", request: |_| Request::Page("/portal/tickets".into()), status: portal_page },
         Case {
@@ -336,6 +379,13 @@ async fn fixture(app: &TestApp) -> Fixture {
     draft.subject = sea_orm::Set("Draft: not ready".into());
     let own_draft = sea_orm::ActiveModelTrait::insert(draft, &app.db).await.unwrap().id;
     Fixture {
+        other_user: domain::entities::user::Entity::find()
+            .filter(domain::entities::user::Column::TenantId.eq(northwind))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         own_summary: own_summary.id,
         own_draft,
         other_summary: sent_of(northwind).await.id,

@@ -13,4 +13,5 @@ mod summaries;
 mod systems;
 mod team;
 mod tickets;
+mod users;
 mod xss;

@@ -1,0 +1,146 @@
+//! A client_admin's colleagues: list, invite (by email), deactivate. And the invitee's side:
+//! `/invite/{token}`, where the link itself is the permission.
+
+use crate::error::AppError;
+use crate::views::{ColleagueView, InvitationView};
+use leptos::prelude::*;
+
+/// The tenant's users; for client_admins only (anyone else: 404).
+#[server(endpoint = "portal/users")]
+pub async fn portal_users() -> Result<Vec<ColleagueView>, AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let list = client.scope.colleagues().await.map_err(guard::domain)?;
+    Ok(list
+        .into_iter()
+        .map(|c| ColleagueView {
+            is_me: c.id == client.user.id,
+            id: c.id,
+            name: c.name,
+            email: c.email,
+            role: c.role,
+            active: c.active,
+            last_login: c
+                .last_login_at
+                .map(|t| t.with_timezone(&tz).format("%-d %b %Y").to_string())
+                .unwrap_or_else(|| "never".into()),
+        })
+        .collect())
+}
+
+/// Invites a colleague by email: a single-use link valid for a week.
+#[server(endpoint = "portal/invite")]
+pub async fn invite_colleague(
+    #[server(default)] email: String,
+    #[server(default)] role: String,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::api::users::ssr::Outgoing;
+    let client = guard::client()?;
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let invited = client.scope.invite(&email, &role).await.map_err(guard::domain)?;
+    outgoing.send_invitation(&invited, &client.user.display_name).await.map_err(|e| {
+        tracing::error!(error = %e, "could not send an invitation");
+        guard::fail(AppError::Internal)
+    })?;
+    leptos_axum::redirect("/portal/users?invited");
+    Ok(())
+}
+
+/// Deactivates a colleague; they are signed out everywhere.
+#[server(endpoint = "portal/user-deactivate")]
+pub async fn deactivate_colleague(id: i64) -> Result<(), AppError> {
+    use super::guard;
+    let client = guard::client()?;
+    client.scope.deactivate_colleague(id).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/portal/users");
+    Ok(())
+}
+
+/// What an invitation link offers; an unknown, used or expired link is 404.
+#[server(endpoint = "invite/info")]
+pub async fn invitation_info(token: String) -> Result<InvitationView, AppError> {
+    use super::guard;
+    use crate::api::users::ssr::Outgoing;
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let inv = outgoing.invitation(&token).await.map_err(guard::domain)?;
+    Ok(InvitationView { email: inv.email, tenant_name: inv.tenant_name })
+}
+
+/// Accepts an invitation: creates the account and signs this browser in.
+#[server(endpoint = "invite/accept")]
+pub async fn accept_invitation(
+    token: String,
+    #[server(default)] name: String,
+    #[server(default)] password: String,
+    #[server(default)] confirm_password: String,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::api::account::ssr::{SessionIssuer, request_client};
+    use crate::api::users::ssr::Outgoing;
+    if password != confirm_password {
+        return Err(guard::fail(AppError::Invalid("The two passwords are not the same.".into())));
+    }
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
+    let user_id = outgoing.accept(&token, &name, password).await.map_err(guard::domain)?;
+    sessions.sign_in(user_id, &request_client()).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/portal");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use domain::DatabaseConnection;
+    use domain::invitations::{INVITATION_DAYS, Invited};
+    use domain::mail::{Email, MailError, Mailer, html_escape};
+
+    /// Mail and the links in it, and the invitation links' own path (the link is the permission,
+    /// so it needs the database without a session). Fields private: server functions get these
+    /// operations, not the database.
+    #[derive(Clone)]
+    pub struct Outgoing {
+        db: DatabaseConnection,
+        mailer: Mailer,
+        public_url: String,
+    }
+
+    impl Outgoing {
+        pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: String) -> Self {
+            Outgoing { db, mailer, public_url: public_url.trim_end_matches('/').to_string() }
+        }
+
+        pub async fn invitation(
+            &self,
+            token: &str,
+        ) -> Result<domain::invitations::OpenInvitation, domain::DomainError> {
+            domain::invitations::invitation(&self.db, token).await
+        }
+
+        pub async fn accept(&self, token: &str, name: &str, password: String) -> Result<i64, domain::DomainError> {
+            domain::invitations::accept(&self.db, token, name, password).await
+        }
+
+        pub async fn send_invitation(&self, invited: &Invited, from_name: &str) -> Result<(), MailError> {
+            let link = format!("{}/invite/{}", self.public_url, invited.token);
+            let text = format!(
+                "Hello,\n\n{from_name} has invited you to {}'s client portal, where you can see the work \
+                 your IT team does for you, open tickets and follow them.\n\nSet your password here (the link \
+                 works once, for {INVITATION_DAYS} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n",
+                invited.tenant_name
+            );
+            let html = format!(
+                "<p>Hello,</p><p>{} has invited you to {}'s client portal, where you can see the work your IT \
+                 team does for you, open tickets and follow them.</p><p><a href=\"{}\">Set your password</a> \
+                 (the link works once, for {INVITATION_DAYS} days).</p><p>If you were not expecting this, you \
+                 can ignore it.</p>",
+                html_escape(from_name),
+                html_escape(&invited.tenant_name),
+                html_escape(&link)
+            );
+            let subject = format!("You're invited to {}'s portal", invited.tenant_name);
+            self.mailer.send(Email { to: invited.email.clone(), subject, text, html }).await.map(|_| ())
+        }
+    }
+}
