@@ -285,6 +285,7 @@ fn end_to_end() -> Result {
             .current_dir(root().join("end2end"))
             .env("LIMELIGHT_BASE_URL", format!("http://{addr}"))
             .env("LIMELIGHT_DEMO_PASSWORD", DEMO_PASSWORD)
+            .env("LIMELIGHT_OUTBOX", data_dir.join("outbox"))
             .env("CHROMIUM_PATH", CHROMIUM),
         "the end-to-end tests",
     );

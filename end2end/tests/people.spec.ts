@@ -1,0 +1,45 @@
+import { test, expect } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
+
+const PASSWORD = process.env.LIMELIGHT_DEMO_PASSWORD ?? "limelight-demo";
+const OUTBOX = process.env.LIMELIGHT_OUTBOX ?? "";
+
+/** The invitation link in the newest message of the outbox (quoted-printable soft breaks undone). */
+function latestInvitationLink(): string {
+  const files = fs.readdirSync(OUTBOX).filter((f) => f.endsWith(".eml")).sort();
+  const eml = fs.readFileSync(path.join(OUTBOX, files[files.length - 1]), "utf8").replace(/=\r?\n/g, "");
+  const match = eml.match(/\/invite\/[0-9a-f]+/);
+  if (!match) throw new Error("no invitation link in the outbox");
+  return match[0];
+}
+
+test("a client admin invites a colleague who sets a password and signs in", async ({ page, browser }) => {
+  test.skip(!OUTBOX, "LIMELIGHT_OUTBOX is not set");
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("priya@northwind-legal.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+  await page.getByLabel("Their email").fill("sam.newcomer@northwind-legal.test");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByRole("status")).toContainText("Invitation sent");
+
+  const link = latestInvitationLink();
+  const invitee = await browser.newContext();
+  const p = await invitee.newPage();
+  await p.goto(link);
+  await expect(p.getByRole("heading", { level: 1 })).toHaveText("Welcome to Northwind Legal's portal");
+  await p.getByLabel("Your name").fill("Sam Newcomer");
+  await p.getByLabel("Password (at least 8 characters)").fill("newcomer password");
+  await p.getByLabel("Password, again").fill("newcomer password");
+  await p.getByRole("button", { name: "Create my account" }).click();
+  await expect(p).toHaveURL(/\/portal$/);
+  await expect(p.getByRole("heading", { level: 1 })).toHaveText("Northwind Legal");
+
+  // The link works once.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(link);
+  await expect(again.getByRole("heading", { level: 1 })).toHaveText("This invitation link no longer works");
+  await invitee.close();
+});
