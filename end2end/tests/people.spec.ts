@@ -30,12 +30,17 @@ test("a client admin invites a colleague who sets a password and signs in", asyn
   const p = await invitee.newPage();
   await p.goto(link);
   await expect(p.getByRole("heading", { level: 1 })).toHaveText("Welcome to Northwind Legal's portal");
-  await p.getByLabel("Your name").fill("Sam Newcomer");
+  p.on("dialog", (d) => {
+    throw new Error(`a dialog opened: ${d.message()}`);
+  });
+  await p.getByLabel("Your name").fill("Sam <img src=x onerror=alert(4)> Newcomer");
   await p.getByLabel("Password (at least 8 characters)").fill("newcomer password");
   await p.getByLabel("Password, again").fill("newcomer password");
   await p.getByRole("button", { name: "Create my account" }).click();
   await expect(p).toHaveURL(/\/portal$/);
   await expect(p.getByRole("heading", { level: 1 })).toHaveText("Northwind Legal");
+  // The name typed is shown as text.
+  await expect(p.locator(".top-bar .who")).toHaveText("Sam <img src=x onerror=alert(4)> Newcomer");
 
   // The link works once.
   const again = await (await browser.newContext()).newPage();

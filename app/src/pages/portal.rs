@@ -35,6 +35,13 @@ pub fn PortalHome() -> impl IntoView {
                                                 <span class="context">{f.context.clone()}</span></li>
                                         }).collect_view()}
                                     </ul>
+                                    {(!h.glance.by_category.is_empty()).then(|| view! {
+                                        <ul class="by-category inline" aria-label="Work this month by category">
+                                            {h.glance.by_category.iter().map(|(c, n)| view! {
+                                                <li><CategoryBadge category=*c/> " " {*n}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })}
                                     <p class="agreement">
                                         "Hours used: " {h.glance.hours.clone()}
                                         {h.glance.percent_used.map(|p| view! {
