@@ -213,6 +213,8 @@ fn test() -> Result {
     setup(true)?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
 
+    // One test at a time: every integration test starts a whole server, and under two parallel
+    // tests a server-rendered page has (rarely) stalled; see the closing notes of this change.
     step("unit and integration tests on SQLite");
     sh(
         cargo()
