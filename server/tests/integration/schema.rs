@@ -11,8 +11,10 @@ async fn migrations_run_twice_and_concurrently() {
     let db = test_db.connect().await;
     domain::db::migrate(&db).await.unwrap();
     domain::db::migrate(&db).await.unwrap();
-    // Several processes starting at once: separate pools racing on a fresh database.
+    // Several processes starting at once: separate pools racing on a fresh database. (On SQLite
+    // the file is created first: three processes creating one file at once is not the case here.)
     let fresh = TestDb::new().await;
+    fresh.connect().await.close().await.unwrap();
     let mut runs = Vec::new();
     for _ in 0..3 {
         let config = fresh.config.clone();

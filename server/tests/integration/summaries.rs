@@ -29,6 +29,6 @@ async fn a_sent_summary_is_a_snapshot() {
         .unwrap();
     let after = call(&c, &app, "portal/summary", &[("id", &s.id.to_string())]).await.text().await.unwrap();
     assert_eq!(before, after);
-    let html = c.get(app.url(&format!("/portal/summaries/{}", s.id))).send().await.unwrap().text().await.unwrap();
+    let html = c.get(app.url(&format!("/portal/summaries/{}", s.id))).send_retrying().await.text().await.unwrap();
     assert!(html.contains("What we worked on") && !html.contains("Rewritten later"));
 }

@@ -26,7 +26,7 @@ async fn work_entry_fields_are_inert_on_every_page() {
     let id = entry.insert(&app.db).await.unwrap().id;
     let c = app.signed_in("dana@acme-dental.test").await;
     for path in ["/portal".to_string(), "/portal/work".to_string(), format!("/portal/work/{id}")] {
-        let html = c.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        let html = c.get(app.url(&path)).send_retrying().await.text().await.unwrap();
         // The whole response: the page and the hydration data leptos appends after it.
         let body = html.split("<body>").nth(1).unwrap();
         assert!(body.contains("Title &lt;script&gt;"), "{path}: the title is not shown as text");
@@ -34,6 +34,6 @@ async fn work_entry_fields_are_inert_on_every_page() {
             assert!(!body.contains(bad), "{path}: {bad} reached the page");
         }
     }
-    let html = c.get(app.url(&format!("/portal/work/{id}"))).send().await.unwrap().text().await.unwrap();
+    let html = c.get(app.url(&format!("/portal/work/{id}"))).send_retrying().await.text().await.unwrap();
     assert!(html.contains("<strong>bold</strong>"), "Markdown is rendered");
 }
