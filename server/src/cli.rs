@@ -99,7 +99,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let runtime = runtime();
     match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(m)) => {
@@ -111,6 +111,17 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A multi-threaded runtime with at least four workers, whatever the core count: leptos 0.8's
+/// server rendering can stall a response with a single worker (leptos issue 4647).
+pub fn runtime() -> tokio::runtime::Runtime {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores.max(4))
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
 }
 
 fn init_tracing() {

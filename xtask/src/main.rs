@@ -213,8 +213,9 @@ fn test() -> Result {
     setup(true)?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
 
-    // One test at a time: every integration test starts a whole server, and under two parallel
-    // tests a server-rendered page has (rarely) stalled; see the closing notes of this change.
+    // One test at a time: every integration test builds a router, and leptos' route-list
+    // generation sets a process-wide flag that stalls any resource first polled meanwhile in
+    // another test's server (leptos issue 4773).
     step("unit and integration tests on SQLite");
     sh(
         cargo()

@@ -91,7 +91,7 @@ async fn wrong_password_and_unknown_email_look_the_same() {
 async fn hashing_passwords_does_not_stall_other_requests() {
     // The app runs on this test's single-threaded runtime: were argon2 run on it, nothing else
     // could be served until every queued hash was done.
-    let app = spawn_app().await;
+    let app = spawn_app_on_one_worker().await;
     app.add_user("tech@msp.test", "tech", None).await;
     let logins: Vec<_> = (0..8)
         .map(|_| {
@@ -231,7 +231,7 @@ async fn health_and_readiness() {
     let app = spawn_app().await;
     assert_eq!(browser().get(app.url("/healthz")).send_retrying().await.status(), 200);
     assert_eq!(browser().get(app.url("/readyz")).send_retrying().await.status(), 200);
-    app.db.clone().close().await.unwrap();
+    app.server_db.clone().close().await.unwrap();
     assert_eq!(browser().get(app.url("/healthz")).send_retrying().await.status(), 200);
     assert_eq!(browser().get(app.url("/readyz")).send_retrying().await.status(), 503);
 }

@@ -81,17 +81,43 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The test's own connection to the app's database (the server has its own pool).
     pub db: DatabaseConnection,
+    /// The server's own pool (closing it makes the database unreachable for the server).
+    pub server_db: DatabaseConnection,
+    /// The server runs on its own multi-threaded runtime, as in production: leptos 0.8's server
+    /// rendering can stall on a single-threaded runtime (leptos issue 4647).
+    server: Option<tokio::runtime::Runtime>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(rt) = self.server.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
 /// Starts the app on 127.0.0.1:0 against a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
+    start(false).await
+}
+
+/// The app served on the test's own single-threaded runtime, where anything that blocks a worker
+/// blocks every request: for the test that hashing never does. (Plain routes only: leptos pages
+/// can stall on one worker.)
+pub async fn spawn_app_on_one_worker() -> TestApp {
+    start(true).await
+}
+
+async fn start(on_this_runtime: bool) -> TestApp {
     let test_db = TestDb::new().await;
     let db = test_db.connect().await;
     domain::db::migrate(&db).await.expect("migrate");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
     let config = Config {
         data_dir: test_db.dir.clone(),
@@ -102,9 +128,23 @@ pub async fn spawn_app() -> TestApp {
         public_url: format!("http://{addr}"),
         mail_from: "Limelight <no-reply@limelight.test>".into(),
     };
-    let state = AppState::new(db.clone(), &config).unwrap();
-    tokio::spawn(server::http::serve(listener, state));
-    TestApp { addr, db, _test_db: test_db }
+    let server = (!on_this_runtime).then(server::cli::runtime);
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let task = async move {
+        // The server's pool belongs to the server's runtime.
+        let db = domain::db::connect(&config.database).await.expect("connect");
+        let state = AppState::new(db.clone(), &config).unwrap();
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        let serving = server::http::serve(listener, state);
+        let _ = ready_tx.send(db);
+        serving.await
+    };
+    match &server {
+        Some(rt) => drop(rt.spawn(task)),
+        None => drop(tokio::spawn(task)),
+    }
+    let server_db = ready_rx.await.expect("the server started");
+    TestApp { addr, db, server_db, server, _test_db: test_db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
@@ -205,9 +245,10 @@ pub fn work_entry(tenant_id: i64, performed_by: i64, title: &str) -> domain::ent
     }
 }
 
-/// Sends a request; a GET that times out is sent once more, loudly. A server-rendered page has
-/// (rarely, and not yet explained) stalled in CI runs: this keeps such a stall from failing an
-/// unrelated test while the message keeps it visible. Other methods are never retried.
+/// Sends a request; a GET that times out is sent once more, loudly. Server-rendered pages stalled
+/// now and then before the servers moved to multi-threaded runtimes (leptos issues 4647, 4773);
+/// should one stall again, this keeps it from failing an unrelated test while the warning keeps
+/// it visible. Other methods are never retried.
 pub trait SendRetrying {
     fn send_retrying(self) -> impl std::future::Future<Output = reqwest::Response>;
 }
