@@ -37,3 +37,21 @@ async fn work_entry_fields_are_inert_on_every_page() {
     let html = c.get(app.url(&format!("/portal/work/{id}"))).send_retrying().await.text().await.unwrap();
     assert!(html.contains("<strong>bold</strong>"), "Markdown is rendered");
 }
+
+#[tokio::test]
+async fn typed_search_text_is_inert_where_it_is_echoed() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let c = app.signed_in("dana@acme-dental.test").await;
+    let q = "\"><script>alert(5)</script>";
+    let url = format!("/portal/work?q={}&category=%22%3E%3Cscript%3E", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E");
+    let res = c.get(app.url(&url)).send_retrying().await;
+    assert_eq!(res.status(), 422, "an unknown category is refused");
+    let html = c
+        .get(app.url(&format!("/portal/work?q={}", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E")))
+        .send_retrying()
+        .await;
+    let body = html.text().await.unwrap();
+    assert!(!body.contains(q) && !body.contains("<script>alert(5)"), "the search text is escaped");
+    assert!(body.contains("No work matches"));
+}
