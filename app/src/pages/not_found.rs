@@ -26,3 +26,26 @@ pub fn error_page(e: AppError) -> AnyView {
         e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
     }
 }
+
+/// The shape every data page shares: a loading notice while `data` loads, then `page` with the
+/// data, or the error page.
+pub fn loaded<T, V, F>(data: Resource<Result<T, AppError>>, page: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => page(d).into_any(),
+                        Err(e) => error_page(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

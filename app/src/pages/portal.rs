@@ -6,7 +6,7 @@ use crate::components::feed::{CategoryBadge, FeedItem};
 use crate::components::team::TeamCard;
 use crate::components::tickets::ticket_line;
 use crate::error::AppError;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,13 +15,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn PortalHome() -> impl IntoView {
     let home = Resource::new(|| (), |_| portal_home());
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Ok(h) => {
-                        let empty = h.feed.is_empty();
-                        view! {
+    loaded(home, move |h| {
+        let empty = h.feed.is_empty();
+        view! {
                             <Title text=format!("{} · Limelight", h.tenant_name)/>
                             <main class="page" id="main">
                                 <h1>{h.tenant_name.clone()}</h1>
@@ -89,12 +85,7 @@ pub fn PortalHome() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    })
 }
 
 /// `/portal/work/{id}`: one piece of work.
@@ -108,42 +99,33 @@ pub fn PortalWorkEntry() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match entry.await {
-                    Ok(d) => {
-                        let w = d.work;
-                        view! {
-                        <Title text=format!("{} · Limelight", w.title)/>
-                        <main class="page narrow" id="main">
-                            <p><a href="/portal">"← Back to your dashboard"</a></p>
-                            <CategoryBadge category=w.category/>
-                            <h1>{w.title.clone()}</h1>
-                            {(!w.why_it_matters.is_empty()).then(|| view! {
-                                <p class="why lead">{w.why_it_matters.clone()}</p>
-                            })}
-                            <dl class="facts">
-                                <dt>"When"</dt>
-                                <dd><time datetime=w.when_iso.clone()>{w.when.clone()}</time>
-                                    {w.after_hours.then(|| " (after hours)")}</dd>
-                                <dt>"How long"</dt><dd>{w.duration.clone()}</dd>
-                                <dt>"Done by"</dt><dd>{w.performed_by.clone()}</dd>
-                                {(!w.systems.is_empty()).then(|| view! {
-                                    <dt>"Systems"</dt><dd>{w.systems.join(", ")}</dd>
-                                })}
-                                {w.vendor.clone().map(|v| view! { <dt>"Vendor"</dt><dd>{v}</dd> })}
-                            </dl>
-                            <h2>"Details"</h2>
-                            // Sanitised on the server (domain::markdown): formatting only.
-                            <div class="details markdown" inner_html=d.details_html></div>
-                        </main>
-                    }
-                        .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(entry, move |d| {
+        let w = d.work;
+        view! {
+            <Title text=format!("{} · Limelight", w.title)/>
+            <main class="page narrow" id="main">
+                <p><a href="/portal">"← Back to your dashboard"</a></p>
+                <CategoryBadge category=w.category/>
+                <h1>{w.title.clone()}</h1>
+                {(!w.why_it_matters.is_empty()).then(|| view! {
+                    <p class="why lead">{w.why_it_matters.clone()}</p>
+                })}
+                <dl class="facts">
+                    <dt>"When"</dt>
+                    <dd><time datetime=w.when_iso.clone()>{w.when.clone()}</time>
+                        {w.after_hours.then(|| " (after hours)")}</dd>
+                    <dt>"How long"</dt><dd>{w.duration.clone()}</dd>
+                    <dt>"Done by"</dt><dd>{w.performed_by.clone()}</dd>
+                    {(!w.systems.is_empty()).then(|| view! {
+                        <dt>"Systems"</dt><dd>{w.systems.join(", ")}</dd>
+                    })}
+                    {w.vendor.clone().map(|v| view! { <dt>"Vendor"</dt><dd>{v}</dd> })}
+                </dl>
+                <h2>"Details"</h2>
+                // Sanitised on the server (domain::markdown): formatting only.
+                <div class="details markdown" inner_html=d.details_html></div>
+            </main>
+        }
+        .into_any()
+    })
 }

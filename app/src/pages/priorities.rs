@@ -1,18 +1,15 @@
 //! `/portal/priorities`: how a ticket's priority is decided, in plain words.
 
 use crate::api::portal::portal_priorities;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn PortalPriorities() -> impl IntoView {
     let data = Resource::new(|| (), |_| portal_priorities());
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(p) => view! {
+    loaded(data, move |p| {
+        view! {
                         <Title text="How we prioritise · Limelight"/>
                         <main class="page narrow" id="main">
                             <h1>"How we prioritise"</h1>
@@ -53,10 +50,6 @@ pub fn PortalPriorities() -> impl IntoView {
                             </table>
                         </main>
                     }
-                        .into_any(),
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+                        .into_any()
+    })
 }

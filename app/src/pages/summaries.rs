@@ -3,7 +3,7 @@
 use crate::api::summaries::{portal_summaries, portal_summary};
 use crate::components::feed::CategoryBadge;
 use crate::error::AppError;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -11,13 +11,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn PortalSummaries() -> impl IntoView {
     let list = Resource::new(|| (), |_| portal_summaries());
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(items) => {
-                        let empty = items.is_empty();
-                        view! {
+    loaded(list, move |items| {
+        let empty = items.is_empty();
+        view! {
                             <Title text="Summaries · Limelight"/>
                             <main class="page narrow" id="main">
                                 <h1>"Your summaries"</h1>
@@ -32,12 +28,7 @@ pub fn PortalSummaries() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    })
 }
 
 #[component]
@@ -50,11 +41,8 @@ pub fn PortalSummaryDetail() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(s) => view! {
+    loaded(data, move |s| {
+        view! {
                         <Title text=format!("{} · Limelight", s.item.subject)/>
                         <main class="page narrow summary" id="main">
                             <p class="no-print"><a href="/portal/summaries">"← All summaries"</a></p>
@@ -82,10 +70,6 @@ pub fn PortalSummaryDetail() -> impl IntoView {
                             })}
                         </main>
                     }
-                        .into_any(),
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+                        .into_any()
+    })
 }

@@ -3,7 +3,7 @@
 use crate::api::systems::{portal_system, portal_systems};
 use crate::components::feed::FeedItem;
 use crate::error::AppError;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -11,13 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn PortalSystems() -> impl IntoView {
     let systems = Resource::new(|| (), |_| portal_systems());
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match systems.await {
-                    Ok(list) => {
-                        let empty = list.is_empty();
-                        view! {
+    loaded(systems, move |list| {
+        let empty = list.is_empty();
+        view! {
                             <Title text="Your systems · Limelight"/>
                             <main class="page" id="main">
                                 <h1>"Your systems"</h1>
@@ -43,12 +39,7 @@ pub fn PortalSystems() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    })
 }
 
 #[component]
@@ -62,14 +53,10 @@ pub fn PortalSystemDetail() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => {
-                        let id = d.system.id;
-                        let empty = d.work.is_empty();
-                        view! {
+    loaded(data, move |d| {
+        let id = d.system.id;
+        let empty = d.work.is_empty();
+        view! {
                             <Title text=format!("{} · Limelight", d.system.name)/>
                             <main class="page" id="main">
                                 <p><a href="/portal/systems">"← All systems"</a></p>
@@ -85,10 +72,5 @@ pub fn PortalSystemDetail() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    })
 }

@@ -3,21 +3,17 @@
 
 use crate::api::portal::portal_team;
 use crate::components::team::TeamCard;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn PortalTeam() -> impl IntoView {
     let team = Resource::new(|| (), |_| portal_team());
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(mut t) => {
-                        let systems = std::mem::take(&mut t.systems);
-                        let empty = systems.is_empty();
-                        view! {
+    loaded(team, move |mut t| {
+        let systems = std::mem::take(&mut t.systems);
+        let empty = systems.is_empty();
+        view! {
                             <Title text="Your team · Limelight"/>
                             <main class="page narrow" id="main">
                                 <h1>"Your team"</h1>
@@ -39,10 +35,5 @@ pub fn PortalTeam() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    })
 }

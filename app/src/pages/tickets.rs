@@ -3,7 +3,7 @@
 use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
 use crate::components::tickets::{PriorityBadge, ticket_line};
 use crate::error::AppError;
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::{error_page, loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -143,54 +143,45 @@ pub fn PortalTicketDetail() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match ticket.await {
-                    Ok(d) => {
-                        let t = d.ticket.clone();
-                        view! {
-                            <Title text=format!("#{} {} · Limelight", t.number, t.subject)/>
-                            <main class="page narrow" id="main">
-                                <p><a href="/portal/tickets">"← All tickets"</a></p>
-                                <h1>{format!("#{} {}", t.number, t.subject)}</h1>
-                                <dl class="facts">
-                                    <dt>"Status"</dt><dd>{t.status.label()}</dd>
-                                    <dt>"Priority"</dt><dd><PriorityBadge priority=t.priority/>
-                                        {format!(" ({} · {})", d.impact, d.urgency.to_lowercase())}</dd>
-                                    <dt>"Opened"</dt><dd>{t.opened.clone()} " by " {t.requester.clone()}</dd>
-                                    {t.target.clone().map(|target| view! { <dt>"Next target"</dt><dd>{target}</dd> })}
-                                </dl>
-                                <h2>"What is happening"</h2>
-                                <p class="description">{d.description.clone()}</p>
-                                <h2>"Conversation"</h2>
-                                {d.comments.is_empty().then(|| view! { <p class="empty">"No replies yet."</p> })}
-                                <ol class="thread">
-                                    {d.comments.into_iter().map(|c| view! {
-                                        <li class=if c.from_staff { "from-staff" } else { "from-client" }>
-                                            <p class="meta"><strong>{c.author}</strong> " · " {c.when}</p>
-                                            <p class="body">{c.body}</p>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                                {move || comment_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                                <ActionForm action=comment attr:class="stack">
-                                    <input type="hidden" name="number" value=t.number.to_string()/>
-                                    <label for="body">"Add a reply"</label>
-                                    <textarea id="body" name="body" rows="4" required></textarea>
-                                    <button type="submit" class="primary">"Send reply"</button>
-                                </ActionForm>
-                                <h2>"History"</h2>
-                                <ol class="history">
-                                    {d.history.into_iter().map(|(what, when)| view! { <li>{what} " · " {when}</li> }).collect_view()}
-                                </ol>
-                            </main>
-                        }
-                            .into_any()
-                    }
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(ticket, move |d| {
+        let t = d.ticket.clone();
+        view! {
+            <Title text=format!("#{} {} · Limelight", t.number, t.subject)/>
+            <main class="page narrow" id="main">
+                <p><a href="/portal/tickets">"← All tickets"</a></p>
+                <h1>{format!("#{} {}", t.number, t.subject)}</h1>
+                <dl class="facts">
+                    <dt>"Status"</dt><dd>{t.status.label()}</dd>
+                    <dt>"Priority"</dt><dd><PriorityBadge priority=t.priority/>
+                        {format!(" ({} · {})", d.impact, d.urgency.to_lowercase())}</dd>
+                    <dt>"Opened"</dt><dd>{t.opened.clone()} " by " {t.requester.clone()}</dd>
+                    {t.target.clone().map(|target| view! { <dt>"Next target"</dt><dd>{target}</dd> })}
+                </dl>
+                <h2>"What is happening"</h2>
+                <p class="description">{d.description.clone()}</p>
+                <h2>"Conversation"</h2>
+                {d.comments.is_empty().then(|| view! { <p class="empty">"No replies yet."</p> })}
+                <ol class="thread">
+                    {d.comments.into_iter().map(|c| view! {
+                        <li class=if c.from_staff { "from-staff" } else { "from-client" }>
+                            <p class="meta"><strong>{c.author}</strong> " · " {c.when}</p>
+                            <p class="body">{c.body}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                {move || comment_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <ActionForm action=comment attr:class="stack">
+                    <input type="hidden" name="number" value=t.number.to_string()/>
+                    <label for="body">"Add a reply"</label>
+                    <textarea id="body" name="body" rows="4" required></textarea>
+                    <button type="submit" class="primary">"Send reply"</button>
+                </ActionForm>
+                <h2>"History"</h2>
+                <ol class="history">
+                    {d.history.into_iter().map(|(what, when)| view! { <li>{what} " · " {when}</li> }).collect_view()}
+                </ol>
+            </main>
+        }
+        .into_any()
+    })
 }

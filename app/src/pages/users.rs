@@ -2,7 +2,7 @@
 //! invitee sets a name and password.
 
 use crate::api::users::{AcceptInvitation, DeactivateColleague, InviteColleague, invitation_info, portal_users};
-use crate::pages::not_found::error_page;
+use crate::pages::not_found::{error_page, loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -23,11 +23,8 @@ pub fn PortalUsers() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Ok(list) => view! {
+    loaded(users, move |list| {
+        view! {
                         <Title text="People · Limelight"/>
                         <main class="page narrow" id="main">
                             <h1>"People"</h1>
@@ -72,12 +69,8 @@ pub fn PortalUsers() -> impl IntoView {
                             </section>
                         </main>
                     }
-                        .into_any(),
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+                        .into_any()
+    })
 }
 
 #[component]
