@@ -4,6 +4,10 @@ use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
 use crate::pages::login::LoginPage;
 use crate::pages::msp::MspHome;
+use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
+use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
+use crate::pages::msp::tickets::{MspTicket, MspTickets};
+use crate::pages::msp::work::{MspWorkEdit, MspWorkNew};
 use crate::pages::not_found::NotFound;
 use crate::pages::portal::{PortalHome, PortalWorkEntry};
 use crate::pages::portal_work::PortalWorkHistory;
@@ -84,6 +88,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/clients") view=with_bar(MspClients) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/clients/:slug") view=with_bar(MspClient) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/clients/:slug/preview") view=with_bar(MspPreview) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/work/new") view=with_bar(MspWorkNew) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/work/:id") view=with_bar(MspWorkEdit) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/tickets") view=with_bar(MspTickets) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/tickets/:id") view=with_bar(MspTicket) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/coverage") view=with_bar(MspCoverage) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/time-off") view=with_bar(MspTimeOff) ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -14,6 +14,9 @@ pub enum AppError {
     Unauthorized,
     #[error("{0}")]
     Invalid(String),
+    /// Signed in and allowed to look, not to change this (an account manager editing work).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
 }
@@ -23,7 +26,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::Invalid(msg),
+            // The request's own arguments could not be read: the caller's input, not our failure.
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => AppError::Invalid(msg),
             _ => AppError::Internal,
         }
     }
@@ -41,6 +47,7 @@ mod ssr {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Unauthorized => StatusCode::UNAUTHORIZED,
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             }
         }
@@ -51,6 +58,7 @@ mod ssr {
             match e {
                 DomainError::NotFound => AppError::NotFound,
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
+                DomainError::Forbidden(m) => AppError::Forbidden(m),
                 DomainError::Database(cause) => {
                     tracing::error!(%cause, "database error");
                     AppError::Internal

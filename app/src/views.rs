@@ -299,3 +299,5 @@ pub struct InvitationView {
     pub email: String,
     pub tenant_name: String,
 }
+
+pub mod msp;

@@ -8,6 +8,9 @@ pub enum DomainError {
     Invalid(String),
     #[error("{0}")]
     Conflict(String),
+    /// Allowed to look, not to do this: a message for the person.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("not found")]
     NotFound,
     #[error("database error: {0}")]

@@ -51,7 +51,8 @@ impl Mailer {
             .map_err(|e| MailError::Build(e.to_string()))?;
         tokio::fs::create_dir_all(&self.outbox).await?;
         let name =
-            format!("{}-{}.eml", crate::time::now().format("%Y%m%dT%H%M%SZ"), &crate::auth::session::new_token()[..12]);
+            // Microseconds first, so the names sort in the order the messages were written.
+            format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"), &crate::auth::session::new_token()[..12]);
         let path = self.outbox.join(name);
         // Written under a temporary name, then renamed: a reader never sees half a message.
         let partial = path.with_extension("partial");

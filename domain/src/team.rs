@@ -6,7 +6,7 @@ use crate::rules::{Cover, KNOWLEDGE_WINDOW_DAYS, SystemRisk, system_risks, who_c
 use crate::scope::TenantScope;
 use crate::time::now;
 use chrono::{Duration, NaiveDate};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use vocabulary::{CoverageRole, Criticality, KnowledgeLevel};
 
@@ -90,57 +90,104 @@ impl TenantScope {
 
     /// Each system with how many of the team can look after it and what puts it at risk.
     pub async fn system_readiness(&self) -> Result<Vec<SystemReadiness>> {
-        let t = now();
-        let systems = self.select::<system::Entity>().order_by_asc(system::Column::Name).all(self.db()).await?;
-        let mut can_cover: HashMap<i64, HashSet<i64>> = HashMap::new();
-        for k in self.select::<knowledge::Entity>().all(self.db()).await? {
-            if matches!(k.level.parse(), Ok(KnowledgeLevel::CanCover | KnowledgeLevel::Expert)) {
-                can_cover.entry(k.system_id).or_default().insert(k.user_id);
-            }
-        }
-        // Knowledge is also earned: doing or shadowing work on the system recently.
-        let since = t - Duration::days(KNOWLEDGE_WINDOW_DAYS);
-        let recent: HashMap<i64, (i64, Option<i64>)> = self
-            .select::<work_entry::Entity>()
-            .filter(work_entry::Column::StartedAt.gte(since))
-            .filter(work_entry::Column::StartedAt.lte(t))
-            .filter(work_entry::Column::State.eq("done"))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|e| (e.id, (e.performed_by, e.shadowed_by)))
+        Ok(readiness(self.db(), Some(self.tenant_id())).await?.into_iter().map(|(_, r)| r).collect())
+    }
+}
+
+/// Who knows a system: levels recorded by hand, and knowledge earned by performing or shadowing
+/// done work on it in the last 180 days.
+#[derive(Clone, Debug, Default)]
+pub struct KnowledgeMap {
+    pub recorded: HashMap<(i64, i64), KnowledgeLevel>,
+    pub earned: HashMap<i64, HashSet<i64>>,
+}
+
+impl KnowledgeMap {
+    /// The people who can cover a system: `can_cover` or `expert`, or earned by recent work.
+    pub fn can_cover(&self, system_id: i64) -> HashSet<i64> {
+        let mut people: HashSet<i64> = self
+            .recorded
+            .iter()
+            .filter(|((s, _), l)| *s == system_id && matches!(l, KnowledgeLevel::CanCover | KnowledgeLevel::Expert))
+            .map(|((_, u), _)| *u)
             .collect();
-        for link in self
-            .select::<work_entry_system::Entity>()
-            .filter(work_entry_system::Column::WorkEntryId.is_in(recent.keys().copied().collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-        {
-            if let Some((performer, shadow)) = recent.get(&link.work_entry_id) {
-                let set = can_cover.entry(link.system_id).or_default();
-                set.insert(*performer);
-                set.extend(*shadow);
-            }
+        people.extend(self.earned.get(&system_id).into_iter().flatten().copied());
+        people
+    }
+}
+
+/// The knowledge map of one tenant, or of every tenant (`None`, for the staff's boards).
+pub(crate) async fn knowledge_map(db: &impl ConnectionTrait, tenant: Option<i64>) -> Result<KnowledgeMap> {
+    let t = now();
+    let mut map = KnowledgeMap::default();
+    let mut recorded = knowledge::Entity::find();
+    if let Some(id) = tenant {
+        recorded = recorded.filter(knowledge::Column::TenantId.eq(id));
+    }
+    for k in recorded.all(db).await? {
+        if let Ok(level) = k.level.parse() {
+            map.recorded.insert((k.system_id, k.user_id), level);
         }
-        let mut review: HashMap<i64, Option<chrono::DateTime<chrono::Utc>>> = HashMap::new();
-        for r in self.select::<runbook::Entity>().filter(runbook::Column::SystemId.is_not_null()).all(self.db()).await?
-        {
-            let id = r.system_id.expect("filtered");
-            let newest = review.entry(id).or_insert(None);
-            *newest = (*newest).max(r.reviewed_at);
-        }
-        Ok(systems
-            .into_iter()
-            .map(|s| {
-                let people = can_cover.get(&s.id).map_or(0, HashSet::len);
+    }
+    // Earned: the links of recent done work, joined in SQL so only the pairs come back.
+    let since = t - Duration::days(KNOWLEDGE_WINDOW_DAYS);
+    let mut recent = work_entry_system::Entity::find()
+        .select_only()
+        .column(work_entry_system::Column::SystemId)
+        .column(work_entry::Column::PerformedBy)
+        .column(work_entry::Column::ShadowedBy)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            work_entry_system::Entity::belongs_to(work_entry::Entity)
+                .from(work_entry_system::Column::WorkEntryId)
+                .to(work_entry::Column::Id)
+                .into(),
+        )
+        .filter(work_entry::Column::StartedAt.gte(since))
+        .filter(work_entry::Column::StartedAt.lte(t))
+        .filter(work_entry::Column::State.eq("done"));
+    if let Some(id) = tenant {
+        recent = recent.filter(work_entry_system::Column::TenantId.eq(id));
+    }
+    for (system_id, performer, shadow) in recent.into_tuple::<(i64, i64, Option<i64>)>().all(db).await? {
+        let set = map.earned.entry(system_id).or_default();
+        set.insert(performer);
+        set.extend(shadow);
+    }
+    Ok(map)
+}
+
+/// Every system's readiness, with its tenant: one tenant's or everyone's.
+pub(crate) async fn readiness(db: &impl ConnectionTrait, tenant: Option<i64>) -> Result<Vec<(i64, SystemReadiness)>> {
+    let t = now();
+    let mut systems = system::Entity::find().order_by_asc(system::Column::Name).order_by_asc(system::Column::Id);
+    let mut runbooks = runbook::Entity::find().filter(runbook::Column::SystemId.is_not_null());
+    if let Some(id) = tenant {
+        systems = systems.filter(system::Column::TenantId.eq(id));
+        runbooks = runbooks.filter(runbook::Column::TenantId.eq(id));
+    }
+    let systems = systems.all(db).await?;
+    let knowledge = knowledge_map(db, tenant).await?;
+    let mut review: HashMap<i64, Option<chrono::DateTime<chrono::Utc>>> = HashMap::new();
+    for r in runbooks.all(db).await? {
+        let id = r.system_id.expect("filtered");
+        let newest = review.entry(id).or_insert(None);
+        *newest = (*newest).max(r.reviewed_at);
+    }
+    Ok(systems
+        .into_iter()
+        .map(|s| {
+            let people = knowledge.can_cover(s.id).len();
+            (
+                s.tenant_id,
                 SystemReadiness {
                     id: s.id,
                     risks: system_risks(people, review.get(&s.id).copied(), t),
                     criticality: s.criticality.parse().unwrap_or(Criticality::Medium),
                     name: s.name,
                     people_who_can_cover: people,
-                }
-            })
-            .collect())
-    }
+                },
+            )
+        })
+        .collect())
 }

@@ -78,6 +78,9 @@ impl NewTicket {
         if subject.is_empty() {
             return Err(DomainError::Invalid("Please give the ticket a short subject.".into()));
         }
+        if subject.chars().any(char::is_control) {
+            return Err(DomainError::Invalid("Please keep the subject on one line.".into()));
+        }
         if subject.chars().count() > 200 {
             return Err(DomainError::Invalid("Please keep the subject under 200 characters.".into()));
         }
@@ -219,58 +222,9 @@ impl TenantScope {
         let Some((requester, _)) = self.viewer() else {
             return Err(DomainError::Invalid("Only a client can open a ticket here.".into()));
         };
-        let priority = Priority::of(new.impact, new.urgency);
-        let sla = priority.sla();
-        let t = now();
         let tx = crate::db::write(self.db()).await?;
-        // Increment first: on PostgreSQL the UPDATE locks the tenant row until commit.
-        tenant::Entity::update_many()
-            .col_expr(tenant::Column::NextTicketNumber, Expr::col(tenant::Column::NextTicketNumber).add(1))
-            .filter(tenant::Column::Id.eq(self.tenant_id()))
-            .exec(&tx)
-            .await?;
-        let number = tenant::Entity::find_by_id(self.tenant_id())
-            .one(&tx)
-            .await?
-            .ok_or(DomainError::NotFound)?
-            .next_ticket_number
-            - 1;
-        let row = ticket::ActiveModel {
-            tenant_id: Set(self.tenant_id()),
-            number: Set(number),
-            subject: Set(new.subject),
-            description: Set(new.description),
-            requester_id: Set(Some(requester)),
-            assignee_id: Set(None),
-            status: Set(TicketStatus::New.as_str().into()),
-            impact: Set(new.impact.as_str().into()),
-            urgency: Set(new.urgency.as_str().into()),
-            priority: Set(priority.number() as i16),
-            first_response_due_at: Set(t + Duration::minutes(sla.first_response_minutes as i64)),
-            resolution_due_at: Set(t + Duration::minutes(sla.resolution_minutes as i64)),
-            first_response_at: Set(None),
-            resolved_at: Set(None),
-            closed_at: Set(None),
-            source: Set(TicketSource::Portal.as_str().into()),
-            created_at: Set(t),
-            updated_at: Set(t),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        ticket_status_change::ActiveModel {
-            tenant_id: Set(self.tenant_id()),
-            ticket_id: Set(row.id),
-            changed_by: Set(Some(requester)),
-            from_status: Set(None),
-            to_status: Set(TicketStatus::New.as_str().into()),
-            created_at: Set(t),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        audit::record(&tx, Some(requester), Some(self.tenant_id()), "ticket_opened", &format!("#{number}"), None)
-            .await?;
+        let (_, number) =
+            insert_ticket(&tx, self.tenant_id(), Some(requester), &new, TicketSource::Portal, Some(requester)).await?;
         tx.commit().await?;
         Ok(number)
     }
@@ -306,4 +260,64 @@ impl TenantScope {
         .await?;
         Ok(())
     }
+}
+
+/// Inserts a ticket in the caller's write transaction. Its number is the tenant's next, taken in
+/// the same transaction (BEGIN IMMEDIATE on SQLite, a row lock on PostgreSQL), so numbers never
+/// repeat. Answers its id and number.
+pub(crate) async fn insert_ticket(
+    tx: &impl ConnectionTrait,
+    tenant_id: i64,
+    requester: Option<i64>,
+    new: &NewTicket,
+    source: TicketSource,
+    actor: Option<i64>,
+) -> Result<(i64, i64)> {
+    let priority = Priority::of(new.impact, new.urgency);
+    let sla = priority.sla();
+    let t = now();
+    // Increment first: on PostgreSQL the UPDATE locks the tenant row until commit.
+    tenant::Entity::update_many()
+        .col_expr(tenant::Column::NextTicketNumber, Expr::col(tenant::Column::NextTicketNumber).add(1))
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .exec(tx)
+        .await?;
+    let number =
+        tenant::Entity::find_by_id(tenant_id).one(tx).await?.ok_or(DomainError::NotFound)?.next_ticket_number - 1;
+    let row = ticket::ActiveModel {
+        tenant_id: Set(tenant_id),
+        number: Set(number),
+        subject: Set(new.subject.clone()),
+        description: Set(new.description.clone()),
+        requester_id: Set(requester),
+        assignee_id: Set(None),
+        status: Set(TicketStatus::New.as_str().into()),
+        impact: Set(new.impact.as_str().into()),
+        urgency: Set(new.urgency.as_str().into()),
+        priority: Set(priority.number() as i16),
+        first_response_due_at: Set(t + Duration::minutes(sla.first_response_minutes as i64)),
+        resolution_due_at: Set(t + Duration::minutes(sla.resolution_minutes as i64)),
+        first_response_at: Set(None),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        source: Set(source.as_str().into()),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    ticket_status_change::ActiveModel {
+        tenant_id: Set(tenant_id),
+        ticket_id: Set(row.id),
+        changed_by: Set(actor),
+        from_status: Set(None),
+        to_status: Set(TicketStatus::New.as_str().into()),
+        created_at: Set(t),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    audit::record(tx, actor, Some(tenant_id), "ticket_opened", &format!("#{number}"), None).await?;
+    Ok((row.id, number))
 }

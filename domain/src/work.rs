@@ -178,6 +178,23 @@ impl TenantScope {
     }
 }
 
+impl Unscoped {
+    /// Every tenant's systems by name, in one query (for the staff's work form).
+    pub async fn systems_by_tenant(&self) -> Result<HashMap<i64, Vec<SystemName>>> {
+        let mut out: HashMap<i64, Vec<SystemName>> = HashMap::new();
+        for s in system::Entity::find()
+            .order_by_asc(system::Column::TenantId)
+            .order_by_asc(system::Column::Name)
+            .order_by_asc(system::Column::Id)
+            .all(self.db())
+            .await?
+        {
+            out.entry(s.tenant_id).or_default().push(SystemName { id: s.id, name: s.name });
+        }
+        Ok(out)
+    }
+}
+
 /// A system as its client sees it.
 #[derive(Clone, Debug)]
 pub struct SystemInfo {

@@ -72,7 +72,7 @@ enum Failure {
 impl From<DomainError> for Failure {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid(m) | DomainError::Conflict(m) => Failure::Input(m),
+            DomainError::Invalid(m) | DomainError::Conflict(m) | DomainError::Forbidden(m) => Failure::Input(m),
             DomainError::NotFound => Failure::Input("not found".into()),
             DomainError::Database(e) => Failure::Internal(format!("database error: {e}")),
         }

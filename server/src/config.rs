@@ -22,6 +22,9 @@ pub struct Config {
     pub public_url: String,
     /// `LIMELIGHT_MAIL_FROM`, default `Limelight <no-reply@limelight.invalid>`.
     pub mail_from: String,
+    /// `LIMELIGHT_TIME_ZONE`, default `UTC`: the MSP's own time zone, what "today" means on the
+    /// staff overview (clients' pages use each client's time zone).
+    pub msp_time_zone: chrono_tz::Tz,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -49,7 +52,12 @@ impl Config {
         let addr = addr_text
             .parse()
             .map_err(|_| format!("the listen address {addr_text:?} is not of the form 127.0.0.1:3000"))?;
+        let zone = env("LIMELIGHT_TIME_ZONE").unwrap_or_else(|| "UTC".into());
+        let msp_time_zone = zone
+            .parse()
+            .map_err(|_| format!("LIMELIGHT_TIME_ZONE {zone:?} is not an IANA time zone like Europe/London"))?;
         Ok(Config {
+            msp_time_zone,
             data_dir,
             database,
             addr,

@@ -12,6 +12,7 @@ pub struct AppState {
     pub cookies: CookieSettings,
     pub mailer: domain::mail::Mailer,
     pub public_url: String,
+    pub msp_time_zone: chrono_tz::Tz,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -38,6 +39,7 @@ impl AppState {
             cookies: CookieSettings { secure: config.secure_cookies },
             mailer,
             public_url: config.public_url.clone(),
+            msp_time_zone: config.msp_time_zone,
         })
     }
 }

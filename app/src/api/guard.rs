@@ -57,3 +57,11 @@ pub fn signed_in() -> Result<Access, AppError> {
 pub fn domain(e: domain::DomainError) -> AppError {
     fail(AppError::from(e))
 }
+
+/// A tech or MSP admin: the staff who change things. Account managers read only (403, with a
+/// message); clients get 404 as for every staff function.
+pub fn editor() -> Result<domain::staff::Editor, AppError> {
+    staff()?
+        .editor()
+        .ok_or_else(|| fail(AppError::Forbidden("Account managers can read this but not change it.".into())))
+}

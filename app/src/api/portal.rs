@@ -9,24 +9,7 @@ use leptos::prelude::*;
 pub async fn portal_home() -> Result<DashboardView, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tenant = client.scope.tenant().await.map_err(guard::domain)?;
-    let feed = client.scope.recent_work(10).await.map_err(guard::domain)?;
-    let team = client.scope.team().await.map_err(guard::domain)?;
-    let glance = client.scope.glance().await.map_err(guard::domain)?;
-    let months = client.scope.twelve_months().await.map_err(guard::domain)?;
-    let planned = client.scope.planned_work(5).await.map_err(guard::domain)?;
-    let open = domain::tickets::TicketFilter { open_only: true, ..Default::default() };
-    let open_tickets = client.scope.tickets(&open, 5).await.map_err(guard::domain)?;
-    Ok(DashboardView {
-        team: ssr::team_view(&team, Vec::new()),
-        glance: ssr::glance_view(&glance),
-        chart: ssr::chart_view(months),
-        planned: planned.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
-        open_tickets: open_tickets.iter().map(|t| crate::api::tickets::ssr::row(t, tenant.time_zone)).collect(),
-        time_zone: tenant.time_zone.name().to_string(),
-        feed: feed.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
-        tenant_name: tenant.name,
-    })
+    ssr::dashboard(&client.scope).await.map_err(guard::domain)
 }
 
 /// One client-visible work entry of the session's tenant; anything else is 404.
@@ -71,7 +54,7 @@ pub async fn portal_team() -> Result<TeamView, AppError> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use crate::views::{MemberView, ReadinessView, TeamView};
+    use crate::views::{DashboardView, MemberView, ReadinessView, TeamView};
     use domain::rules::{Cover, SystemRisk};
     use domain::team::{Person, SystemReadiness, Team};
 
@@ -86,6 +69,29 @@ pub mod ssr {
             d if d > 0 => format!("{d} more than last month"),
             d => format!("{} fewer than last month", -d),
         }
+    }
+
+    /// The dashboard of one tenant, as its clients see it: for the client's own portal and for the
+    /// staff's preview of it (through the same scope type, so internal rows cannot appear).
+    pub async fn dashboard(scope: &domain::scope::TenantScope) -> Result<DashboardView, domain::DomainError> {
+        let tenant = scope.tenant().await?;
+        let feed = scope.recent_work(10).await?;
+        let team = scope.team().await?;
+        let glance = scope.glance().await?;
+        let months = scope.twelve_months().await?;
+        let planned = scope.planned_work(5).await?;
+        let open = domain::tickets::TicketFilter { open_only: true, ..Default::default() };
+        let open_tickets = scope.tickets(&open, 5).await?;
+        Ok(DashboardView {
+            team: team_view(&team, Vec::new()),
+            glance: glance_view(&glance),
+            chart: chart_view(months),
+            planned: planned.into_iter().map(|w| work_view(w, tenant.time_zone)).collect(),
+            open_tickets: open_tickets.iter().map(|t| crate::api::tickets::ssr::row(t, tenant.time_zone)).collect(),
+            time_zone: tenant.time_zone.name().to_string(),
+            feed: feed.into_iter().map(|w| work_view(w, tenant.time_zone)).collect(),
+            tenant_name: tenant.name,
+        })
     }
 
     pub fn glance_view(g: &domain::figures::Glance) -> crate::views::GlanceView {

@@ -91,6 +91,9 @@ pub async fn open_ticket(
     let client = guard::client()?;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency).map_err(guard::domain)?;
     let number = client.scope.open_ticket(new).await.map_err(guard::domain)?;
+    if let Some(out) = use_context::<crate::api::users::ssr::Outgoing>() {
+        out.notify_client_ticket(&client.scope, number).await;
+    }
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(number)
 }

@@ -122,6 +122,42 @@ pub mod ssr {
             domain::invitations::accept(&self.db, token, name, password).await
         }
 
+        /// Sends a notice; a failure is logged, never shown to the person who acted (their action
+        /// succeeded).
+        async fn deliver(&self, notice: Result<Option<Email>, domain::DomainError>, what: &str) {
+            match notice {
+                Ok(Some(email)) => {
+                    if let Err(e) = self.mailer.send(email).await {
+                        tracing::error!(error = %e, what, "could not send a notification");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, what, "could not compose a notification"),
+            }
+        }
+
+        /// Emails whoever covers the ticket's client now about a new ticket.
+        pub async fn notify_new_ticket(&self, staff: &domain::scope::Unscoped, ticket_id: i64) {
+            self.deliver(staff.new_ticket_notice(ticket_id, &self.public_url).await, "new ticket").await
+        }
+
+        /// The same, for a ticket a client just opened through their scope.
+        pub async fn notify_client_ticket(&self, scope: &domain::scope::TenantScope, number: i64) {
+            self.deliver(scope.new_ticket_notice(number, &self.public_url).await, "new ticket").await
+        }
+
+        /// Emails the requester a public reply.
+        pub async fn notify_public_reply(
+            &self,
+            staff: &domain::scope::Unscoped,
+            ticket_id: i64,
+            author: &str,
+            body: &str,
+        ) {
+            self.deliver(staff.public_reply_notice(ticket_id, author, body, &self.public_url).await, "public reply")
+                .await
+        }
+
         pub async fn send_invitation(&self, invited: &Invited, from_name: &str) -> Result<(), MailError> {
             let link = format!("{}/invite/{}", self.public_url, invited.token);
             let text = format!(

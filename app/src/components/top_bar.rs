@@ -28,7 +28,14 @@ pub fn TopBar() -> impl IntoView {
                         } else if v.role.is_client() {
                             &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/summaries", "Summaries"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
                         } else {
-                            &[("/msp", "Clients")]
+                            &[
+                                ("/msp", "Today"),
+                                ("/msp/clients", "Clients"),
+                                ("/msp/work/new", "Log work"),
+                                ("/msp/tickets", "Tickets"),
+                                ("/msp/coverage", "Coverage"),
+                                ("/msp/time-off", "Time off"),
+                            ]
                         };
                         view! {
                             <span class="place">{place}</span>

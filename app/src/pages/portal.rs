@@ -15,7 +15,12 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn PortalHome() -> impl IntoView {
     let home = Resource::new(|| (), |_| portal_home());
-    loaded(home, move |h| {
+    loaded(home, dashboard)
+}
+
+/// The dashboard's body: the client's own, and the staff's preview of it.
+pub fn dashboard(h: crate::views::DashboardView) -> AnyView {
+    {
         let empty = h.feed.is_empty();
         view! {
                             <Title text=format!("{} · Limelight", h.tenant_name)/>
@@ -85,7 +90,7 @@ pub fn PortalHome() -> impl IntoView {
                             </main>
                         }
                             .into_any()
-    })
+    }
 }
 
 /// `/portal/work/{id}`: one piece of work.

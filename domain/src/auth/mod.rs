@@ -64,6 +64,13 @@ impl StaffAccess {
         Unscoped::new(self.db.clone())
     }
 
+    /// Techs and MSP admins change work, systems, runbooks, knowledge, coverage and tickets;
+    /// account managers only read (`None`).
+    pub fn editor(&self) -> Option<crate::staff::Editor> {
+        matches!(self.user.role, Role::Tech | Role::MspAdmin)
+            .then(|| crate::staff::Editor::new(self.user.clone(), self.db.clone()))
+    }
+
     /// A tenant's portal exactly as its clients see it (internal rows excluded), for previews.
     pub fn client_view_of(&self, tenant_id: i64) -> TenantScope {
         TenantScope::new(self.db.clone(), tenant_id, None)

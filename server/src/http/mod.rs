@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         Arc::new(move |token, expires| cookies.session(token, expires)),
     );
     let outgoing = Outgoing::new(state.db.clone(), state.mailer.clone(), state.public_url.clone());
+    let clock = app::api::msp::ssr::MspClock(state.msp_time_zone);
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/", get(auth_routes::home))
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(issuer.clone());
                 provide_context(outgoing.clone());
+                provide_context(clock);
             },
             move || shell(leptos_options.clone()),
         )

@@ -211,7 +211,7 @@ async fn cross_site_posts_are_refused() {
         ("origin", "null"),
     ];
     for (header, value) in cases {
-        for path in ["/login", "/logout", "/api/account/password", "/api/msp/tenants"] {
+        for path in ["/login", "/logout", "/api/account/password", "/api/msp/clients"] {
             let res = c.post(app.url(path)).header(header, value).form(&[("email", "x")]).send_retrying().await;
             assert_eq!(res.status(), 403, "{path} with {header}: {value}");
         }
@@ -219,10 +219,10 @@ async fn cross_site_posts_are_refused() {
     // Still signed in: the refused logout did nothing.
     assert_eq!(c.get(app.url("/msp")).send_retrying().await.status(), 200);
     // Same-origin requests pass.
-    let res = c.post(app.url("/api/msp/tenants")).header("sec-fetch-site", "same-origin").send_retrying().await;
+    let res = c.post(app.url("/api/msp/clients")).header("sec-fetch-site", "same-origin").send_retrying().await;
     assert_eq!(res.status(), 200);
     let res =
-        c.post(app.url("/api/msp/tenants")).header("origin", format!("http://{}", app.addr)).send_retrying().await;
+        c.post(app.url("/api/msp/clients")).header("origin", format!("http://{}", app.addr)).send_retrying().await;
     assert_eq!(res.status(), 200);
 }
 

@@ -127,6 +127,7 @@ async fn start(on_this_runtime: bool) -> TestApp {
         site_root: test_db.dir.join("site").display().to_string(),
         public_url: format!("http://{addr}"),
         mail_from: "Limelight <no-reply@limelight.test>".into(),
+        msp_time_zone: chrono_tz::UTC,
     };
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();

@@ -56,6 +56,8 @@ struct Fixture {
     other_summary: i64,
     /// A ticket number that exists in another tenant only.
     other_ticket: i64,
+    /// That ticket's id (staff address tickets by id).
+    other_ticket_id: i64,
 }
 
 enum Request {
@@ -116,6 +118,34 @@ fn admin_fn(who: Who) -> u16 {
     match who {
         Who::Anonymous => 401,
         Who::ClientAdmin => 200,
+        _ => 404,
+    }
+}
+
+/// A staff function that changes something, asked with input it refuses: techs and MSP admins
+/// get past the role check to the input's 422, account managers 403, clients 404.
+fn editor_bad_input(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        Who::Tech | Who::MspAdmin => 422,
+        Who::AccountManager => 403,
+        _ => 404,
+    }
+}
+
+/// The same, for an object that does not exist: 404 for editors too.
+fn editor_missing(who: Who) -> u16 {
+    match who {
+        Who::AccountManager => 403,
+        w => nobody_fn(w),
+    }
+}
+
+/// Any member of staff may do it (bad input: 422); clients 404.
+fn staff_bad_input(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        w if w.is_staff() => 422,
         _ => 404,
     }
 }
@@ -327,7 +357,165 @@ fn cases() -> Vec<Case> {
             request: |f| Request::Fn("portal/work", vec![("id", f.other_tenant.to_string())]),
             status: nobody_fn,
         },
-        Case { name: "fn msp/tenants", request: |_| Request::Fn("msp/tenants", vec![]), status: msp_fn },
+        Case { name: "fn msp/clients", request: |_| Request::Fn("msp/clients", vec![]), status: msp_fn },
+        Case { name: "staff overview", request: |_| Request::Page("/msp".into()), status: msp_page },
+        Case { name: "fn msp/overview", request: |_| Request::Fn("msp/overview", vec![]), status: msp_fn },
+        Case { name: "staff clients", request: |_| Request::Page("/msp/clients".into()), status: msp_page },
+        Case {
+            name: "staff client page",
+            request: |_| Request::Page("/msp/clients/acme-dental".into()),
+            status: msp_page,
+        },
+        Case {
+            name: "staff unknown client",
+            request: |_| Request::Page("/msp/clients/no-such-client".into()),
+            status: nobody_page,
+        },
+        Case {
+            name: "fn msp/client",
+            request: |_| Request::Fn("msp/client", vec![("slug", "acme-dental".into())]),
+            status: msp_fn,
+        },
+        Case {
+            name: "portal preview",
+            request: |_| Request::Page("/msp/clients/acme-dental/preview".into()),
+            status: msp_page,
+        },
+        Case {
+            name: "fn msp/preview",
+            request: |_| Request::Fn("msp/preview", vec![("slug", "acme-dental".into())]),
+            status: msp_fn,
+        },
+        Case { name: "log work", request: |_| Request::Page("/msp/work/new".into()), status: msp_page },
+        Case {
+            name: "edit work",
+            request: |f| Request::Page(format!("/msp/work/{}", f.own_internal)),
+            status: msp_page,
+        },
+        Case { name: "fn msp/work-form", request: |_| Request::Fn("msp/work-form", vec![]), status: msp_fn },
+        Case {
+            name: "fn msp/work-check",
+            request: |_| {
+                Request::Fn(
+                    "msp/work-check",
+                    vec![
+                        ("client", "acme-dental".into()),
+                        ("start", "2026-11-17T22:00".into()),
+                        ("duration", "30".into()),
+                    ],
+                )
+            },
+            status: msp_fn,
+        },
+        Case {
+            name: "fn msp/work-save, empty",
+            request: |_| Request::Fn("msp/work-save", vec![]),
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/work-done, missing",
+            request: |_| Request::Fn("msp/work-done", vec![("id", "987654321".into())]),
+            status: editor_missing,
+        },
+        Case {
+            name: "fn msp/work-delete, missing",
+            request: |_| Request::Fn("msp/work-delete", vec![("id", "987654321".into())]),
+            status: editor_missing,
+        },
+        Case {
+            name: "fn msp/system-save, no name",
+            request: |_| Request::Fn("msp/system-save", vec![("client", "acme-dental".into())]),
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/runbook-save, no title",
+            request: |_| Request::Fn("msp/runbook-save", vec![("client", "acme-dental".into())]),
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/runbook-review, missing",
+            request: |_| Request::Fn("msp/runbook-review", vec![("id", "987654321".into())]),
+            status: editor_missing,
+        },
+        Case {
+            name: "fn msp/team-save, bad primary",
+            request: |_| Request::Fn("msp/team-save", vec![("client", "acme-dental".into()), ("primary", "x".into())]),
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/system-cover, bad primary",
+            request: |f| {
+                Request::Fn("msp/system-cover", vec![("system_id", f.own_system.to_string()), ("primary", "x".into())])
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/knowledge, bad level",
+            request: |f| {
+                Request::Fn(
+                    "msp/knowledge",
+                    vec![("system_id", f.own_system.to_string()), ("user_id", "1".into()), ("level", "guru".into())],
+                )
+            },
+            status: editor_bad_input,
+        },
+        Case { name: "ticket queue", request: |_| Request::Page("/msp/tickets".into()), status: msp_page },
+        Case { name: "fn msp/tickets", request: |_| Request::Fn("msp/tickets", vec![]), status: msp_fn },
+        Case {
+            name: "staff ticket page",
+            request: |f| Request::Page(format!("/msp/tickets/{}", f.other_ticket_id)),
+            status: msp_page,
+        },
+        Case {
+            name: "fn msp/ticket",
+            request: |f| Request::Fn("msp/ticket", vec![("id", f.other_ticket_id.to_string())]),
+            status: msp_fn,
+        },
+        Case {
+            name: "fn msp/ticket-status, bad status",
+            request: |f| {
+                Request::Fn("msp/ticket-status", vec![("id", f.other_ticket_id.to_string()), ("status", "x".into())])
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/ticket-assign, bad assignee",
+            request: |f| {
+                Request::Fn("msp/ticket-assign", vec![("id", f.other_ticket_id.to_string()), ("assignee", "x".into())])
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/ticket-comment, empty internal",
+            request: |f| {
+                Request::Fn("msp/ticket-comment", vec![("id", f.other_ticket_id.to_string()), ("internal", "1".into())])
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/ticket-comment, empty public",
+            request: |f| Request::Fn("msp/ticket-comment", vec![("id", f.other_ticket_id.to_string())]),
+            status: staff_bad_input,
+        },
+        Case {
+            name: "fn msp/ticket-new, empty",
+            request: |_| Request::Fn("msp/ticket-new", vec![("client", "acme-dental".into())]),
+            status: staff_bad_input,
+        },
+        Case { name: "coverage", request: |_| Request::Page("/msp/coverage".into()), status: msp_page },
+        Case { name: "fn msp/coverage", request: |_| Request::Fn("msp/coverage", vec![]), status: msp_fn },
+        Case { name: "time off", request: |_| Request::Page("/msp/time-off".into()), status: msp_page },
+        Case { name: "fn msp/time-off", request: |_| Request::Fn("msp/time-off", vec![]), status: msp_fn },
+        Case {
+            name: "fn msp/time-off-add, no day",
+            request: |_| Request::Fn("msp/time-off-add", vec![]),
+            status: staff_bad_input,
+        },
+        Case {
+            name: "fn msp/time-off-remove, missing",
+            request: |_| Request::Fn("msp/time-off-remove", vec![("id", "987654321".into())]),
+            status: nobody_fn,
+        },
         Case { name: "fn account/viewer", request: |_| Request::Fn("account/viewer", vec![]), status: |_| 200 },
     ]
 }
@@ -391,6 +579,14 @@ async fn fixture(app: &TestApp) -> Fixture {
         other_summary: sent_of(northwind).await.id,
         own_system: domain::entities::system::Entity::find()
             .filter(domain::entities::system::Column::TenantId.eq(acme))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        other_ticket_id: domain::entities::ticket::Entity::find()
+            .filter(domain::entities::ticket::Column::TenantId.eq(northwind))
+            .filter(domain::entities::ticket::Column::Number.eq(other_ticket))
             .one(&app.db)
             .await
             .unwrap()

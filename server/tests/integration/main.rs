@@ -9,6 +9,7 @@ mod demo;
 mod history;
 mod isolation;
 mod schema;
+mod staff;
 mod summaries;
 mod systems;
 mod team;

@@ -1,0 +1,168 @@
+//! Coverage: teams, per-system overrides, knowledge levels, and time off.
+
+use crate::error::AppError;
+use crate::views::msp::{CoverageView, TimeOffPageView};
+use leptos::prelude::*;
+
+/// `/msp/coverage`: every client's team and gaps, the knowledge board, the time-off calendar.
+#[server(endpoint = "msp/coverage")]
+pub async fn msp_coverage() -> Result<CoverageView, AppError> {
+    use super::super::guard;
+    use crate::views::msp::{KnowledgeRowView, StaffOption};
+    let staff = guard::staff()?;
+    let b = staff.unscoped().coverage_board().await.map_err(guard::domain)?;
+    let techs: Vec<StaffOption> =
+        b.techs.iter().map(|t| StaffOption { id: t.id, name: t.name.clone(), role: t.role }).collect();
+    Ok(CoverageView {
+        teams: b.teams.iter().map(super::ssr::team_line).collect(),
+        systems: b
+            .systems
+            .into_iter()
+            .map(|s| KnowledgeRowView {
+                cells: techs
+                    .iter()
+                    .map(|t| {
+                        let (level, earned) = s.levels.get(&t.id).copied().unwrap_or((None, false));
+                        (t.id, level, earned)
+                    })
+                    .collect(),
+                risks: super::ssr::risk_words(&s.readiness),
+                tenant_slug: s.tenant_slug,
+                tenant_name: s.tenant_name,
+                system_id: s.readiness.id,
+                system: s.readiness.name,
+                criticality: s.readiness.criticality,
+            })
+            .collect(),
+        time_off: b.time_off.into_iter().map(|t| ssr::time_off_view(t, &staff)).collect(),
+        techs,
+        can_edit: staff.editor().is_some(),
+    })
+}
+
+/// Sets a client's primary, backups (in order) and account manager. Empty selects are none.
+#[server(endpoint = "msp/team-save")]
+pub async fn msp_team_save(
+    #[server(default)] client: String,
+    #[server(default)] primary: String,
+    #[server(default)] backup_1: String,
+    #[server(default)] backup_2: String,
+    #[server(default)] backup_3: String,
+    #[server(default)] account_manager: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use super::ssr::optional_id;
+    let editor = guard::editor()?;
+    let backups: Vec<i64> = [backup_1, backup_2, backup_3]
+        .iter()
+        .map(|b| optional_id(b, "backup"))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    editor
+        .set_team(
+            &client,
+            optional_id(&primary, "primary")?,
+            &backups,
+            optional_id(&account_manager, "account manager")?,
+        )
+        .await
+        .map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{client}#team"));
+    Ok(())
+}
+
+/// Gives a system coverage of its own; no primary returns it to the client's team.
+#[server(endpoint = "msp/system-cover")]
+pub async fn msp_system_cover(
+    system_id: i64,
+    #[server(default)] primary: String,
+    #[server(default)] backup_1: String,
+    #[server(default)] backup_2: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use super::ssr::optional_id;
+    let editor = guard::editor()?;
+    let backups: Vec<i64> =
+        [optional_id(&backup_1, "backup")?, optional_id(&backup_2, "backup")?].into_iter().flatten().collect();
+    let slug =
+        editor.set_system_cover(system_id, optional_id(&primary, "primary")?, &backups).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#team"));
+    Ok(())
+}
+
+/// Records a tech's knowledge of a system ("" clears it).
+#[server(endpoint = "msp/knowledge")]
+pub async fn msp_knowledge(system_id: i64, user_id: i64, #[server(default)] level: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    let level = match level.trim() {
+        "" => None,
+        l => Some(l.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose a knowledge level.".into())))?),
+    };
+    editor.set_knowledge(system_id, user_id, level).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/coverage#system-{system_id}"));
+    Ok(())
+}
+
+/// `/msp/time-off`: the calendar ahead and the gaps it makes.
+#[server(endpoint = "msp/time-off")]
+pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
+    use super::super::guard;
+    let staff = guard::staff()?;
+    let cal = staff.time_off_calendar().await.map_err(guard::domain)?;
+    let admin = staff.user.role == vocabulary::Role::MspAdmin;
+    let people =
+        super::ssr::staff_options(&staff).await?.into_iter().filter(|p| admin || p.id == staff.user.id).collect();
+    Ok(TimeOffPageView {
+        entries: cal.entries.into_iter().map(|t| ssr::time_off_view(t, &staff)).collect(),
+        gaps: cal.gaps.iter().map(super::ssr::team_line).collect(),
+        people,
+        me: staff.user.id,
+    })
+}
+
+/// Adds time off: one's own, or (admins) anyone's. Overlapping entries merge.
+#[server(endpoint = "msp/time-off-add")]
+pub async fn msp_time_off_add(
+    #[server(default)] user_id: Option<i64>,
+    #[server(default)] first_day: String,
+    #[server(default)] last_day: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    let staff = guard::staff()?;
+    staff.add_time_off(user_id, &first_day, &last_day, &note).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/msp/time-off?added");
+    Ok(())
+}
+
+#[server(endpoint = "msp/time-off-remove")]
+pub async fn msp_time_off_remove(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let staff = guard::staff()?;
+    staff.remove_time_off(id).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/msp/time-off");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::views::msp::TimeOffView;
+    use domain::auth::StaffAccess;
+    use domain::staff::coverage::TimeOffItem;
+
+    pub fn time_off_view(t: TimeOffItem, staff: &StaffAccess) -> TimeOffView {
+        let day = |d: chrono::NaiveDate| d.format("%a %-d %b %Y").to_string();
+        TimeOffView {
+            id: t.id,
+            removable: t.user_id == staff.user.id || staff.user.role == vocabulary::Role::MspAdmin,
+            name: t.name,
+            first: day(t.first_day),
+            last: day(t.last_day),
+            days: (t.last_day - t.first_day).num_days() + 1,
+            note: t.note,
+        }
+    }
+}

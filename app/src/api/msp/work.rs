@@ -1,0 +1,243 @@
+//! Logging work, and the client records techs keep: systems and runbooks.
+
+use crate::error::AppError;
+use crate::views::msp::WorkFormView;
+use leptos::prelude::*;
+
+/// The work form: a new entry (defaults: the client last logged for, now, 30 minutes) or an
+/// existing one to edit.
+#[server(endpoint = "msp/work-form")]
+pub async fn msp_work_form(
+    #[server(default)] id: Option<i64>,
+    #[server(default)] client: Option<String>,
+) -> Result<WorkFormView, AppError> {
+    use super::super::guard;
+    use crate::views::SystemOption;
+    use crate::views::msp::{ClientSystems, WorkFormValues};
+    let staff = guard::staff()?;
+    let db = staff.unscoped();
+    let editing = match id {
+        Some(id) => Some(db.work_for_edit(id).await.map_err(guard::domain)?),
+        None => None,
+    };
+    let mut clients = Vec::new();
+    let mut systems_of = db.systems_by_tenant().await.map_err(guard::domain)?;
+    for t in db.tenants().await.map_err(guard::domain)? {
+        // Archived clients take no new work; an entry of one can still be edited.
+        let own = editing.as_ref().is_some_and(|(f, _, _)| f.client == t.slug);
+        if t.status != vocabulary::TenantStatus::Active && !own {
+            continue;
+        }
+        let systems = systems_of.remove(&t.id).unwrap_or_default();
+        clients.push(ClientSystems {
+            systems: systems.into_iter().map(|s| SystemOption { id: s.id, name: s.name }).collect(),
+            slug: t.slug,
+            name: t.name,
+            time_zone: t.time_zone,
+        });
+    }
+    let techs = super::ssr::staff_options(&staff)
+        .await?
+        .into_iter()
+        .filter(|s| matches!(s.role, vocabulary::Role::Tech | vocabulary::Role::MspAdmin))
+        .collect();
+    let (values, planned) = match editing {
+        Some((f, state, _)) => (ssr::values(f), state == vocabulary::WorkState::Planned),
+        None => {
+            let last = db.last_client_of(staff.user.id).await.map_err(guard::domain)?;
+            let known = |c: &String| clients.iter().any(|x| &x.slug == c);
+            let client =
+                client.filter(known).or(last.filter(known)).or_else(|| clients.first().map(|c| c.slug.clone()));
+            let tz: chrono_tz::Tz = clients
+                .iter()
+                .find(|c| Some(&c.slug) == client.as_ref())
+                .and_then(|c| c.time_zone.parse().ok())
+                .unwrap_or(chrono_tz::UTC);
+            let now = domain::time::now().with_timezone(&tz);
+            (
+                WorkFormValues {
+                    client: client.unwrap_or_default(),
+                    category: "maintenance".into(),
+                    state: "done".into(),
+                    start: now.format("%Y-%m-%dT%H:%M").to_string(),
+                    duration_minutes: "30".into(),
+                    proactive: true,
+                    visibility: "client".into(),
+                    ..Default::default()
+                },
+                false,
+            )
+        }
+    };
+    Ok(WorkFormView { entry_id: id, planned, clients, techs, values, can_edit: staff.editor().is_some() })
+}
+
+/// Before saving: would this be after hours for that client? In words.
+#[server(endpoint = "msp/work-check")]
+pub async fn msp_work_check(
+    #[server(default)] client: String,
+    #[server(default)] start: String,
+    #[server(default)] duration: String,
+) -> Result<String, AppError> {
+    use super::super::guard;
+    let staff = guard::staff()?;
+    let check = staff.unscoped().after_hours_check(&client, &start, &duration).await.map_err(guard::domain)?;
+    Ok(if check.after_hours {
+        format!("After hours for this client ({}).", check.local)
+    } else {
+        format!("Within this client's business hours ({}).", check.local)
+    })
+}
+
+/// Saves the work form: a new entry, or `entry_id`'s. Then back to the client's page.
+#[server(endpoint = "msp/work-save")]
+#[allow(clippy::too_many_arguments)]
+pub async fn msp_work_save(
+    #[server(default)] entry_id: Option<i64>,
+    #[server(default)] client: String,
+    #[server(default)] systems: Vec<i64>,
+    #[server(default)] category: String,
+    #[server(default)] title: String,
+    #[server(default)] details: String,
+    #[server(default)] why_it_matters: String,
+    #[server(default)] state: String,
+    #[server(default)] start: String,
+    #[server(default)] duration_minutes: String,
+    #[server(default)] proactive: Option<String>,
+    #[server(default)] visibility: String,
+    #[server(default)] shadowed_by: String,
+    #[server(default)] vendor_name: String,
+    #[server(default)] vendor_case_ref: String,
+    #[server(default)] ticket: String,
+    #[server(default)] highlight: Option<String>,
+) -> Result<i64, AppError> {
+    use super::super::guard;
+    use domain::staff::work_log::WorkForm;
+    let editor = guard::editor()?;
+    let form = WorkForm {
+        client,
+        systems,
+        category,
+        title,
+        details,
+        why_it_matters,
+        state,
+        start,
+        duration_minutes,
+        proactive: proactive.is_some(),
+        visibility,
+        shadowed_by: super::ssr::optional_id(&shadowed_by, "person shadowing")?,
+        vendor_name,
+        vendor_case_ref,
+        ticket,
+        highlight: highlight.is_some(),
+    };
+    let saved = match entry_id {
+        Some(id) => editor.update_work(id, &form).await,
+        None => editor.log_work(&form).await,
+    }
+    .map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{}?saved={}", saved.tenant_slug, saved.id));
+    Ok(saved.id)
+}
+
+/// Marks a planned entry done.
+#[server(endpoint = "msp/work-done")]
+pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    editor.mark_done(id).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/work/{id}"));
+    Ok(())
+}
+
+/// Deletes an entry (recorded in the audit log).
+#[server(endpoint = "msp/work-delete")]
+pub async fn msp_work_delete(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    let slug = editor.delete_work(id).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}?deleted"));
+    Ok(())
+}
+
+/// Adds a system to a client (no `id`) or edits one.
+#[server(endpoint = "msp/system-save")]
+pub async fn msp_system_save(
+    #[server(default)] client: String,
+    #[server(default)] id: Option<i64>,
+    #[server(default)] name: String,
+    #[server(default)] kind: String,
+    #[server(default)] criticality: String,
+    #[server(default)] vendor: String,
+    #[server(default)] notes: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use domain::staff::systems::SystemForm;
+    let editor = guard::editor()?;
+    let form = SystemForm { name, kind, criticality, vendor, notes };
+    let slug = match id {
+        Some(id) => editor.edit_system(id, &form).await.map_err(guard::domain)?,
+        None => {
+            editor.add_system(&client, &form).await.map_err(guard::domain)?;
+            client
+        }
+    };
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#systems"));
+    Ok(())
+}
+
+/// Writes a runbook (no `id`) or edits one.
+#[server(endpoint = "msp/runbook-save")]
+pub async fn msp_runbook_save(
+    #[server(default)] client: String,
+    #[server(default)] id: Option<i64>,
+    #[server(default)] system_id: String,
+    #[server(default)] title: String,
+    #[server(default)] body: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use domain::staff::runbooks::RunbookForm;
+    let editor = guard::editor()?;
+    let form = RunbookForm { system_id: super::ssr::optional_id(&system_id, "system")?, title, body };
+    let id = editor.save_runbook(&client, id, &form).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
+    Ok(())
+}
+
+/// Records that the viewer reviewed a runbook (not their own).
+#[server(endpoint = "msp/runbook-review")]
+pub async fn msp_runbook_review(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    let slug = editor.review_runbook(id).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#runbook-{id}"));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::views::msp::WorkFormValues;
+    use domain::staff::work_log::WorkForm;
+
+    pub fn values(f: WorkForm) -> WorkFormValues {
+        WorkFormValues {
+            client: f.client,
+            systems: f.systems,
+            category: f.category,
+            title: f.title,
+            details: f.details,
+            why_it_matters: f.why_it_matters,
+            state: f.state,
+            start: f.start,
+            duration_minutes: f.duration_minutes,
+            proactive: f.proactive,
+            visibility: f.visibility,
+            shadowed_by: f.shadowed_by,
+            vendor_name: f.vendor_name,
+            vendor_case_ref: f.vendor_case_ref,
+            ticket: f.ticket,
+            highlight: f.highlight,
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! What the staff workspace's pages receive.
+
+use super::SystemOption;
+use serde::{Deserialize, Serialize};
+use vocabulary::{
+    Category, Criticality, KnowledgeLevel, Role, SystemKind, TenantStatus, TicketStatus, Visibility, WorkState,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOption {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A piece of work as staff see it: any client, internal entries included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffWorkView {
+    pub id: i64,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub category: Category,
+    pub title: String,
+    pub systems: Vec<String>,
+    /// In the client's time zone.
+    pub when: String,
+    pub duration: String,
+    pub after_hours: bool,
+    pub performed_by: String,
+    pub state: WorkState,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRowView {
+    pub id: i64,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub number: i64,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub priority: u8,
+    pub assignee: Option<String>,
+    pub requester: Option<String>,
+    pub opened: String,
+    /// "First response due Tue 17 Nov 14:00"; none once resolved.
+    pub due: Option<String>,
+    pub breached: bool,
+}
+
+/// Primary and ordered backups (of a client, or of one system), with today's cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentView {
+    pub primary: Option<PersonView>,
+    pub backups: Vec<PersonView>,
+    pub covering: Option<String>,
+    /// The primary is away and a backup covers.
+    pub backup_covering: bool,
+    /// Days ahead (within the horizon) with nobody in, e.g. "Mon 7 Dec".
+    pub gap_days: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemCoverView {
+    pub system_id: i64,
+    pub system: String,
+    pub assignment: AssignmentView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamLineView {
+    pub slug: String,
+    pub name: String,
+    pub team: AssignmentView,
+    pub account_manager: Option<PersonView>,
+    pub without_backup: bool,
+    pub systems: Vec<SystemCoverView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskView {
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub system: String,
+    pub criticality: Criticality,
+    pub risks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwayView {
+    pub name: String,
+    pub back: String,
+    /// (client, who covers it; `None`: nobody)
+    pub clients: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewView {
+    pub today: String,
+    pub today_work: Vec<StaffWorkView>,
+    pub week_work: Vec<StaffWorkView>,
+    pub gaps: Vec<TeamLineView>,
+    pub without_backup: Vec<TeamLineView>,
+    pub risks: Vec<RiskView>,
+    pub urgent: Vec<QueueRowView>,
+    pub breached: Vec<QueueRowView>,
+    pub away: Vec<AwayView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRowView {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub status: TenantStatus,
+    pub primary: Option<String>,
+    pub covering: Option<String>,
+    pub gap_today: bool,
+    pub open_tickets: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSystemView {
+    pub id: i64,
+    pub name: String,
+    pub kind: SystemKind,
+    pub criticality: Criticality,
+    pub vendor: String,
+    pub notes: String,
+    pub people_who_can_cover: usize,
+    pub risks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunbookView {
+    pub id: i64,
+    pub system_id: Option<i64>,
+    pub system: Option<String>,
+    pub title: String,
+    /// The Markdown as written, for editing.
+    pub body: String,
+    /// Rendered and sanitised on the server.
+    pub body_html: String,
+    pub author: Option<String>,
+    pub updated: String,
+    /// "Reviewed 12 days ago by Riley" or "Never reviewed".
+    pub review: String,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDetailView {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub hours: String,
+    pub included_hours: Option<i32>,
+    pub status: TenantStatus,
+    pub team: TeamLineView,
+    pub systems: Vec<StaffSystemView>,
+    pub work: Vec<StaffWorkView>,
+    pub tickets: Vec<QueueRowView>,
+    pub runbooks: Vec<RunbookView>,
+    pub staff: Vec<StaffOption>,
+    /// Techs and MSP admins edit; account managers read.
+    pub can_edit: bool,
+}
+
+/// The work form's values, as text (what the inputs hold).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkFormValues {
+    pub client: String,
+    pub systems: Vec<i64>,
+    pub category: String,
+    pub title: String,
+    pub details: String,
+    pub why_it_matters: String,
+    pub state: String,
+    pub start: String,
+    pub duration_minutes: String,
+    pub proactive: bool,
+    pub visibility: String,
+    pub shadowed_by: Option<i64>,
+    pub vendor_name: String,
+    pub vendor_case_ref: String,
+    pub ticket: String,
+    pub highlight: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSystems {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub systems: Vec<SystemOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkFormView {
+    /// Editing this entry (`None`: a new one).
+    pub entry_id: Option<i64>,
+    /// The entry is planned (it can be marked done).
+    pub planned: bool,
+    pub clients: Vec<ClientSystems>,
+    pub techs: Vec<StaffOption>,
+    pub values: WorkFormValues,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCommentView {
+    pub author: String,
+    pub from_staff: bool,
+    pub internal: bool,
+    pub body: String,
+    pub when: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffTicketView {
+    pub row: QueueRowView,
+    pub description: String,
+    pub impact: String,
+    pub urgency: String,
+    pub source: String,
+    pub assignee_id: Option<i64>,
+    /// "Due Tue 17 Nov 14:00 · answered Tue 17 Nov 13:10 (40 min)".
+    pub first_response: String,
+    pub resolution: String,
+    pub comments: Vec<StaffCommentView>,
+    pub history: Vec<(String, String)>,
+    pub techs: Vec<StaffOption>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub tickets: Vec<QueueRowView>,
+    pub clients: Vec<(String, String)>,
+    pub techs: Vec<StaffOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnowledgeRowView {
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub system_id: i64,
+    pub system: String,
+    pub criticality: Criticality,
+    pub risks: Vec<String>,
+    /// Per tech, in the order of `CoverageView::techs`: recorded level, earned by recent work.
+    pub cells: Vec<(i64, Option<KnowledgeLevel>, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeOffView {
+    pub id: i64,
+    pub name: String,
+    pub first: String,
+    pub last: String,
+    pub days: i64,
+    pub note: String,
+    /// The viewer may remove it (their own, or an admin).
+    pub removable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageView {
+    pub techs: Vec<StaffOption>,
+    pub teams: Vec<TeamLineView>,
+    pub systems: Vec<KnowledgeRowView>,
+    pub time_off: Vec<TimeOffView>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeOffPageView {
+    pub entries: Vec<TimeOffView>,
+    pub gaps: Vec<TeamLineView>,
+    /// Whose time off the viewer may enter (admins: all staff; others: themselves).
+    pub people: Vec<StaffOption>,
+    pub me: i64,
+}

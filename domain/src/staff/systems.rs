@@ -1,0 +1,78 @@
+//! Adding and editing a client's systems.
+
+use super::{Editor, optional_text, required_text, tenant_by_slug};
+use crate::entities::system;
+use crate::error::{DomainError, Result};
+use crate::time::now;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use vocabulary::{Criticality, SystemKind};
+
+/// The system form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct SystemForm {
+    pub name: String,
+    pub kind: String,
+    pub criticality: String,
+    pub vendor: String,
+    pub notes: String,
+}
+
+struct SystemInput {
+    name: String,
+    kind: SystemKind,
+    criticality: Criticality,
+    vendor: Option<String>,
+    notes: String,
+}
+
+fn check(form: &SystemForm) -> Result<SystemInput> {
+    Ok(SystemInput {
+        name: required_text(&form.name, "system name", 200)?,
+        kind: form.kind.parse().map_err(|_| DomainError::Invalid("Please choose what kind of system it is.".into()))?,
+        criticality: form
+            .criticality
+            .parse()
+            .map_err(|_| DomainError::Invalid("Please choose how critical the system is.".into()))?,
+        vendor: optional_text(&form.vendor, "vendor", 200)?,
+        notes: optional_text(&form.notes, "notes", 20_000)?.unwrap_or_default(),
+    })
+}
+
+impl Editor {
+    pub async fn add_system(&self, client: &str, form: &SystemForm) -> Result<i64> {
+        let input = check(form)?;
+        let tenant = tenant_by_slug(self.db(), client).await?;
+        let row = system::ActiveModel {
+            tenant_id: Set(tenant.id),
+            name: Set(input.name),
+            kind: Set(input.kind.as_str().into()),
+            criticality: Set(input.criticality.as_str().into()),
+            vendor: Set(input.vendor),
+            notes: Set(input.notes),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(self.db())
+        .await?;
+        Ok(row.id)
+    }
+
+    /// Edits a system; answers its client's slug.
+    pub async fn edit_system(&self, id: i64, form: &SystemForm) -> Result<String> {
+        let input = check(form)?;
+        let s = system::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
+        let tenant_id = s.tenant_id;
+        let mut row = s.into_active_model();
+        row.name = Set(input.name);
+        row.kind = Set(input.kind.as_str().into());
+        row.criticality = Set(input.criticality.as_str().into());
+        row.vendor = Set(input.vendor);
+        row.notes = Set(input.notes);
+        row.update(self.db()).await?;
+        Ok(crate::entities::tenant::Entity::find_by_id(tenant_id)
+            .one(self.db())
+            .await?
+            .map(|t| t.slug)
+            .unwrap_or_default())
+    }
+}

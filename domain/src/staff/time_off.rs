@@ -1,0 +1,113 @@
+//! Time off: staff add and remove their own (MSP admins anyone's). Overlapping or touching
+//! entries of one person merge into one.
+
+use super::coverage::{TeamLine, TimeOffItem, team_lines, time_off_between};
+use super::optional_text;
+use crate::auth::StaffAccess;
+use crate::entities::{time_off, user};
+use crate::error::{DomainError, Result};
+use crate::rules::merge_days;
+use crate::time::now;
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use vocabulary::Role;
+
+/// The longest single stretch of time off that can be entered at once.
+const MAX_DAYS: i64 = 366;
+
+pub fn parse_day(text: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::Invalid(format!("Please give the {what} as a date (YYYY-MM-DD).")))
+}
+
+/// `/msp/time-off`: the calendar ahead, and the clients it leaves without anyone.
+#[derive(Clone, Debug)]
+pub struct TimeOffCalendar {
+    pub entries: Vec<TimeOffItem>,
+    /// Clients with a gap in the days ahead.
+    pub gaps: Vec<TeamLine>,
+}
+
+impl StaffAccess {
+    fn may_manage(&self, user_id: i64) -> Result<()> {
+        if user_id == self.user.id || self.user.role == Role::MspAdmin {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden("You can add and remove only your own time off.".into()))
+        }
+    }
+
+    pub async fn time_off_calendar(&self) -> Result<TimeOffCalendar> {
+        let db = self.unscoped();
+        let today = now().date_naive();
+        let entries = time_off_between(db.db(), today - Duration::days(1), today + Duration::days(MAX_DAYS)).await?;
+        let gaps = team_lines(db.db(), None).await?.into_iter().filter(|t| !t.team.gap_days.is_empty()).collect();
+        Ok(TimeOffCalendar { entries, gaps })
+    }
+
+    /// Adds days off for `user_id` (default: oneself); answers the merged stretch.
+    pub async fn add_time_off(
+        &self,
+        user_id: Option<i64>,
+        first: &str,
+        last: &str,
+        note: &str,
+    ) -> Result<(NaiveDate, NaiveDate)> {
+        let user_id = user_id.unwrap_or(self.user.id);
+        self.may_manage(user_id)?;
+        let first = parse_day(first, "first day")?;
+        let last = if last.trim().is_empty() { first } else { parse_day(last, "last day")? };
+        if last < first {
+            return Err(DomainError::Invalid("The last day cannot be before the first.".into()));
+        }
+        if (last - first).num_days() >= MAX_DAYS {
+            return Err(DomainError::Invalid("Please enter at most a year at a time.".into()));
+        }
+        if last < now().date_naive() - Duration::days(1) {
+            return Err(DomainError::Invalid("That time off is already over.".into()));
+        }
+        let note = optional_text(note, "note", 200)?.unwrap_or_default();
+        let db = self.unscoped();
+        let tx = crate::db::write(db.db()).await?;
+        user::Entity::find_by_id(user_id)
+            .one(&tx)
+            .await?
+            .filter(|u| u.active && u.tenant_id.is_none())
+            .ok_or_else(|| DomainError::Invalid("Please choose a member of staff.".into()))?;
+        // Entries that overlap or touch the new one merge with it.
+        let near = time_off::Entity::find()
+            .filter(time_off::Column::UserId.eq(user_id))
+            .filter(time_off::Column::LastDay.gte(first - Duration::days(1)))
+            .filter(time_off::Column::FirstDay.lte(last + Duration::days(1)))
+            .all(&tx)
+            .await?;
+        let mut ranges: Vec<(NaiveDate, NaiveDate)> = near.iter().map(|t| (t.first_day, t.last_day)).collect();
+        ranges.push((first, last));
+        let merged = merge_days(ranges);
+        let (first, last) = merged[0];
+        let mut notes: Vec<String> = near.iter().map(|t| t.note.clone()).filter(|n| !n.is_empty()).collect();
+        if !note.is_empty() && !notes.contains(&note) {
+            notes.push(note);
+        }
+        time_off::Entity::delete_many().filter(time_off::Column::Id.is_in(near.iter().map(|t| t.id))).exec(&tx).await?;
+        time_off::ActiveModel {
+            user_id: Set(user_id),
+            first_day: Set(first),
+            last_day: Set(last),
+            note: Set(notes.join("; ").chars().take(200).collect()),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        tx.commit().await?;
+        Ok((first, last))
+    }
+
+    pub async fn remove_time_off(&self, id: i64) -> Result<()> {
+        let db = self.unscoped();
+        let t = time_off::Entity::find_by_id(id).one(db.db()).await?.ok_or(DomainError::NotFound)?;
+        self.may_manage(t.user_id)?;
+        time_off::Entity::delete_by_id(id).exec(db.db()).await?;
+        Ok(())
+    }
+}
