@@ -42,6 +42,8 @@ test("a wrong password is refused with a message", async ({ page }) => {
 test("a tech signs in and sees the MSP workspace", async ({ page }) => {
   await signIn(page, "sam@limelight.test");
   await expect(page).toHaveURL(/\/msp$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Today");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Clients");
   for (const name of ["Acme Dental", "Northwind Legal", "Harbor Architects"]) {
     await expect(page.getByRole("cell", { name })).toBeVisible();

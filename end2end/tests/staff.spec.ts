@@ -27,15 +27,15 @@ test("a tech logs an after-hours patch on two systems; only that client sees it"
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log work" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Log work");
 
-  await page.getByLabel("Client").selectOption({ label: "Harbor Architects" });
-  await page.getByLabel("Title").fill("Patched both servers overnight");
+  await page.getByLabel("Client", { exact: true }).selectOption({ label: "Harbor Architects" });
+  await page.getByLabel("Title", { exact: true }).fill("Patched both servers overnight");
   // Only Harbor's systems are offered once Harbor is chosen.
   const group = page.locator(".system-group:not([hidden])");
   await expect(group).toHaveCount(1);
   const boxes = group.getByRole("checkbox");
   await boxes.nth(0).check();
   await boxes.nth(1).check();
-  await page.getByLabel("Category").selectOption("patch");
+  await page.getByLabel("Category", { exact: true }).selectOption("patch");
   // Two days ago at 23:00, in the client's own time zone: after hours wherever it is.
   const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel("Start (the client's local time)").fill(`${day}T23:00`);
@@ -62,7 +62,7 @@ test("a tech logs an after-hours patch on two systems; only that client sees it"
 test("a tech takes today off and the client's team card shows the backup covering", async ({ page }) => {
   const errors = watchErrors(page);
   // Northwind Legal: Riley is the primary, Jordan the backup.
-  await signIn(page, "tom@northwind-legal.test");
+  await signIn(page, "priya@northwind-legal.test");
   await expect(page.locator(".team-card")).toContainText("Riley");
   await expect(page.locator(".team-card")).not.toContainText("is covering");
 
@@ -75,7 +75,7 @@ test("a tech takes today off and the client's team card shows the backup coverin
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.locator("table", { hasText: "Sick day" })).toContainText("Riley Chen");
 
-  await signIn(page, "tom@northwind-legal.test");
+  await signIn(page, "priya@northwind-legal.test");
   await expect(page.locator(".team-card")).toContainText("so Jordan Silva is covering");
   expect(errors).toEqual([]);
 });
@@ -105,4 +105,25 @@ test("staff pages have no serious accessibility violations", async ({ page }) =>
     );
   }
   expect(problems).toEqual([]);
+});
+
+test("work can be logged without JavaScript, and bad input says why", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("jordan@limelight.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.goto("/msp/work/new?client=acme-dental");
+  await page.getByLabel("Title", { exact: true }).fill("Checked the backups by hand");
+  await page.getByLabel("Duration (minutes, or h:mm)").fill("soon");
+  await page.getByRole("button", { name: "Log the work" }).click();
+  await expect(page.getByRole("alert")).toContainText("Please give the duration in minutes");
+  await page.getByLabel("Title", { exact: true }).fill("Checked the backups by hand");
+  await page.getByLabel("Duration (minutes, or h:mm)").fill("45");
+  await page.locator(".system-group:not([hidden])").getByRole("checkbox").first().check();
+  await page.getByRole("button", { name: "Log the work" }).click();
+  await expect(page).toHaveURL(/\/msp\/clients\/acme-dental/);
+  await expect(page.locator("#work")).toContainText("Checked the backups by hand");
+  await context.close();
 });
