@@ -272,6 +272,10 @@ pub struct TimeOffView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageView {
+    /// The next four weeks, e.g. "Mon 23": the calendar's columns.
+    pub days: Vec<String>,
+    /// Per member of staff with time off in those weeks: their name and, per day, whether away.
+    pub calendar: Vec<(String, Vec<bool>)>,
     pub techs: Vec<StaffOption>,
     pub teams: Vec<TeamLineView>,
     pub systems: Vec<KnowledgeRowView>,

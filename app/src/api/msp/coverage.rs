@@ -13,7 +13,22 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     let b = staff.unscoped().coverage_board().await.map_err(guard::domain)?;
     let techs: Vec<StaffOption> =
         b.techs.iter().map(|t| StaffOption { id: t.id, name: t.name.clone(), role: t.role }).collect();
+    let today = domain::time::now().date_naive();
+    let days: Vec<chrono::NaiveDate> = (0..28).map(|i| today + chrono::Duration::days(i)).collect();
+    let mut calendar: Vec<(String, Vec<bool>)> = Vec::new();
+    for off in &b.time_off {
+        let away: Vec<bool> = days.iter().map(|d| off.first_day <= *d && *d <= off.last_day).collect();
+        if !away.contains(&true) {
+            continue;
+        }
+        match calendar.iter_mut().find(|(name, _)| *name == off.name) {
+            Some((_, row)) => row.iter_mut().zip(away).for_each(|(a, b)| *a |= b),
+            None => calendar.push((off.name.clone(), away)),
+        }
+    }
     Ok(CoverageView {
+        days: days.iter().map(|d| d.format("%a %-d").to_string()).collect(),
+        calendar,
         teams: b.teams.iter().map(super::ssr::team_line).collect(),
         systems: b
             .systems

@@ -122,6 +122,25 @@ pub fn MspCoverage() -> impl IntoView {
                 </section>
                 <section aria-labelledby="off-h">
                     <h2 id="off-h">"Time off"</h2>
+                    {(!b.calendar.is_empty()).then(|| view! {
+                        <div class="scroll">
+                        <table class="dense calendar">
+                            <caption>"The next four weeks"</caption>
+                            <thead><tr><th scope="col">"Who"</th>
+                                {b.days.iter().map(|d| view! { <th scope="col">{d.clone()}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                                {b.calendar.iter().map(|(name, away)| view! {
+                                    <tr><th scope="row">{name.clone()}</th>
+                                        {away.iter().map(|a| if *a {
+                                            view! { <td class="off">"off"</td> }.into_any()
+                                        } else {
+                                            view! { <td></td> }.into_any()
+                                        }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    })}
                     {b.time_off.is_empty().then(|| view! { <p class="empty">"Nobody has time off ahead."</p> })}
                     {(!b.time_off.is_empty()).then(|| time_off_table(b.time_off.clone(), None))}
                     <p><a href="/msp/time-off">"Add or remove time off →"</a></p>

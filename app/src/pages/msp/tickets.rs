@@ -119,8 +119,8 @@ pub fn MspTicket() -> impl IntoView {
                     <dt>"Status"</dt><dd>{r.status.label()}</dd>
                     <dt>"Requester"</dt><dd>{r.requester.clone().unwrap_or_else(|| "—".into())} " · via " {t.source.clone()}</dd>
                     <dt>"Assignee"</dt><dd>{r.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</dd>
-                    <dt>"First response"</dt><dd class=if r.breached { "overdue" } else { "" }>{t.first_response.clone()}</dd>
-                    <dt>"Resolution"</dt><dd>{t.resolution.clone()}</dd>
+                    <dt>"First response"</dt><dd class=if r.breached && t.first_response.starts_with("Due") { "overdue" } else { "" }>{t.first_response.clone()}</dd>
+                    <dt>"Resolution"</dt><dd class=if r.breached && !t.first_response.starts_with("Due") { "overdue" } else { "" }>{t.resolution.clone()}</dd>
                 </dl>
                 {t.can_edit.then(|| view! {
                     <div class="columns">
