@@ -366,7 +366,7 @@ impl Editor {
         check_assignment(&tx, primary, backups).await?;
         replace(&tx, s.tenant_id, Some(s.id), &[CoverageRole::Primary, CoverageRole::Backup], people(primary, backups))
             .await?;
-        let slug = tenant::Entity::find_by_id(s.tenant_id).one(&tx).await?.map(|t| t.slug).unwrap_or_default();
+        let slug = super::slug_of(&tx, s.tenant_id).await?;
         crate::audit::record(&tx, Some(self.user.id), Some(s.tenant_id), "coverage_changed", &s.name, None).await?;
         tx.commit().await?;
         Ok(slug)

@@ -41,6 +41,11 @@ pub(crate) async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Res
     tenant::Entity::find().filter(tenant::Column::Slug.eq(slug)).one(db).await?.ok_or(DomainError::NotFound)
 }
 
+/// A tenant's slug, for sending the browser back to its client page.
+pub(crate) async fn slug_of(db: &impl ConnectionTrait, tenant_id: i64) -> Result<String> {
+    Ok(tenant::Entity::find_by_id(tenant_id).one(db).await?.map(|t| t.slug).unwrap_or_default())
+}
+
 pub(crate) fn time_zone(t: &tenant::Model) -> chrono_tz::Tz {
     t.time_zone.parse().unwrap_or(chrono_tz::UTC)
 }

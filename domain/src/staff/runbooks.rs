@@ -50,11 +50,7 @@ impl Unscoped {
 
     pub async fn runbook(&self, id: i64) -> Result<RunbookItem> {
         let r = runbook::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
-        let slug = crate::entities::tenant::Entity::find_by_id(r.tenant_id)
-            .one(self.db())
-            .await?
-            .map(|t| t.slug)
-            .unwrap_or_default();
+        let slug = super::slug_of(self.db(), r.tenant_id).await?;
         Ok(items(self.db(), vec![r], &slug).await?.remove(0))
     }
 }
@@ -155,10 +151,6 @@ impl Editor {
         row.reviewed_at = Set(Some(now()));
         row.reviewed_by = Set(Some(self.user.id));
         row.update(self.db()).await?;
-        Ok(crate::entities::tenant::Entity::find_by_id(tenant_id)
-            .one(self.db())
-            .await?
-            .map(|t| t.slug)
-            .unwrap_or_default())
+        super::slug_of(self.db(), tenant_id).await
     }
 }

@@ -69,10 +69,6 @@ impl Editor {
         row.vendor = Set(input.vendor);
         row.notes = Set(input.notes);
         row.update(self.db()).await?;
-        Ok(crate::entities::tenant::Entity::find_by_id(tenant_id)
-            .one(self.db())
-            .await?
-            .map(|t| t.slug)
-            .unwrap_or_default())
+        super::slug_of(self.db(), tenant_id).await
     }
 }

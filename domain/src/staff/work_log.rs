@@ -380,11 +380,7 @@ impl Editor {
     pub async fn delete_work(&self, id: i64) -> Result<String> {
         let tx = crate::db::write(self.db()).await?;
         let e = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
-        let slug = crate::entities::tenant::Entity::find_by_id(e.tenant_id)
-            .one(&tx)
-            .await?
-            .map(|t| t.slug)
-            .unwrap_or_default();
+        let slug = super::slug_of(&tx, e.tenant_id).await?;
         work_entry::Entity::delete_by_id(id).exec(&tx).await?;
         audit::record(
             &tx,
