@@ -2,7 +2,7 @@
 
 use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
-use crate::pages::login::LoginPage;
+use crate::pages::login::{LoginPage, ResetPasswordPage};
 use crate::pages::msp::MspHome;
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/users") view=with_bar(PortalUsers) ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/account") view=with_bar(PortalAccount) ssr=SsrMode::Async/>
                 <Route path=path!("/msp") view=with_bar(MspHome) ssr=SsrMode::Async/>

@@ -1,9 +1,24 @@
-//! Email: real multipart messages (plain text and HTML). Without an SMTP server configured they
-//! are written as `.eml` files to an outbox folder under the data directory, so a fresh install
-//! works and nothing is lost. (Sending over SMTP, with a retrying queue, is still to come.)
+//! Email: real multipart messages (plain text and HTML), sent over SMTP when an SMTP URL is
+//! configured, otherwise written as `.eml` files to an outbox folder under the data directory.
+//!
+//! Every message goes through the `mail_queue` table first: [`MailQueue::send`] stores it and
+//! tries it at once; a failed attempt is retried with backoff by [`MailQueue::deliver_due`] (the
+//! server runs it every few seconds). Several server processes can share one queue: a message is
+//! claimed by one conditional UPDATE before it is sent, so it is sent once.
 
+use crate::entities::mail_queue;
+use crate::time::now;
+use chrono::Duration;
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One email to send.
 #[derive(Clone, Debug)]
@@ -14,13 +29,6 @@ pub struct Email {
     pub html: String,
 }
 
-/// Where mail goes.
-#[derive(Clone, Debug)]
-pub struct Mailer {
-    from: Mailbox,
-    outbox: PathBuf,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("bad address {0:?}")]
@@ -29,40 +37,262 @@ pub enum MailError {
     Build(String),
     #[error("could not write to the outbox: {0}")]
     Io(#[from] std::io::Error),
+    #[error("SMTP: {0}")]
+    Smtp(String),
+    #[error("the mail queue: {0}")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+#[derive(Clone)]
+enum Transport {
+    Outbox(PathBuf),
+    Smtp(Arc<AsyncSmtpTransport<Tokio1Executor>>),
+}
+
+/// Where mail goes: an SMTP server, or the outbox folder.
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let to = match &self.transport {
+            Transport::Outbox(dir) => format!("outbox {}", dir.display()),
+            Transport::Smtp(_) => "SMTP".into(),
+        };
+        f.debug_struct("Mailer").field("from", &self.from.to_string()).field("to", &to).finish()
+    }
+}
+
+/// How to reach an SMTP server: `smtp://host:25` (plain), `smtp://host:587?tls=required`
+/// (STARTTLS), `smtps://host:465` (implicit TLS); credentials in the URL or given apart.
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub url: String,
+    pub user: Option<String>,
+    pub password: Option<String>,
 }
 
 impl Mailer {
     pub fn outbox(from: &str, dir: &Path) -> Result<Mailer, MailError> {
-        Ok(Mailer { from: from.parse().map_err(|_| MailError::Address(from.into()))?, outbox: dir.to_path_buf() })
+        Ok(Mailer { from: parse_from(from)?, transport: Transport::Outbox(dir.to_path_buf()) })
     }
 
-    pub fn outbox_dir(&self) -> &Path {
-        &self.outbox
+    pub fn smtp(from: &str, settings: &SmtpSettings) -> Result<Mailer, MailError> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url)
+            .map_err(|e| MailError::Smtp(format!("the SMTP URL: {e}")))?
+            .timeout(Some(std::time::Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (&settings.user, &settings.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(Mailer { from: parse_from(from)?, transport: Transport::Smtp(Arc::new(builder.build())) })
     }
 
-    /// Delivers one message; answers where it went.
-    pub async fn send(&self, email: Email) -> Result<PathBuf, MailError> {
+    /// Builds and delivers one message now.
+    pub async fn deliver(&self, email: &Email) -> Result<(), MailError> {
         let to: Mailbox = email.to.parse().map_err(|_| MailError::Address(email.to.clone()))?;
         let message = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject)
-            .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+            .subject(email.subject.clone())
+            .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
             .map_err(|e| MailError::Build(e.to_string()))?;
-        tokio::fs::create_dir_all(&self.outbox).await?;
-        let name =
-            // Microseconds first, so the names sort in the order the messages were written.
-            format!("{}-{}.eml", chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"), &crate::auth::session::new_token()[..12]);
-        let path = self.outbox.join(name);
-        // Written under a temporary name, then renamed: a reader never sees half a message.
-        let partial = path.with_extension("partial");
-        tokio::fs::write(&partial, message.formatted()).await?;
-        tokio::fs::rename(&partial, &path).await?;
-        Ok(path)
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| MailError::Smtp(e.to_string())),
+            Transport::Outbox(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                // Microseconds first, so the names sort in the order the messages were written.
+                let name = format!(
+                    "{}-{}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ"),
+                    &crate::auth::session::new_token()[..12]
+                );
+                let path = dir.join(name);
+                // Written under a temporary name, then renamed: a reader never sees half a message.
+                let partial = path.with_extension("partial");
+                tokio::fs::write(&partial, message.formatted()).await?;
+                tokio::fs::rename(&partial, &path).await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn parse_from(from: &str) -> Result<Mailbox, MailError> {
+    from.parse().map_err(|_| MailError::Address(from.into()))
+}
+
+/// The wait before the next attempt: 1, 2, 4 … minutes, at most 6 hours. Messages are never
+/// given up on: a message that cannot be sent stays queued, with its last error, until it can.
+pub fn backoff(attempts: i32) -> Duration {
+    Duration::minutes(1i64 << attempts.clamp(0, 9)).min(Duration::hours(6))
+}
+
+/// How long a process may hold a message it is sending before another may take it over.
+const CLAIM_SECONDS: i64 = 120;
+
+/// The mail queue and the mailer that empties it.
+#[derive(Clone, Debug)]
+pub struct MailQueue {
+    db: DatabaseConnection,
+    mailer: Mailer,
+}
+
+impl MailQueue {
+    pub fn new(db: DatabaseConnection, mailer: Mailer) -> Self {
+        MailQueue { db, mailer }
+    }
+
+    /// Stores a message (it is never lost from here on) and tries to send it at once. A failed
+    /// attempt is not an error for the caller: the queue retries it.
+    pub async fn send(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
+        let id = self.enqueue(email, topic).await?;
+        self.attempt(id).await?;
+        Ok(id)
+    }
+
+    pub async fn enqueue(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
+        let t = now();
+        let row = mail_queue::ActiveModel {
+            to_address: Set(email.to),
+            subject: Set(email.subject.chars().take(300).collect()),
+            text_body: Set(email.text),
+            html_body: Set(email.html),
+            status: Set("queued".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(t),
+            claimed_until: Set(None),
+            last_error: Set(None),
+            sent_at: Set(None),
+            topic: Set(topic.map(str::to_string)),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(row.id)
+    }
+
+    /// Sends every message that is due; answers how many were sent.
+    pub async fn deliver_due(&self) -> Result<usize, MailError> {
+        let t = now();
+        let due: Vec<i64> = mail_queue::Entity::find()
+            .select_only()
+            .column(mail_queue::Column::Id)
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(mail_queue::Column::Status.eq("queued"))
+                            .add(mail_queue::Column::NextAttemptAt.lte(t)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(mail_queue::Column::Status.eq("sending"))
+                            .add(mail_queue::Column::ClaimedUntil.lt(t)),
+                    ),
+            )
+            .order_by_asc(mail_queue::Column::NextAttemptAt)
+            .limit(100)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut sent = 0;
+        for id in due {
+            if self.attempt(id).await? {
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    }
+
+    /// One attempt at one message, if this process wins the claim on it. Answers whether it was
+    /// sent by this attempt.
+    async fn attempt(&self, id: i64) -> Result<bool, MailError> {
+        let t = now();
+        // The claim: one conditional UPDATE, so two processes never send the same message.
+        let claimed = mail_queue::Entity::update_many()
+            .col_expr(mail_queue::Column::Status, Expr::value("sending"))
+            .col_expr(mail_queue::Column::ClaimedUntil, Expr::value(t + Duration::seconds(CLAIM_SECONDS)))
+            .col_expr(mail_queue::Column::Attempts, Expr::col(mail_queue::Column::Attempts).add(1))
+            .filter(mail_queue::Column::Id.eq(id))
+            .filter(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(mail_queue::Column::Status.eq("queued"))
+                            .add(mail_queue::Column::NextAttemptAt.lte(t)),
+                    )
+                    .add(
+                        Condition::all()
+                            .add(mail_queue::Column::Status.eq("sending"))
+                            .add(mail_queue::Column::ClaimedUntil.lt(t)),
+                    ),
+            )
+            .exec(&self.db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            return Ok(false);
+        }
+        let row = mail_queue::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(sea_orm::DbErr::RecordNotFound(format!("mail {id}")))?;
+        let email = Email {
+            to: row.to_address.clone(),
+            subject: row.subject.clone(),
+            text: row.text_body.clone(),
+            html: row.html_body.clone(),
+        };
+        let result = self.mailer.deliver(&email).await;
+        let mut update: mail_queue::ActiveModel = row.clone().into();
+        update.claimed_until = Set(None);
+        let sent = match result {
+            Ok(()) => {
+                update.status = Set("sent".into());
+                update.sent_at = Set(Some(now()));
+                update.last_error = Set(None);
+                true
+            }
+            Err(e) => {
+                tracing::warn!(mail = id, attempts = row.attempts, error = %e, "sending an email failed; it will be retried");
+                update.status = Set("queued".into());
+                update.next_attempt_at = Set(now() + backoff(row.attempts));
+                update.last_error = Set(Some(e.to_string().chars().take(2000).collect()));
+                false
+            }
+        };
+        update.update(&self.db).await?;
+        Ok(sent)
+    }
+
+    /// Runs forever: sends what is due every `every`.
+    pub async fn run(self, every: std::time::Duration) {
+        loop {
+            if let Err(e) = self.deliver_due().await {
+                tracing::error!(error = %e, "the mail queue could not be worked");
+            }
+            tokio::time::sleep(every).await;
+        }
     }
 }
 
 /// Escapes text for the HTML part.
 pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_stops_growing_at_six_hours() {
+        assert_eq!(backoff(1), Duration::minutes(2));
+        assert_eq!(backoff(3), Duration::minutes(8));
+        assert_eq!(backoff(9), Duration::hours(6));
+        assert_eq!(backoff(500), Duration::hours(6));
+    }
 }

@@ -25,6 +25,10 @@ pub struct Config {
     /// `LIMELIGHT_TIME_ZONE`, default `UTC`: the MSP's own time zone, what "today" means on the
     /// staff overview (clients' pages use each client's time zone).
     pub msp_time_zone: chrono_tz::Tz,
+    /// `LIMELIGHT_SMTP_URL` (`smtp://host:25`, `smtp://host:587?tls=required` for STARTTLS,
+    /// `smtps://host:465` for implicit TLS), with `LIMELIGHT_SMTP_USER` and
+    /// `LIMELIGHT_SMTP_PASSWORD`; unset: emails go to `<data dir>/outbox` as `.eml` files.
+    pub smtp: Option<domain::mail::SmtpSettings>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -56,7 +60,13 @@ impl Config {
         let msp_time_zone = zone
             .parse()
             .map_err(|_| format!("LIMELIGHT_TIME_ZONE {zone:?} is not an IANA time zone like Europe/London"))?;
+        let smtp = env("LIMELIGHT_SMTP_URL").map(|url| domain::mail::SmtpSettings {
+            url,
+            user: env("LIMELIGHT_SMTP_USER"),
+            password: env("LIMELIGHT_SMTP_PASSWORD"),
+        });
         Ok(Config {
+            smtp,
             msp_time_zone,
             data_dir,
             database,

@@ -10,7 +10,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub sessions: SessionPolicy,
     pub cookies: CookieSettings,
-    pub mailer: domain::mail::Mailer,
+    /// Every email goes through this queue (SMTP when configured, else the outbox folder).
+    pub mail: domain::mail::MailQueue,
     pub public_url: String,
     pub msp_time_zone: chrono_tz::Tz,
 }
@@ -30,14 +31,17 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .build();
-        let mailer = domain::mail::Mailer::outbox(&config.mail_from, &config.data_dir.join("outbox"))
-            .map_err(|e| format!("LIMELIGHT_MAIL_FROM: {e}"))?;
+        let mailer = match &config.smtp {
+            Some(smtp) => domain::mail::Mailer::smtp(&config.mail_from, smtp),
+            None => domain::mail::Mailer::outbox(&config.mail_from, &config.data_dir.join("outbox")),
+        }
+        .map_err(|e| format!("mail settings: {e}"))?;
         Ok(AppState {
-            db,
             leptos,
             sessions: SessionPolicy::default(),
             cookies: CookieSettings { secure: config.secure_cookies },
-            mailer,
+            mail: domain::mail::MailQueue::new(db.clone(), mailer),
+            db,
             public_url: config.public_url.clone(),
             msp_time_zone: config.msp_time_zone,
         })

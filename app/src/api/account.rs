@@ -194,3 +194,50 @@ pub mod ssr {
         use_context::<Parts>().and_then(|p| p.extensions.get::<Client>().cloned()).unwrap_or_default()
     }
 }
+
+/// "Forgot your password?": emails a single-use link if the address has an account. The answer
+/// is the same whether or not it has one.
+#[server(endpoint = "account/forgot")]
+pub async fn forgot_password(#[server(default)] email: String) -> Result<(), AppError> {
+    use crate::api::account::ssr::request_client;
+    use crate::api::users::ssr::Outgoing;
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    match outgoing.request_reset(&email, &request_client()).await {
+        Ok(()) => {}
+        // Even a failure answers the same: the person learns nothing about accounts from it.
+        Err(e) => tracing::error!(error = %e, "could not handle a password reset request"),
+    }
+    leptos_axum::redirect("/login?reset=sent");
+    Ok(())
+}
+
+/// The email a reset link is for; a used, expired or unknown link is 404.
+#[server(endpoint = "reset/info")]
+pub async fn reset_info(token: String) -> Result<String, AppError> {
+    use super::guard;
+    use crate::api::users::ssr::Outgoing;
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    outgoing.reset_email(&token).await.map_err(guard::domain)
+}
+
+/// Sets a new password with a reset link, ends every other session, and signs this browser in.
+#[server(endpoint = "reset/complete")]
+pub async fn complete_reset(
+    token: String,
+    #[server(default)] password: String,
+    #[server(default)] confirm_password: String,
+) -> Result<(), AppError> {
+    use super::guard;
+    use crate::api::account::ssr::{SessionIssuer, request_client};
+    use crate::api::users::ssr::Outgoing;
+    if password != confirm_password {
+        return Err(guard::fail(AppError::Invalid("The two passwords are not the same.".into())));
+    }
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
+    let client = request_client();
+    let user_id = outgoing.complete_reset(&token, password, &client).await.map_err(guard::domain)?;
+    sessions.sign_in(user_id, &client).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

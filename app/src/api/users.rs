@@ -94,7 +94,7 @@ pub async fn accept_invitation(
 pub mod ssr {
     use domain::DatabaseConnection;
     use domain::invitations::{INVITATION_DAYS, Invited};
-    use domain::mail::{Email, MailError, Mailer, html_escape};
+    use domain::mail::{Email, MailError, MailQueue, html_escape};
 
     /// Mail and the links in it, and the invitation links' own path (the link is the permission,
     /// so it needs the database without a session). Fields private: server functions get these
@@ -102,13 +102,22 @@ pub mod ssr {
     #[derive(Clone)]
     pub struct Outgoing {
         db: DatabaseConnection,
-        mailer: Mailer,
+        mail: MailQueue,
         public_url: String,
     }
 
     impl Outgoing {
-        pub fn new(db: DatabaseConnection, mailer: Mailer, public_url: String) -> Self {
-            Outgoing { db, mailer, public_url: public_url.trim_end_matches('/').to_string() }
+        pub fn new(db: DatabaseConnection, mail: MailQueue, public_url: String) -> Self {
+            Outgoing { db, mail, public_url: public_url.trim_end_matches('/').to_string() }
+        }
+
+        pub fn public_url(&self) -> &str {
+            &self.public_url
+        }
+
+        /// Queues an email and tries it at once (the queue retries a failure).
+        pub async fn send(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
+            self.mail.send(email, topic).await
         }
 
         pub async fn invitation(
@@ -127,7 +136,7 @@ pub mod ssr {
         async fn deliver(&self, notice: Result<Option<Email>, domain::DomainError>, what: &str) {
             match notice {
                 Ok(Some(email)) => {
-                    if let Err(e) = self.mailer.send(email).await {
+                    if let Err(e) = self.mail.send(email, Some(what)).await {
                         tracing::error!(error = %e, what, "could not send a notification");
                     }
                 }
@@ -158,6 +167,44 @@ pub mod ssr {
                 .await
         }
 
+        /// Sends a reset link when the email has an account; nothing otherwise.
+        pub async fn request_reset(&self, email: &str, from: &domain::auth::Client) -> Result<(), domain::DomainError> {
+            use domain::auth::reset::{RESET_MINUTES, request};
+            let Some(r) = request(&self.db, email, from).await? else { return Ok(()) };
+            let link = format!("{}/reset/{}", self.public_url, r.token);
+            let text = format!(
+                "Hello {},\n\nSomeone (we hope you) asked to reset your Limelight password. Choose a new one \
+                 here (the link works once, for {RESET_MINUTES} minutes):\n{link}\n\nIf it was not you, ignore \
+                 this email: your password stays as it is.\n",
+                r.name
+            );
+            let html = format!(
+                "<p>Hello {},</p><p>Someone (we hope you) asked to reset your Limelight password. \
+                 <a href=\"{}\">Choose a new password</a> (the link works once, for {RESET_MINUTES} minutes).</p>\
+                 <p>If it was not you, ignore this email: your password stays as it is.</p>",
+                html_escape(&r.name),
+                html_escape(&link)
+            );
+            let email = Email { to: r.email, subject: "Reset your Limelight password".into(), text, html };
+            if let Err(e) = self.mail.send(email, Some("password_reset")).await {
+                tracing::error!(error = %e, "could not queue a password reset email");
+            }
+            Ok(())
+        }
+
+        pub async fn reset_email(&self, token: &str) -> Result<String, domain::DomainError> {
+            domain::auth::reset::email_for(&self.db, token).await
+        }
+
+        pub async fn complete_reset(
+            &self,
+            token: &str,
+            password: String,
+            from: &domain::auth::Client,
+        ) -> Result<i64, domain::DomainError> {
+            domain::auth::reset::complete(&self.db, token, password, from).await
+        }
+
         pub async fn send_invitation(&self, invited: &Invited, from_name: &str) -> Result<(), MailError> {
             let link = format!("{}/invite/{}", self.public_url, invited.token);
             let text = format!(
@@ -176,7 +223,10 @@ pub mod ssr {
                 html_escape(&link)
             );
             let subject = format!("You're invited to {}'s portal", invited.tenant_name);
-            self.mailer.send(Email { to: invited.email.clone(), subject, text, html }).await.map(|_| ())
+            self.mail
+                .send(Email { to: invited.email.clone(), subject, text, html }, Some("invitation"))
+                .await
+                .map(|_| ())
         }
     }
 }

@@ -9,6 +9,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let failed = move || query.read().get("failed").is_some();
     let throttled = move || query.read().get("throttled").is_some();
+    let reset_sent = move || query.read().get("reset").is_some();
     view! {
         <Title text="Sign in · Limelight"/>
         <main class="page narrow login" id="main">
@@ -24,6 +25,12 @@ pub fn LoginPage() -> impl IntoView {
                     "Too many sign-in attempts. Please wait 15 minutes, then try again."
                 </p>
             })}
+            {move || reset_sent().then(|| view! {
+                <p class="notice" role="status">
+                    "If that email belongs to an account, we have sent it a link to choose a new password. \
+                     It works once, for an hour."
+                </p>
+            })}
             <form method="post" action="/login" class="stack">
                 <label for="email">"Email"</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>
@@ -31,6 +38,66 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary">"Sign in"</button>
             </form>
+            <details class="forgot">
+                <summary>"Forgot your password?"</summary>
+                // A plain form post: it works without JavaScript, and the answer is the same
+                // whether or not the email has an account.
+                <form method="post" action="/api/account/forgot" class="stack">
+                    <label for="forgot-email">"Your email"</label>
+                    <input id="forgot-email" name="email" type="email" autocomplete="username" required/>
+                    <button type="submit">"Email me a link"</button>
+                </form>
+            </details>
         </main>
+    }
+}
+
+/// `/reset/{token}`: choosing a new password with a link from a reset email.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    use crate::api::account::{CompleteReset, reset_info};
+    use leptos_router::hooks::use_params_map;
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let info = Resource::new(token, reset_info);
+    let complete = ServerAction::<CompleteReset>::new();
+    let error = move || match complete.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(email) => view! {
+                        <Title text="Choose a new password · Limelight"/>
+                        <main class="page narrow" id="main">
+                            <h1>"Choose a new password"</h1>
+                            <p class="lead">{format!("For {email}. You will be signed out everywhere else.")}</p>
+                            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                            <ActionForm action=complete attr:class="stack">
+                                <input type="hidden" name="token" value=token()/>
+                                <label for="password">"New password (at least 8 characters)"</label>
+                                <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
+                                <label for="confirm_password">"New password, again"</label>
+                                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
+                                <button type="submit" class="primary">"Set the password and sign in"</button>
+                            </ActionForm>
+                        </main>
+                    }
+                    .into_any(),
+                    Err(crate::error::AppError::NotFound) => view! {
+                        <Title text="Reset link · Limelight"/>
+                        <main class="page narrow" id="main">
+                            <h1>"This link no longer works"</h1>
+                            <p>"It may have been used already, or it is more than an hour old. Ask for a new one from the sign-in page."</p>
+                            <p><a href="/login">"Sign in"</a></p>
+                        </main>
+                    }
+                    .into_any(),
+                    Err(e) => crate::pages::not_found::error_page(e),
+                }
+            })}
+        </Suspense>
     }
 }

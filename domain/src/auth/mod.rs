@@ -5,6 +5,7 @@
 //! types: code that takes a `&StaffAccess` cannot be called for a client.
 
 pub mod password;
+pub mod reset;
 pub mod session;
 
 use crate::audit;

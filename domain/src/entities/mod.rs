@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod coverage;
 pub mod invitation;
 pub mod knowledge;
+pub mod mail_queue;
 pub mod password_reset;
 pub mod runbook;
 pub mod session;

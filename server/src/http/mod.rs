@@ -28,7 +28,7 @@ pub fn router(state: AppState) -> Router {
         state.sessions,
         Arc::new(move |token, expires| cookies.session(token, expires)),
     );
-    let outgoing = Outgoing::new(state.db.clone(), state.mailer.clone(), state.public_url.clone());
+    let outgoing = Outgoing::new(state.db.clone(), state.mail.clone(), state.public_url.clone());
     let clock = app::api::msp::ssr::MspClock(state.msp_time_zone);
     let leptos_options = state.leptos.clone();
     Router::new()
@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     domain::auth::password::warm_up().await;
+    // Retries what could not be sent at once; every process may run it (claims keep it to one).
+    tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
 }

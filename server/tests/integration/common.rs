@@ -102,17 +102,22 @@ impl Drop for TestApp {
 
 /// Starts the app on 127.0.0.1:0 against a fresh, migrated database.
 pub async fn spawn_app() -> TestApp {
-    start(false).await
+    start(false, None).await
+}
+
+/// The app sending its mail to this SMTP server.
+pub async fn spawn_app_with_smtp(smtp: domain::mail::SmtpSettings) -> TestApp {
+    start(false, Some(smtp)).await
 }
 
 /// The app served on the test's own single-threaded runtime, where anything that blocks a worker
 /// blocks every request: for the test that hashing never does. (Plain routes only: leptos pages
 /// can stall on one worker.)
 pub async fn spawn_app_on_one_worker() -> TestApp {
-    start(true).await
+    start(true, None).await
 }
 
-async fn start(on_this_runtime: bool) -> TestApp {
+async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) -> TestApp {
     let test_db = TestDb::new().await;
     let db = test_db.connect().await;
     domain::db::migrate(&db).await.expect("migrate");
@@ -128,6 +133,7 @@ async fn start(on_this_runtime: bool) -> TestApp {
         public_url: format!("http://{addr}"),
         mail_from: "Limelight <no-reply@limelight.test>".into(),
         msp_time_zone: chrono_tz::UTC,
+        smtp,
     };
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();

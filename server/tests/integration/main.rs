@@ -8,6 +8,8 @@ mod dashboard;
 mod demo;
 mod history;
 mod isolation;
+mod mail;
+mod reset;
 mod schema;
 mod staff;
 mod summaries;

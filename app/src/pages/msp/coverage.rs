@@ -80,7 +80,8 @@ pub fn MspCoverage() -> impl IntoView {
                     <h2 id="know-h">"Who knows which system"</h2>
                     <p class="note">"Levels are recorded by hand; ✓ marks knowledge earned by doing or shadowing work on the system in the last 180 days."</p>
                     {action_error(knowledge.value())}
-                    <div class="scroll">
+                    // Focusable, so a keyboard can scroll it when it overflows.
+                    <div class="scroll" tabindex="0" role="region" aria-label="Who knows which system">
                     <table class="dense knowledge">
                         <caption class="visually-hidden">"Systems by tech"</caption>
                         <thead><tr><th scope="col">"Client"</th><th scope="col">"System"</th><th scope="col">"Criticality"</th>
@@ -123,7 +124,7 @@ pub fn MspCoverage() -> impl IntoView {
                 <section aria-labelledby="off-h">
                     <h2 id="off-h">"Time off"</h2>
                     {(!b.calendar.is_empty()).then(|| view! {
-                        <div class="scroll">
+                        <div class="scroll" tabindex="0" role="region" aria-label="Time off, the next four weeks">
                         <table class="dense calendar">
                             <caption>"The next four weeks"</caption>
                             <thead><tr><th scope="col">"Who"</th>
