@@ -6,6 +6,7 @@ use crate::pages::login::{LoginPage, ResetPasswordPage};
 use crate::pages::msp::MspHome;
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
+use crate::pages::msp::summaries::{MspSummaries, MspSummary};
 use crate::pages::msp::tickets::{MspTicket, MspTickets};
 use crate::pages::msp::work::{MspWorkEdit, MspWorkNew};
 use crate::pages::not_found::NotFound;
@@ -98,6 +99,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/msp/tickets/:id") view=with_bar(MspTicket) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/coverage") view=with_bar(MspCoverage) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/time-off") view=with_bar(MspTimeOff) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/summaries") view=with_bar(MspSummaries) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/summaries/:id") view=with_bar(MspSummary) ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -280,6 +280,10 @@ pub struct SummaryView {
     pub by_category: Vec<(vocabulary::Category, i64)>,
     /// (day, title, why it matters).
     pub highlights: Vec<(String, String, String)>,
+    /// Who did the work.
+    pub looked_after_by: Vec<String>,
+    /// "Tue 3 Nov: Riley Chen" for each day a backup covered.
+    pub backup_days: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! The mail queue: every email is stored before it is sent, so a failed send is retried with
-//! backoff and never lost, and what was sent (or is still waiting) can be shown.
+//! backoff and never lost, and what was sent (or is still waiting) can be shown. And one summary
+//! per client and period.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -53,10 +54,25 @@ impl MigrationTrait for Migration {
             Index::create().name("ix_mail_queue_topic").table("mail_queue").col("topic").if_not_exists().to_owned(),
         )
         .await?;
+        // One summary per client and period: the monthly job (in any number of processes, run
+        // any number of times) and a person drafting by hand can never make two.
+        m.create_index(
+            Index::create()
+                .name("ux_summary_one_per_period")
+                .table("summary")
+                .col("tenant_id")
+                .col("period_start")
+                .col("period_end")
+                .unique()
+                .if_not_exists()
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ux_summary_one_per_period").table("summary").to_owned()).await?;
         m.drop_table(Table::drop().table("mail_queue").if_exists().to_owned()).await
     }
 }

@@ -34,6 +34,22 @@ enum Command {
     },
     /// Fill an empty database with the demo (password for every account on stdin).
     SeedDemo,
+    /// Thank-you summaries.
+    Summaries {
+        #[command(subcommand)]
+        command: SummariesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SummariesCommand {
+    /// Draft a summary of a month for every active client that has none for it yet (safe to run
+    /// again). The server does this on its own for last month.
+    Draft {
+        /// YYYY-MM; default: last month in each client's time zone.
+        #[arg(long)]
+        month: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,6 +203,13 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let db = database(&config).await?;
             Unscoped::for_cli(db).deactivate_user(&email, None).await?;
             eprintln!("limelight: {email} is deactivated and signed out everywhere");
+            Ok(())
+        }
+        Command::Summaries { command: SummariesCommand::Draft { month } } => {
+            let month = month.as_deref().map(domain::staff::summaries::parse_month).transpose()?;
+            let db = database(&config).await?;
+            let n = Unscoped::for_cli(db).draft_month_for_all(month).await?;
+            eprintln!("limelight: every active client ({n}) has a summary for the month");
             Ok(())
         }
         Command::SeedDemo => {

@@ -111,6 +111,15 @@ pub mod ssr {
             Outgoing { db, mail, public_url: public_url.trim_end_matches('/').to_string() }
         }
 
+        /// Sends a summary draft through this mail queue.
+        pub async fn send_summary(
+            &self,
+            writer: &domain::staff::summaries::SummaryWriter,
+            id: i64,
+        ) -> Result<Vec<i64>, domain::DomainError> {
+            writer.send(id, &self.public_url, &self.mail).await
+        }
+
         pub fn public_url(&self) -> &str {
             &self.public_url
         }

@@ -35,6 +35,7 @@ pub fn TopBar() -> impl IntoView {
                                 ("/msp/tickets", "Tickets"),
                                 ("/msp/coverage", "Coverage"),
                                 ("/msp/time-off", "Time off"),
+                                ("/msp/summaries", "Summaries"),
                             ]
                         };
                         view! {

@@ -41,7 +41,12 @@ pub fn PortalSummaryDetail() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
-    loaded(data, move |s| {
+    loaded(data, summary_page)
+}
+
+/// A summary's page: the client's own, and the staff's preview of a draft.
+pub fn summary_page(s: crate::views::SummaryView) -> AnyView {
+    {
         view! {
                         <Title text=format!("{} · Limelight", s.item.subject)/>
                         <main class="page narrow summary" id="main">
@@ -68,8 +73,15 @@ pub fn PortalSummaryDetail() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             })}
+                            {(!s.looked_after_by.is_empty()).then(|| view! {
+                                <h2>"Who looked after you"</h2>
+                                <p>{s.looked_after_by.join(", ")}</p>
+                            })}
+                            {(!s.backup_days.is_empty()).then(|| view! {
+                                <p>"On these days your usual tech was away and a backup covered: " {s.backup_days.join("; ")} "."</p>
+                            })}
                         </main>
                     }
                         .into_any()
-    })
+    }
 }

@@ -291,3 +291,43 @@ pub struct TimeOffPageView {
     pub people: Vec<StaffOption>,
     pub me: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryRowView {
+    pub id: i64,
+    pub tenant_name: String,
+    pub period: String,
+    pub subject: String,
+    pub status: vocabulary::SummaryStatus,
+    /// "Sent 1 Nov 2026 · 2 delivered, 1 waiting".
+    pub sent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryListView {
+    pub rows: Vec<SummaryRowView>,
+    pub clients: Vec<(String, String)>,
+    /// Account managers and MSP admins draft and send.
+    pub can_write: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryEditView {
+    pub id: i64,
+    pub tenant_name: String,
+    pub draft: bool,
+    pub subject: String,
+    pub personal_note: String,
+    /// (work entry id, "Tue 3 Nov: title", chosen)
+    pub highlights: Vec<(i64, String, bool)>,
+    /// (user id, "Dana Whitfield <dana@…> (Client administrator)", chosen)
+    pub recipients: Vec<(i64, String, bool)>,
+    /// (to, status, attempts, last error)
+    pub deliveries: Vec<(String, String, i32, String)>,
+    /// The page exactly as the client will see it.
+    pub preview: super::SummaryView,
+    pub email_text: String,
+    /// Built from escaped text only: safe to show as HTML.
+    pub email_html: String,
+    pub can_write: bool,
+}

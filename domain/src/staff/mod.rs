@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod overview;
 pub mod queue;
 pub mod runbooks;
+pub mod summaries;
 pub mod systems;
 pub mod time_off;
 pub mod work_log;

@@ -60,6 +60,17 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     domain::auth::password::warm_up().await;
     // Retries what could not be sent at once; every process may run it (claims keep it to one).
     tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
+    // Last month's summary drafts: checked hourly, so the first day of each month has them
+    // whichever process runs it, however often it restarts (one per client and period, by index).
+    let drafts = domain::scope::Unscoped::for_cli(state.db.clone());
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = drafts.draft_month_for_all(None).await {
+                tracing::error!(error = %e, "the monthly summary drafts could not be made");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
 }

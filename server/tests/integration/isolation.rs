@@ -565,6 +565,9 @@ async fn fixture(app: &TestApp) -> Fixture {
     draft.id = sea_orm::ActiveValue::NotSet;
     draft.status = sea_orm::Set("draft".into());
     draft.subject = sea_orm::Set("Draft: not ready".into());
+    // Another period: one summary per client and period.
+    draft.period_start = sea_orm::Set(own_summary.period_start - chrono::Duration::days(31));
+    draft.period_end = sea_orm::Set(own_summary.period_start - chrono::Duration::days(1));
     let own_draft = sea_orm::ActiveModelTrait::insert(draft, &app.db).await.unwrap().id;
     Fixture {
         other_user: domain::entities::user::Entity::find()

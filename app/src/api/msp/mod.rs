@@ -3,6 +3,7 @@
 //! change things); clients get 404.
 
 pub mod coverage;
+pub mod summaries;
 pub mod tickets;
 pub mod work;
 

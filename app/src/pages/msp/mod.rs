@@ -2,6 +2,7 @@
 
 pub mod clients;
 pub mod coverage;
+pub mod summaries;
 pub mod tickets;
 pub mod work;
 

@@ -1,0 +1,138 @@
+//! Thank-you summaries from the MSP's side: list, draft, edit, preview and send. Account managers
+//! and MSP admins write them; techs read.
+
+use crate::error::AppError;
+use crate::views::msp::{SummaryEditView, SummaryListView};
+use leptos::prelude::*;
+
+#[server(endpoint = "msp/summaries")]
+pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
+    use super::super::guard;
+    use crate::views::msp::SummaryRowView;
+    let staff = guard::staff()?;
+    let db = staff.unscoped();
+    let rows = db.summary_rows().await.map_err(guard::domain)?;
+    Ok(SummaryListView {
+        rows: rows
+            .into_iter()
+            .map(|r| SummaryRowView {
+                id: r.id,
+                tenant_name: r.tenant_name,
+                period: format!("{} – {}", r.period_start.format("%-d %b"), r.period_end.format("%-d %b %Y")),
+                sent: match r.sent_at {
+                    Some(at) => format!(
+                        "Sent {} · {} delivered{}",
+                        at.format("%-d %b %Y"),
+                        r.delivery.0,
+                        if r.delivery.1 > 0 { format!(", {} waiting", r.delivery.1) } else { String::new() }
+                    ),
+                    None => String::new(),
+                },
+                subject: r.subject,
+                status: r.status,
+            })
+            .collect(),
+        clients: db
+            .tenants()
+            .await
+            .map_err(guard::domain)?
+            .into_iter()
+            .filter(|t| t.status == vocabulary::TenantStatus::Active)
+            .map(|t| (t.slug, t.name))
+            .collect(),
+        can_write: staff.summary_writer().is_some(),
+    })
+}
+
+#[server(endpoint = "msp/summary")]
+pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
+    use super::super::guard;
+    use crate::api::users::ssr::Outgoing;
+    use domain::summaries::SentSummary;
+    let staff = guard::staff()?;
+    let d = staff.unscoped().summary_detail(id).await.map_err(guard::domain)?;
+    let as_sent = SentSummary {
+        id: d.id,
+        subject: d.subject.clone(),
+        period_start: d.period_start,
+        period_end: d.period_end,
+        sent_at: d.sent_at,
+        personal_note: d.personal_note.clone(),
+        content: d.content.clone(),
+    };
+    let base = use_context::<Outgoing>().map(|o| o.public_url().to_string()).unwrap_or_default();
+    let link = format!("{base}/portal/summaries/{id}");
+    let (email_text, email_html) =
+        domain::staff::summaries::summary_email(&d.tenant_name, &d.subject, &d.personal_note, &d.content, &link);
+    Ok(SummaryEditView {
+        id: d.id,
+        tenant_name: d.tenant_name.clone(),
+        draft: d.status == vocabulary::SummaryStatus::Draft,
+        subject: d.subject.clone(),
+        personal_note: d.personal_note.clone(),
+        highlights: d
+            .candidates
+            .iter()
+            .map(|(h, chosen)| (h.id, format!("{}: {}", h.day.format("%a %-d %b"), h.title), *chosen))
+            .collect(),
+        recipients: d
+            .recipients
+            .iter()
+            .map(|r| (r.id, format!("{} <{}> ({})", r.name, r.email, r.role.label()), r.chosen))
+            .collect(),
+        deliveries: d
+            .deliveries
+            .iter()
+            .map(|m| (m.to.clone(), m.status.clone(), m.attempts, m.last_error.clone().unwrap_or_default()))
+            .collect(),
+        preview: crate::api::summaries::ssr::summary_view(&as_sent, d.time_zone),
+        email_text,
+        email_html,
+        can_write: staff.summary_writer().is_some(),
+    })
+}
+
+fn not_a_writer() -> AppError {
+    AppError::Forbidden("Account managers and MSP administrators write summaries.".into())
+}
+
+/// Drafts a summary for a client and a month (default: last month); an existing one of that
+/// period is opened instead.
+#[server(endpoint = "msp/summary-new")]
+pub async fn msp_summary_new(
+    #[server(default)] client: String,
+    #[server(default)] month: String,
+) -> Result<i64, AppError> {
+    use super::super::guard;
+    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    let id = writer.draft(&client, Some(&month)).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/summaries/{id}"));
+    Ok(id)
+}
+
+#[server(endpoint = "msp/summary-save")]
+pub async fn msp_summary_save(
+    id: i64,
+    #[server(default)] subject: String,
+    #[server(default)] personal_note: String,
+    #[server(default)] highlights: Vec<i64>,
+    #[server(default)] recipients: Vec<i64>,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    writer.save(id, &subject, &personal_note, &highlights, &recipients).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/summaries/{id}?saved"));
+    Ok(())
+}
+
+/// Sends a draft to its recipients: the snapshot is stored, one email per recipient is queued.
+#[server(endpoint = "msp/summary-send")]
+pub async fn msp_summary_send(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    use crate::api::users::ssr::Outgoing;
+    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    let out = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    out.send_summary(&writer, id).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/summaries/{id}"));
+    Ok(())
+}
