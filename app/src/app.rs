@@ -4,6 +4,7 @@ use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
 use crate::pages::login::{LoginPage, ResetPasswordPage};
 use crate::pages::msp::MspHome;
+use crate::pages::msp::admin::{AdminClients, AdminUsers, AuditLog};
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
 use crate::pages::msp::summaries::{MspSummaries, MspSummary};
@@ -101,6 +102,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/msp/time-off") view=with_bar(MspTimeOff) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/summaries") view=with_bar(MspSummaries) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/summaries/:id") view=with_bar(MspSummary) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/admin/clients") view=with_bar(AdminClients) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/admin/users") view=with_bar(AdminUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/audit") view=with_bar(AuditLog) ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

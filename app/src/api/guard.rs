@@ -58,6 +58,18 @@ pub fn domain(e: domain::DomainError) -> AppError {
     fail(AppError::from(e))
 }
 
+/// An account manager or MSP admin: the staff who write thank-you summaries (techs read them).
+pub fn summary_writer() -> Result<domain::staff::summaries::SummaryWriter, AppError> {
+    staff()?
+        .summary_writer()
+        .ok_or_else(|| fail(AppError::Forbidden("Account managers and MSP administrators write summaries.".into())))
+}
+
+/// An MSP admin. Everyone else gets 404: the administration is not theirs to know about.
+pub fn admin() -> Result<domain::staff::admin::Admin, AppError> {
+    staff()?.admin().ok_or_else(|| fail(AppError::NotFound))
+}
+
 /// A tech or MSP admin: the staff who change things. Account managers read only (403, with a
 /// message); clients get 404 as for every staff function.
 pub fn editor() -> Result<domain::staff::Editor, AppError> {

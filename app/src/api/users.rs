@@ -86,7 +86,8 @@ pub async fn accept_invitation(
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
     let user_id = outgoing.accept(&token, &name, password).await.map_err(guard::domain)?;
     sessions.sign_in(user_id, &request_client()).await.map_err(guard::domain)?;
-    leptos_axum::redirect("/portal");
+    // Home for the invitee's role: the portal for a client, the workspace for staff.
+    leptos_axum::redirect("/");
     Ok(())
 }
 

@@ -27,6 +27,19 @@ pub fn TopBar() -> impl IntoView {
                             ]
                         } else if v.role.is_client() {
                             &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/summaries", "Summaries"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
+                        } else if v.role == vocabulary::Role::MspAdmin {
+                            &[
+                                ("/msp", "Today"),
+                                ("/msp/clients", "Clients"),
+                                ("/msp/work/new", "Log work"),
+                                ("/msp/tickets", "Tickets"),
+                                ("/msp/coverage", "Coverage"),
+                                ("/msp/time-off", "Time off"),
+                                ("/msp/summaries", "Summaries"),
+                                ("/msp/admin/clients", "Admin: clients"),
+                                ("/msp/admin/users", "Admin: people"),
+                                ("/msp/audit", "Audit log"),
+                            ]
                         } else {
                             &[
                                 ("/msp", "Today"),

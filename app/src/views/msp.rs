@@ -331,3 +331,53 @@ pub struct SummaryEditView {
     pub email_html: String,
     pub can_write: bool,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminClientView {
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub days: Vec<u8>,
+    pub start: String,
+    pub end: String,
+    pub included_hours: String,
+    pub status: TenantStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUserView {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub client: String,
+    pub active: bool,
+    pub last_login: String,
+    pub me: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminUsersView {
+    pub users: Vec<AdminUserView>,
+    pub clients: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRowView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub client: String,
+    pub action: String,
+    pub target: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub rows: Vec<AuditRowView>,
+    pub actions: Vec<String>,
+    pub clients: Vec<(String, String)>,
+    /// The next (older) page's cursor.
+    pub next: Option<i64>,
+}

@@ -2,6 +2,7 @@
 //! change. Reads live on [`Unscoped`](crate::scope::Unscoped); every change is a method of
 //! [`Editor`], a capability only techs and MSP admins get (account managers read).
 
+pub mod admin;
 pub mod clients;
 pub mod coverage;
 pub mod overview;

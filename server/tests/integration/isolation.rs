@@ -150,6 +150,39 @@ fn staff_bad_input(who: Who) -> u16 {
     }
 }
 
+/// MSP admins only; everyone else signed in gets 404.
+fn msp_admin_page(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 303,
+        Who::MspAdmin => 200,
+        _ => 404,
+    }
+}
+
+fn msp_admin_fn(who: Who) -> u16 {
+    match who {
+        Who::Anonymous => 401,
+        Who::MspAdmin => 200,
+        _ => 404,
+    }
+}
+
+fn msp_admin_bad_input(who: Who) -> u16 {
+    match msp_admin_fn(who) {
+        200 => 422,
+        s => s,
+    }
+}
+
+/// Summary writers (account managers, MSP admins) get to the input's 422; techs 403.
+fn writer_bad_input(who: Who) -> u16 {
+    match who {
+        Who::Tech => 403,
+        Who::AccountManager | Who::MspAdmin => 422,
+        w => nobody_fn(w),
+    }
+}
+
 fn signed_in_page(who: Who) -> u16 {
     if who == Who::Anonymous { 303 } else { 200 }
 }
@@ -501,6 +534,79 @@ fn cases() -> Vec<Case> {
             name: "fn msp/ticket-new, empty",
             request: |_| Request::Fn("msp/ticket-new", vec![("client", "acme-dental".into())]),
             status: staff_bad_input,
+        },
+        Case { name: "staff summaries", request: |_| Request::Page("/msp/summaries".into()), status: msp_page },
+        Case {
+            name: "staff summary page",
+            request: |f| Request::Page(format!("/msp/summaries/{}", f.own_draft)),
+            status: msp_page,
+        },
+        Case { name: "fn msp/summaries", request: |_| Request::Fn("msp/summaries", vec![]), status: msp_fn },
+        Case {
+            name: "fn msp/summary",
+            request: |f| Request::Fn("msp/summary", vec![("id", f.own_summary.to_string())]),
+            status: msp_fn,
+        },
+        Case {
+            name: "fn msp/summary-new, no client",
+            request: |_| Request::Fn("msp/summary-new", vec![]),
+            status: writer_bad_input,
+        },
+        Case {
+            name: "fn msp/summary-save, no subject",
+            request: |f| Request::Fn("msp/summary-save", vec![("id", f.own_draft.to_string())]),
+            status: writer_bad_input,
+        },
+        Case {
+            name: "fn msp/summary-send, already sent",
+            request: |f| Request::Fn("msp/summary-send", vec![("id", f.own_summary.to_string())]),
+            status: writer_bad_input,
+        },
+        Case { name: "admin clients", request: |_| Request::Page("/msp/admin/clients".into()), status: msp_admin_page },
+        Case { name: "admin people", request: |_| Request::Page("/msp/admin/users".into()), status: msp_admin_page },
+        Case { name: "audit log", request: |_| Request::Page("/msp/audit".into()), status: msp_admin_page },
+        Case {
+            name: "fn msp/admin/clients",
+            request: |_| Request::Fn("msp/admin/clients", vec![]),
+            status: msp_admin_fn,
+        },
+        Case { name: "fn msp/admin/users", request: |_| Request::Fn("msp/admin/users", vec![]), status: msp_admin_fn },
+        Case { name: "fn msp/audit", request: |_| Request::Fn("msp/audit", vec![]), status: msp_admin_fn },
+        Case {
+            name: "fn msp/admin/client-new, empty",
+            request: |_| Request::Fn("msp/admin/client-new", vec![]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/client-edit, no name",
+            request: |_| Request::Fn("msp/admin/client-edit", vec![("slug", "acme-dental".into())]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/client-status, bad status",
+            request: |_| {
+                Request::Fn("msp/admin/client-status", vec![("slug", "acme-dental".into()), ("status", "gone".into())])
+            },
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/invite, empty",
+            request: |_| Request::Fn("msp/admin/invite", vec![]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/user-role, bad role",
+            request: |f| {
+                Request::Fn("msp/admin/user-role", vec![("id", f.other_user.to_string()), ("role", "king".into())])
+            },
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/user-active, missing user",
+            request: |_| {
+                Request::Fn("msp/admin/user-active", vec![("id", "987654321".into()), ("active", "false".into())])
+            },
+            status: nobody_fn,
         },
         Case { name: "coverage", request: |_| Request::Page("/msp/coverage".into()), status: msp_page },
         Case { name: "fn msp/coverage", request: |_| Request::Fn("msp/coverage", vec![]), status: msp_fn },

@@ -1,6 +1,7 @@
 //! Integration tests: the real app over HTTP, on SQLite or PostgreSQL (see `common`).
 
 mod account;
+mod admin;
 mod auth;
 mod cli;
 mod common;

@@ -2,6 +2,7 @@
 //! member of staff may read) or [`guard::editor`](super::guard::editor) (techs and MSP admins
 //! change things); clients get 404.
 
+pub mod admin;
 pub mod coverage;
 pub mod summaries;
 pub mod tickets;

@@ -92,10 +92,6 @@ pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
     })
 }
 
-fn not_a_writer() -> AppError {
-    AppError::Forbidden("Account managers and MSP administrators write summaries.".into())
-}
-
 /// Drafts a summary for a client and a month (default: last month); an existing one of that
 /// period is opened instead.
 #[server(endpoint = "msp/summary-new")]
@@ -104,7 +100,7 @@ pub async fn msp_summary_new(
     #[server(default)] month: String,
 ) -> Result<i64, AppError> {
     use super::super::guard;
-    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    let writer = guard::summary_writer()?;
     let id = writer.draft(&client, Some(&month)).await.map_err(guard::domain)?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(id)
@@ -119,7 +115,7 @@ pub async fn msp_summary_save(
     #[server(default)] recipients: Vec<i64>,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    let writer = guard::summary_writer()?;
     writer.save(id, &subject, &personal_note, &highlights, &recipients).await.map_err(guard::domain)?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}?saved"));
     Ok(())
@@ -130,7 +126,7 @@ pub async fn msp_summary_save(
 pub async fn msp_summary_send(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     use crate::api::users::ssr::Outgoing;
-    let writer = guard::staff()?.summary_writer().ok_or_else(|| guard::fail(not_a_writer()))?;
+    let writer = guard::summary_writer()?;
     let out = use_context::<Outgoing>().ok_or(AppError::Internal)?;
     out.send_summary(&writer, id).await.map_err(guard::domain)?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));

@@ -1,5 +1,6 @@
 //! The staff workspace's pages: dense, keyboard-friendly, every client at once.
 
+pub mod admin;
 pub mod clients;
 pub mod coverage;
 pub mod summaries;

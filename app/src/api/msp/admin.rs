@@ -1,0 +1,195 @@
+//! Administration server functions: MSP admins only; anyone else gets 404.
+
+use crate::error::AppError;
+use crate::views::msp::{AdminClientView, AdminUsersView, AuditView};
+use leptos::prelude::*;
+
+#[server(endpoint = "msp/admin/clients")]
+pub async fn admin_clients() -> Result<Vec<AdminClientView>, AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    Ok(admin
+        .clients()
+        .await
+        .map_err(guard::domain)?
+        .into_iter()
+        .map(|c| AdminClientView {
+            slug: c.slug,
+            name: c.name,
+            time_zone: c.time_zone,
+            days: c.days,
+            start: c.start,
+            end: c.end,
+            included_hours: c.included_hours.map(|h| h.to_string()).unwrap_or_default(),
+            status: c.status,
+        })
+        .collect())
+}
+
+#[server(endpoint = "msp/admin/client-new")]
+pub async fn admin_client_new(
+    #[server(default)] slug: String,
+    #[server(default)] name: String,
+    #[server(default)] time_zone: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    let slug = admin.create_client(&slug, &name, &time_zone).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
+    Ok(())
+}
+
+#[server(endpoint = "msp/admin/client-edit")]
+pub async fn admin_client_edit(
+    slug: String,
+    #[server(default)] name: String,
+    #[server(default)] time_zone: String,
+    #[server(default)] days: Vec<u8>,
+    #[server(default)] start: String,
+    #[server(default)] end: String,
+    #[server(default)] included_hours: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use domain::staff::admin::ClientForm;
+    let admin = guard::admin()?;
+    let form = ClientForm { name, time_zone, days, start, end, included_hours };
+    admin.edit_client(&slug, &form).await.map_err(guard::domain)?;
+    leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
+    Ok(())
+}
+
+#[server(endpoint = "msp/admin/client-status")]
+pub async fn admin_client_status(slug: String, #[server(default)] status: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    let status = status.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose a status.".into())))?;
+    admin.set_client_status(&slug, status).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/msp/admin/clients");
+    Ok(())
+}
+
+#[server(endpoint = "msp/admin/users")]
+pub async fn admin_users() -> Result<AdminUsersView, AppError> {
+    use super::super::guard;
+    use crate::views::msp::AdminUserView;
+    let admin = guard::admin()?;
+    let me = admin.user.id;
+    let clients = admin
+        .clients()
+        .await
+        .map_err(guard::domain)?
+        .into_iter()
+        .filter(|c| c.status == vocabulary::TenantStatus::Active)
+        .map(|c| (c.slug, c.name))
+        .collect();
+    Ok(AdminUsersView {
+        users: admin
+            .users()
+            .await
+            .map_err(guard::domain)?
+            .into_iter()
+            .map(|u| AdminUserView {
+                me: u.id == me,
+                id: u.id,
+                email: u.email,
+                name: u.name,
+                role: u.role,
+                client: u.tenant.unwrap_or_else(|| "MSP staff".into()),
+                active: u.active,
+                last_login: u
+                    .last_login_at
+                    .map(|t| t.format("%-d %b %Y").to_string())
+                    .unwrap_or_else(|| "never".into()),
+            })
+            .collect(),
+        clients,
+    })
+}
+
+/// Invites a person by email: staff (no client) or a user of a client.
+#[server(endpoint = "msp/admin/invite")]
+pub async fn admin_invite(
+    #[server(default)] email: String,
+    #[server(default)] role: String,
+    #[server(default)] client: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    use crate::api::users::ssr::Outgoing;
+    let admin = guard::admin()?;
+    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let invited = admin.invite(&email, &role, &client).await.map_err(guard::domain)?;
+    outgoing.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
+        tracing::error!(error = %e, "could not queue an invitation");
+        guard::fail(AppError::Internal)
+    })?;
+    leptos_axum::redirect("/msp/admin/users?invited");
+    Ok(())
+}
+
+#[server(endpoint = "msp/admin/user-role")]
+pub async fn admin_user_role(id: i64, #[server(default)] role: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.change_role(id, &role).await.map_err(guard::domain)?;
+    leptos_axum::redirect("/msp/admin/users");
+    Ok(())
+}
+
+/// Deactivates (ending every session) or reactivates a user.
+#[server(endpoint = "msp/admin/user-active")]
+pub async fn admin_user_active(id: i64, #[server(default)] active: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.set_active(id, active == "true").await.map_err(guard::domain)?;
+    leptos_axum::redirect("/msp/admin/users");
+    Ok(())
+}
+
+#[server(endpoint = "msp/audit")]
+pub async fn admin_audit(
+    #[server(default)] action: Option<String>,
+    #[server(default)] client: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
+    #[server(default)] before: Option<String>,
+) -> Result<AuditView, AppError> {
+    use super::super::guard;
+    use crate::views::msp::AuditRowView;
+    use domain::staff::admin::AuditFilter;
+    let admin = guard::admin()?;
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let bad = |m: &str| guard::fail(AppError::Invalid(m.to_string()));
+    let day = |v: &Option<String>| -> Result<Option<chrono::NaiveDate>, AppError> {
+        given(v)
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad("Please give dates as YYYY-MM-DD."))
+            })
+            .transpose()
+    };
+    let filter = AuditFilter {
+        action: given(&action),
+        client: given(&client),
+        from: day(&from)?,
+        to: day(&to)?,
+        before: given(&before).map(|b| b.parse().map_err(|_| bad("That page link is not valid."))).transpose()?,
+    };
+    let rows = admin.audit(&filter).await.map_err(guard::domain)?;
+    let next = (rows.len() == 100).then(|| rows.last().map(|r| r.id)).flatten();
+    Ok(AuditView {
+        rows: rows
+            .into_iter()
+            .map(|r| AuditRowView {
+                id: r.id,
+                at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                actor: r.actor.unwrap_or_else(|| "—".into()),
+                client: r.tenant.unwrap_or_default(),
+                action: r.action,
+                target: r.target,
+                ip: r.ip.unwrap_or_default(),
+            })
+            .collect(),
+        actions: admin.audit_actions().await.map_err(guard::domain)?,
+        clients: admin.clients().await.map_err(guard::domain)?.into_iter().map(|c| (c.slug, c.name)).collect(),
+        next,
+    })
+}
