@@ -138,3 +138,8 @@ impl Unscoped {
         Ok(())
     }
 }
+
+/// A user's role (`None` for an unknown user or an unreadable role).
+pub async fn role_of(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<Option<Role>> {
+    Ok(user::Entity::find_by_id(user_id).one(db).await?.and_then(|u| u.role.parse().ok()))
+}

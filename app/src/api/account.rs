@@ -238,6 +238,6 @@ pub async fn complete_reset(
     let client = request_client();
     let user_id = outgoing.complete_reset(&token, password, &client).await.map_err(guard::domain)?;
     sessions.sign_in(user_id, &client).await.map_err(guard::domain)?;
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(outgoing.home_of(user_id).await);
     Ok(())
 }

@@ -87,7 +87,7 @@ pub async fn accept_invitation(
     let user_id = outgoing.accept(&token, &name, password).await.map_err(guard::domain)?;
     sessions.sign_in(user_id, &request_client()).await.map_err(guard::domain)?;
     // Home for the invitee's role: the portal for a client, the workspace for staff.
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(outgoing.home_of(user_id).await);
     Ok(())
 }
 
@@ -119,6 +119,12 @@ pub mod ssr {
             id: i64,
         ) -> Result<Vec<i64>, domain::DomainError> {
             writer.send(id, &self.public_url, &self.mail).await
+        }
+
+        /// Where a user's role lives: their home after signing in from a link. (A redirect to
+        /// `/` would be routed in the browser, where `/` is not a page.)
+        pub async fn home_of(&self, user_id: i64) -> &'static str {
+            domain::users::role_of(&self.db, user_id).await.ok().flatten().map_or("/login", vocabulary::Role::home)
         }
 
         pub fn public_url(&self) -> &str {

@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 // A plain form post: it works without JavaScript, and the answer is the same
                 // whether or not the email has an account.
                 <form method="post" action="/api/account/forgot" class="stack">
-                    <label for="forgot-email">"Your email"</label>
+                    <label for="forgot-email">"The address you sign in with"</label>
                     <input id="forgot-email" name="email" type="email" autocomplete="username" required/>
                     <button type="submit">"Email me a link"</button>
                 </form>
