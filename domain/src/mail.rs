@@ -130,6 +130,16 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::minutes(1i64 << attempts.clamp(0, 9)).min(Duration::hours(6))
 }
 
+/// Messages that may be tried at `t`: queued ones whose wait is over, and ones claimed by a
+/// process that has not finished them in time (it stopped, or lost the database).
+fn due_at(t: chrono::DateTime<chrono::Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all().add(mail_queue::Column::Status.eq("queued")).add(mail_queue::Column::NextAttemptAt.lte(t)),
+        )
+        .add(Condition::all().add(mail_queue::Column::Status.eq("sending")).add(mail_queue::Column::ClaimedUntil.lt(t)))
+}
+
 /// How long a process may hold a message it is sending before another may take it over.
 const CLAIM_SECONDS: i64 = 120;
 
@@ -181,19 +191,7 @@ impl MailQueue {
         let due: Vec<i64> = mail_queue::Entity::find()
             .select_only()
             .column(mail_queue::Column::Id)
-            .filter(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(mail_queue::Column::Status.eq("queued"))
-                            .add(mail_queue::Column::NextAttemptAt.lte(t)),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(mail_queue::Column::Status.eq("sending"))
-                            .add(mail_queue::Column::ClaimedUntil.lt(t)),
-                    ),
-            )
+            .filter(due_at(t))
             .order_by_asc(mail_queue::Column::NextAttemptAt)
             .limit(100)
             .into_tuple()
@@ -218,19 +216,7 @@ impl MailQueue {
             .col_expr(mail_queue::Column::ClaimedUntil, Expr::value(t + Duration::seconds(CLAIM_SECONDS)))
             .col_expr(mail_queue::Column::Attempts, Expr::col(mail_queue::Column::Attempts).add(1))
             .filter(mail_queue::Column::Id.eq(id))
-            .filter(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(mail_queue::Column::Status.eq("queued"))
-                            .add(mail_queue::Column::NextAttemptAt.lte(t)),
-                    )
-                    .add(
-                        Condition::all()
-                            .add(mail_queue::Column::Status.eq("sending"))
-                            .add(mail_queue::Column::ClaimedUntil.lt(t)),
-                    ),
-            )
+            .filter(due_at(t))
             .exec(&self.db)
             .await?;
         if claimed.rows_affected != 1 {

@@ -1,6 +1,21 @@
 use crate::api::account::current_viewer;
 use leptos::prelude::*;
 
+/// The staff workspace's links; MSP admins also get the administration (the last three).
+const MSP_ADMIN_LINKS: &[(&str, &str)] = &[
+    ("/msp", "Today"),
+    ("/msp/clients", "Clients"),
+    ("/msp/work/new", "Log work"),
+    ("/msp/tickets", "Tickets"),
+    ("/msp/coverage", "Coverage"),
+    ("/msp/time-off", "Time off"),
+    ("/msp/summaries", "Summaries"),
+    ("/msp/admin/clients", "Admin: clients"),
+    ("/msp/admin/users", "Admin: people"),
+    ("/msp/audit", "Audit log"),
+];
+const STAFF_LINK_COUNT: usize = 7;
+
 /// The bar on every signed-in page: where you are, who you are, and signing out (a plain POST
 /// form, so it works without JavaScript).
 #[component]
@@ -28,28 +43,9 @@ pub fn TopBar() -> impl IntoView {
                         } else if v.role.is_client() {
                             &[("/portal", "Dashboard"), ("/portal/work", "Work history"), ("/portal/tickets", "Tickets"), ("/portal/systems", "Systems"), ("/portal/team", "Your team"), ("/portal/summaries", "Summaries"), ("/portal/priorities", "How we prioritise"), ("/portal/account", "Your account")]
                         } else if v.role == vocabulary::Role::MspAdmin {
-                            &[
-                                ("/msp", "Today"),
-                                ("/msp/clients", "Clients"),
-                                ("/msp/work/new", "Log work"),
-                                ("/msp/tickets", "Tickets"),
-                                ("/msp/coverage", "Coverage"),
-                                ("/msp/time-off", "Time off"),
-                                ("/msp/summaries", "Summaries"),
-                                ("/msp/admin/clients", "Admin: clients"),
-                                ("/msp/admin/users", "Admin: people"),
-                                ("/msp/audit", "Audit log"),
-                            ]
+                            MSP_ADMIN_LINKS
                         } else {
-                            &[
-                                ("/msp", "Today"),
-                                ("/msp/clients", "Clients"),
-                                ("/msp/work/new", "Log work"),
-                                ("/msp/tickets", "Tickets"),
-                                ("/msp/coverage", "Coverage"),
-                                ("/msp/time-off", "Time off"),
-                                ("/msp/summaries", "Summaries"),
-                            ]
+                            &MSP_ADMIN_LINKS[..STAFF_LINK_COUNT]
                         };
                         view! {
                             <span class="place">{place}</span>

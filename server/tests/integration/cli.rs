@@ -113,3 +113,22 @@ async fn seed_demo_prints_every_account_and_refuses_a_second_run() {
     let short = limelight(&TestDb::new().await, &["seed-demo"], "short");
     assert_eq!(short.code, 2);
 }
+
+#[tokio::test]
+async fn summaries_draft_makes_one_draft_per_client_and_month_however_often_it_runs() {
+    let db = TestDb::new().await;
+    assert_eq!(limelight(&db, &["tenant", "add", "acme", "Acme", "--timezone", "America/New_York"], "").code, 0);
+    assert_eq!(limelight(&db, &["tenant", "add", "bolt", "Bolt", "--timezone", "Europe/London"], "").code, 0);
+    let bad = limelight(&db, &["summaries", "draft", "--month", "January"], "");
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("YYYY-MM"));
+    for _ in 0..2 {
+        let run = limelight(&db, &["summaries", "draft", "--month", "2026-01"], "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let conn = db.connect().await;
+    let drafts = domain::entities::summary::Entity::find().all(&conn).await.unwrap();
+    assert_eq!(drafts.len(), 2, "one per client");
+    assert!(drafts.iter().all(|d| d.status == "draft" && d.period_start.to_string() == "2026-01-01"));
+    assert!(drafts.iter().all(|d| d.period_end.to_string() == "2026-01-31"));
+}
