@@ -45,6 +45,6 @@ test("a client admin invites a colleague who sets a password and signs in", asyn
   // The link works once.
   const again = await (await browser.newContext()).newPage();
   await again.goto(link);
-  await expect(again.getByRole("heading", { level: 1 })).toHaveText("This invitation link no longer works");
+  await expect(again.getByRole("heading", { level: 1 })).toHaveText("This link no longer works");
   await invitee.close();
 });

@@ -65,39 +65,27 @@ pub fn ResetPasswordPage() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(email) => view! {
-                        <Title text="Choose a new password · Limelight"/>
-                        <main class="page narrow" id="main">
-                            <h1>"Choose a new password"</h1>
-                            <p class="lead">{format!("For {email}. You will be signed out everywhere else.")}</p>
-                            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                            <ActionForm action=complete attr:class="stack">
-                                <input type="hidden" name="token" value=token()/>
-                                <label for="password">"New password (at least 8 characters)"</label>
-                                <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
-                                <label for="confirm_password">"New password, again"</label>
-                                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
-                                <button type="submit" class="primary">"Set the password and sign in"</button>
-                            </ActionForm>
-                        </main>
-                    }
-                    .into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <Title text="Reset link · Limelight"/>
-                        <main class="page narrow" id="main">
-                            <h1>"This link no longer works"</h1>
-                            <p>"It may have been used already, or it is more than an hour old. Ask for a new one from the sign-in page."</p>
-                            <p><a href="/login">"Sign in"</a></p>
-                        </main>
-                    }
-                    .into_any(),
-                    Err(e) => crate::pages::not_found::error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    crate::pages::not_found::link_page(
+        info,
+        "Reset link · Limelight",
+        "It may have been used already, or it is more than an hour old. Ask for a new one from the sign-in page.",
+        move |email| {
+            view! {
+                <Title text="Choose a new password · Limelight"/>
+                <main class="page narrow" id="main">
+                    <h1>"Choose a new password"</h1>
+                    <p class="lead">{format!("For {email}. You will be signed out everywhere else.")}</p>
+                    {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <ActionForm action=complete attr:class="stack">
+                        <input type="hidden" name="token" value=token()/>
+                        <label for="password">"New password (at least 8 characters)"</label>
+                        <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
+                        <label for="confirm_password">"New password, again"</label>
+                        <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
+                        <button type="submit" class="primary">"Set the password and sign in"</button>
+                    </ActionForm>
+                </main>
+            }
+        },
+    )
 }

@@ -27,6 +27,43 @@ pub fn error_page(e: AppError) -> AnyView {
     }
 }
 
+/// A page opened from an emailed link (an invitation, a password reset): `page` while the link
+/// works; once it is used, expired or unknown, a calm page saying so and what to do instead.
+pub fn link_page<T, V, F>(
+    info: Resource<Result<T, AppError>>,
+    dead_title: &'static str,
+    dead_text: &'static str,
+    page: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    match info.await {
+                        Ok(i) => page(i).into_any(),
+                        Err(AppError::NotFound) => view! {
+                            <Title text=dead_title/>
+                            <main class="page narrow" id="main">
+                                <h1>"This link no longer works"</h1>
+                                <p>{dead_text}</p>
+                                <p><a href="/login">"Sign in"</a></p>
+                            </main>
+                        }
+                        .into_any(),
+                        Err(e) => error_page(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// The shape every data page shares: a loading notice while `data` loads, then `page` with the
 /// data, or the error page.
 pub fn loaded<T, V, F>(data: Resource<Result<T, AppError>>, page: F) -> impl IntoView

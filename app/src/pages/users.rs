@@ -2,7 +2,7 @@
 //! invitee sets a name and password.
 
 use crate::api::users::{AcceptInvitation, DeactivateColleague, InviteColleague, invitation_info, portal_users};
-use crate::pages::not_found::{error_page, loaded};
+use crate::pages::not_found::{link_page, loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -83,41 +83,29 @@ pub fn AcceptInvitationPage() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,
     };
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(i) => view! {
-                        <Title text="Welcome · Limelight"/>
-                        <main class="page narrow" id="main">
-                            <h1>{format!("Welcome to {}'s portal", i.tenant_name)}</h1>
-                            <p class="lead">{format!("Choose a password for {}.", i.email)}</p>
-                            {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                            <ActionForm action=accept attr:class="stack">
-                                <input type="hidden" name="token" value=token()/>
-                                <label for="name">"Your name"</label>
-                                <input id="name" name="name" autocomplete="name" required/>
-                                <label for="password">"Password (at least 8 characters)"</label>
-                                <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
-                                <label for="confirm_password">"Password, again"</label>
-                                <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
-                                <button type="submit" class="primary">"Create my account"</button>
-                            </ActionForm>
-                        </main>
-                    }
-                        .into_any(),
-                    Err(crate::error::AppError::NotFound) => view! {
-                        <Title text="Invitation · Limelight"/>
-                        <main class="page narrow" id="main">
-                            <h1>"This invitation link no longer works"</h1>
-                            <p>"It may have been used already, or it is more than seven days old. Ask the colleague who invited you to send a new one."</p>
-                            <p><a href="/login">"Sign in"</a></p>
-                        </main>
-                    }
-                        .into_any(),
-                    Err(e) => error_page(e),
-                }
-            })}
-        </Suspense>
-    }
+    link_page(
+        info,
+        "Invitation · Limelight",
+        "It may have been used already, or it is more than seven days old. Ask the colleague who invited you to send a new one.",
+        move |i| {
+            view! {
+                <Title text="Welcome · Limelight"/>
+                <main class="page narrow" id="main">
+                    <h1>{format!("Welcome to {}'s portal", i.tenant_name)}</h1>
+                    <p class="lead">{format!("Choose a password for {}.", i.email)}</p>
+                    {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                    <ActionForm action=accept attr:class="stack">
+                        <input type="hidden" name="token" value=token()/>
+                        <label for="name">"Your name"</label>
+                        <input id="name" name="name" autocomplete="name" required/>
+                        <label for="password">"Password (at least 8 characters)"</label>
+                        <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required/>
+                        <label for="confirm_password">"Password, again"</label>
+                        <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" minlength="8" required/>
+                        <button type="submit" class="primary">"Create my account"</button>
+                    </ActionForm>
+                </main>
+            }
+        },
+    )
 }
