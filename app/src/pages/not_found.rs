@@ -40,28 +40,18 @@ where
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    view! {
-        <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
-            {move || {
-                let page = page.clone();
-                Suspend::new(async move {
-                    match info.await {
-                        Ok(i) => page(i).into_any(),
-                        Err(AppError::NotFound) => view! {
-                            <Title text=dead_title/>
-                            <main class="page narrow" id="main">
-                                <h1>"This link no longer works"</h1>
-                                <p>{dead_text}</p>
-                                <p><a href="/login">"Sign in"</a></p>
-                            </main>
-                        }
-                        .into_any(),
-                        Err(e) => error_page(e),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    loaded_or(info, page, move |e| match e {
+        AppError::NotFound => view! {
+            <Title text=dead_title/>
+            <main class="page narrow" id="main">
+                <h1>"This link no longer works"</h1>
+                <p>{dead_text}</p>
+                <p><a href="/login">"Sign in"</a></p>
+            </main>
+        }
+        .into_any(),
+        e => error_page(e),
+    })
 }
 
 /// The shape every data page shares: a loading notice while `data` loads, then `page` with the
@@ -72,14 +62,25 @@ where
     V: IntoView + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
+    loaded_or(data, page, error_page)
+}
+
+/// The same, with the caller's page for an error.
+fn loaded_or<T, V, F, E>(data: Resource<Result<T, AppError>>, page: F, on_error: E) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    E: Fn(AppError) -> AnyView + Clone + Send + Sync + 'static,
+{
     view! {
         <Suspense fallback=|| view! { <main class="page" id="main"><p>"Loading…"</p></main> }>
             {move || {
-                let page = page.clone();
+                let (page, on_error) = (page.clone(), on_error.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => page(d).into_any(),
-                        Err(e) => error_page(e),
+                        Err(e) => on_error(e),
                     }
                 })
             }}

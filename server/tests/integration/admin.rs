@@ -2,7 +2,7 @@
 //! everyone else).
 
 use crate::common::*;
-use domain::entities::{audit_event, tenant, user};
+use domain::entities::{audit_event, tenant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::test]
@@ -94,14 +94,7 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
     let res = call(&casey, &app, "invite/accept", &form).await;
     assert_eq!(res.status(), 200);
     assert_eq!(casey.get(app.url("/msp")).send_retrying().await.status(), 200, "a tech lands in the workspace");
-    let casey_id = user::Entity::find()
-        .filter(user::Column::Email.eq("casey@limelight.test"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
+    let casey_id = app.user_id("casey@limelight.test").await.to_string();
     // Roles change within their kind.
     assert_eq!(
         call(&morgan, &app, "msp/admin/user-role", &[("id", &casey_id), ("role", "client_admin")]).await.status(),
@@ -111,14 +104,7 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
         call(&morgan, &app, "msp/admin/user-role", &[("id", &casey_id), ("role", "account_manager")]).await.status(),
         200
     );
-    let morgan_id = user::Entity::find()
-        .filter(user::Column::Email.eq("morgan@limelight.test"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
+    let morgan_id = app.user_id("morgan@limelight.test").await.to_string();
     assert_eq!(
         call(&morgan, &app, "msp/admin/user-role", &[("id", &morgan_id), ("role", "tech")]).await.status(),
         422,

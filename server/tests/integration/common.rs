@@ -213,6 +213,13 @@ impl TestApp {
         c
     }
 
+    /// The id of the user with this email (which must exist).
+    pub async fn user_id(&self, email: &str) -> i64 {
+        use domain::entities::user;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await.unwrap().unwrap().id
+    }
+
     /// Seeds the demo into this app's database.
     pub async fn seed_demo(&self) {
         domain::demo::seed(&self.db, Password::parse(PASSWORD.into()).unwrap()).await.unwrap();

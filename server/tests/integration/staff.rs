@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use chrono::{Duration, TimeZone};
-use domain::entities::{audit_event, tenant, ticket, time_off, user, work_entry, work_entry_system};
+use domain::entities::{audit_event, tenant, ticket, time_off, work_entry, work_entry_system};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 async fn tenant_id(app: &TestApp, slug: &str) -> i64 {
@@ -11,7 +11,7 @@ async fn tenant_id(app: &TestApp, slug: &str) -> i64 {
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
-    user::Entity::find().filter(user::Column::Email.eq(email)).one(&app.db).await.unwrap().unwrap().id
+    app.user_id(email).await
 }
 
 async fn systems_of(app: &TestApp, slug: &str) -> Vec<(i64, String)> {

@@ -248,14 +248,7 @@ mod drafting {
         // A draft never reaches the client.
         assert_eq!(call(&dana, &app, "portal/summary", &[("id", &id_text)]).await.status(), 404);
         let view: serde_json::Value = call(&alex, &app, "msp/summary", &[("id", &id_text)]).await.json().await.unwrap();
-        let lee = domain::entities::user::Entity::find()
-            .filter(domain::entities::user::Column::Email.eq("lee@acme-dental.test"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string();
+        let lee = app.user_id("lee@acme-dental.test").await.to_string();
         let default_to: Vec<String> = view["recipients"]
             .as_array()
             .unwrap()
@@ -268,14 +261,7 @@ mod drafting {
         // Bad input writes nothing.
         let res = call(&alex, &app, "msp/summary-save", &[("id", &id_text), ("subject", " ")]).await;
         assert_eq!(res.status(), 422);
-        let other_tenant_user = domain::entities::user::Entity::find()
-            .filter(domain::entities::user::Column::Email.eq("tom@northwind-legal.test"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string();
+        let other_tenant_user = app.user_id("tom@northwind-legal.test").await.to_string();
         let res = call(
             &alex,
             &app,
