@@ -213,9 +213,8 @@ fn test() -> Result {
     setup(true)?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
 
-    // One test at a time: every integration test builds a router, and leptos' route-list
-    // generation sets a process-wide flag that stalls any resource first polled meanwhile in
-    // another test's server (leptos issue 4773).
+    // Tests run in parallel (cargo's default). Each integration test serves its own app; the
+    // route list they share is generated once per process (server/src/http/mod.rs says why).
     step("unit and integration tests on SQLite");
     sh(
         cargo()

@@ -17,11 +17,21 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::sync::Arc;
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::{Arc, OnceLock};
+
+/// The pages' routes, generated once per process. Generating them renders the app with a
+/// process-wide "suppress resource loading" flag set (leptos_server's `SuppressResourceLoad`,
+/// leptos issue 4773): a page being rendered meanwhile by any server in this process would wait
+/// for a resource that never loads. Every router asks here first, and `get_or_init` makes the
+/// others wait, so no server is answering while the flag is up.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let cookies = state.cookies.clone();
     let issuer = SessionIssuer::new(
         state.db.clone(),

@@ -29,13 +29,13 @@ async fn people_see_and_end_their_own_sessions_only() {
     // Someone else's session: 404, and it lives on.
     let res = call(&laptop, &app, "account/end-session", &[("id", &colleague_id.to_string())]).await;
     assert_eq!(res.status(), 404);
-    assert_eq!(colleague.get(app.url("/portal")).send_retrying().await.status(), 200);
+    assert_eq!(colleague.get(app.url("/portal")).send_or_fail().await.status(), 200);
 
     // One's own other device: signed out.
     let res = call(&laptop, &app, "account/end-session", &[("id", &phone_id.to_string())]).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(phone.get(app.url("/portal")).send_retrying().await.status(), 303);
-    assert_eq!(laptop.get(app.url("/portal")).send_retrying().await.status(), 200);
+    assert_eq!(phone.get(app.url("/portal")).send_or_fail().await.status(), 303);
+    assert_eq!(laptop.get(app.url("/portal")).send_or_fail().await.status(), 200);
     assert_eq!(sessions(&app, &laptop).await.len(), 1);
 
     let res = call(&browser(), &app, "account/end-session", &[("id", &phone_id.to_string())]).await;
@@ -48,7 +48,7 @@ async fn the_password_form_works_without_javascript() {
     app.add_tenant("acme").await;
     app.add_user("a@acme.test", "client_user", Some("acme")).await;
     let c = app.signed_in("a@acme.test").await;
-    let page = c.get(app.url("/portal/account")).send_retrying().await.text().await.unwrap();
+    let page = c.get(app.url("/portal/account")).send_or_fail().await.text().await.unwrap();
     assert!(page.contains(r#"action="/api/account/password""#), "the form posts to the server function");
     // As a browser posts it: text/html accepted, the account page as referrer.
     let post = |fields: Vec<(&'static str, &'static str)>| {
@@ -68,7 +68,7 @@ async fn the_password_form_works_without_javascript() {
     assert_eq!(res.status(), 302);
     let back = res.headers()["location"].to_str().unwrap().to_string();
     assert!(back.contains("/portal/account") && back.contains("__err"), "{back}");
-    let shown = c.get(&back).send_retrying().await.text().await.unwrap();
+    let shown = c.get(&back).send_or_fail().await.text().await.unwrap();
     assert!(shown.contains("not the same"), "the error is shown on the page");
 
     let res = post(vec![
@@ -80,6 +80,6 @@ async fn the_password_form_works_without_javascript() {
     .unwrap();
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "/portal/account?changed");
-    let shown = c.get(app.url("/portal/account?changed")).send_retrying().await.text().await.unwrap();
+    let shown = c.get(app.url("/portal/account?changed")).send_or_fail().await.text().await.unwrap();
     assert!(shown.contains("Your password is changed"));
 }

@@ -93,7 +93,7 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
         [("token", token.as_str()), ("name", "Casey Tech"), ("password", PASSWORD), ("confirm_password", PASSWORD)];
     let res = call(&casey, &app, "invite/accept", &form).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(casey.get(app.url("/msp")).send_retrying().await.status(), 200, "a tech lands in the workspace");
+    assert_eq!(casey.get(app.url("/msp")).send_or_fail().await.status(), 200, "a tech lands in the workspace");
     let casey_id = app.user_id("casey@limelight.test").await.to_string();
     // Roles change within their kind.
     assert_eq!(
@@ -117,7 +117,7 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
         call(&morgan, &app, "msp/admin/user-active", &[("id", &casey_id), ("active", "false")]).await.status(),
         200
     );
-    assert_eq!(casey.get(app.url("/msp")).send_retrying().await.status(), 303);
+    assert_eq!(casey.get(app.url("/msp")).send_or_fail().await.status(), 303);
     // The audit log, filtered by action.
     let log: serde_json::Value =
         call(&morgan, &app, "msp/audit", &[("action", "role_changed")]).await.json().await.unwrap();

@@ -25,29 +25,29 @@ async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     }
     let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap();
     assert!(token.len() >= 32, "token of at least 128 bits");
-    let res = c.get(app.url("/")).send_retrying().await;
+    let res = c.get(app.url("/")).send_or_fail().await;
     assert_eq!(location(&res), "/portal");
-    let res = c.get(app.url("/portal")).send_retrying().await;
+    let res = c.get(app.url("/portal")).send_or_fail().await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("Tenant acme"));
-    let res = c.get(app.url("/login")).send_retrying().await;
+    let res = c.get(app.url("/login")).send_or_fail().await;
     assert_eq!((res.status().as_u16(), location(&res)), (303, "/portal".to_string()), "signed in: /login goes home");
 
     let staff = browser();
     let res = app.post_login(&staff, "tech@msp.test", PASSWORD).await;
     assert_eq!(location(&res), "/msp");
-    let res = staff.get(app.url("/msp")).send_retrying().await;
+    let res = staff.get(app.url("/msp")).send_or_fail().await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("Tenant acme"));
 
     // Nobody: the sign-in page.
     let anon = browser();
     for path in ["/", "/portal", "/msp", "/portal/work/1"] {
-        let res = anon.get(app.url(path)).send_retrying().await;
+        let res = anon.get(app.url(path)).send_or_fail().await;
         assert_eq!(res.status(), 303, "{path}");
         assert_eq!(location(&res), "/login", "{path}");
     }
-    let res = anon.get(app.url("/login")).send_retrying().await;
+    let res = anon.get(app.url("/login")).send_or_fail().await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(
@@ -78,7 +78,7 @@ async fn wrong_password_and_unknown_email_look_the_same() {
     assert_eq!(l1, "/login?failed");
     assert!(!h1);
     // The page it lands on says so without saying which half was wrong.
-    let page = c.get(app.url(&l1)).send_retrying().await.text().await.unwrap();
+    let page = c.get(app.url(&l1)).send_or_fail().await.text().await.unwrap();
     assert!(page.contains("don&#39;t match an account") || page.contains("don't match an account"), "{page}");
     // A password is never truncated or case-folded.
     let res = app.post_login(&c, "tech@msp.test", &PASSWORD.to_uppercase()).await;
@@ -109,7 +109,7 @@ async fn hashing_passwords_does_not_stall_other_requests() {
     // Let the logins reach the server and start hashing.
     tokio::time::sleep(Duration::from_millis(30)).await;
     let t = Instant::now();
-    let res = browser().get(app.url("/healthz")).send_retrying().await;
+    let res = browser().get(app.url("/healthz")).send_or_fail().await;
     assert_eq!(res.status(), 200);
     let health = t.elapsed();
     let pending = logins.iter().filter(|l| !l.is_finished()).count();
@@ -128,13 +128,13 @@ async fn logout_ends_the_session() {
     let replay = browser();
     let res = app.post_login(&replay, "tech@msp.test", PASSWORD).await;
     let token = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let res = replay.post(app.url("/logout")).send_retrying().await;
+    let res = replay.post(app.url("/logout")).send_or_fail().await;
     assert_eq!(res.status(), 303);
     assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-    let res = browser().get(app.url("/msp")).header("cookie", &token).send_retrying().await;
+    let res = browser().get(app.url("/msp")).header("cookie", &token).send_or_fail().await;
     assert_eq!(res.status(), 303, "a logged-out token must not open a page");
     // The other browser's session is untouched.
-    assert_eq!(c.get(app.url("/msp")).send_retrying().await.status(), 200);
+    assert_eq!(c.get(app.url("/msp")).send_or_fail().await.status(), 200);
 }
 
 #[tokio::test]
@@ -147,8 +147,8 @@ async fn logging_in_again_issues_a_new_token_and_ends_the_old_one() {
     let second = app.post_login(&c, "tech@msp.test", PASSWORD).await;
     let new = second.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     assert_ne!(old, new);
-    assert_eq!(browser().get(app.url("/msp")).header("cookie", &old).send_retrying().await.status(), 303);
-    assert_eq!(browser().get(app.url("/msp")).header("cookie", &new).send_retrying().await.status(), 200);
+    assert_eq!(browser().get(app.url("/msp")).header("cookie", &old).send_or_fail().await.status(), 303);
+    assert_eq!(browser().get(app.url("/msp")).header("cookie", &new).send_or_fail().await.status(), 200);
 }
 
 #[tokio::test]
@@ -160,7 +160,7 @@ async fn deactivation_ends_every_session() {
     let b = app.signed_in("client@acme.test").await;
     app.unscoped().deactivate_user("client@acme.test", None).await.unwrap();
     for c in [a, b] {
-        assert_eq!(c.get(app.url("/portal")).send_retrying().await.status(), 303);
+        assert_eq!(c.get(app.url("/portal")).send_or_fail().await.status(), 303);
     }
     let res = app.post_login(&browser(), "client@acme.test", PASSWORD).await;
     assert_eq!(location(&res), "/login?failed", "a deactivated user cannot sign in");
@@ -180,7 +180,7 @@ async fn changing_the_password_ends_other_sessions_and_keeps_this_one() {
             .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("current password"));
-    assert_eq!(elsewhere.get(app.url("/portal")).send_retrying().await.status(), 200);
+    assert_eq!(elsewhere.get(app.url("/portal")).send_or_fail().await.status(), 200);
     // Too short: refused.
     let res = call(&here, &app, "account/password", &[("current_password", PASSWORD), ("new_password", "short")]).await;
     assert_eq!(res.status(), 422);
@@ -189,8 +189,8 @@ async fn changing_the_password_ends_other_sessions_and_keeps_this_one() {
         call(&here, &app, "account/password", &[("current_password", PASSWORD), ("new_password", "a new password")])
             .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    assert_eq!(elsewhere.get(app.url("/portal")).send_retrying().await.status(), 303, "other sessions end");
-    assert_eq!(here.get(app.url("/portal")).send_retrying().await.status(), 200, "this browser got a new session");
+    assert_eq!(elsewhere.get(app.url("/portal")).send_or_fail().await.status(), 303, "other sessions end");
+    assert_eq!(here.get(app.url("/portal")).send_or_fail().await.status(), 200, "this browser got a new session");
     assert_eq!(location(&app.post_login(&browser(), "client@acme.test", PASSWORD).await), "/login?failed");
     assert_eq!(location(&app.post_login(&browser(), "client@acme.test", "a new password").await), "/portal");
 
@@ -212,34 +212,34 @@ async fn cross_site_posts_are_refused() {
     ];
     for (header, value) in cases {
         for path in ["/login", "/logout", "/api/account/password", "/api/msp/clients"] {
-            let res = c.post(app.url(path)).header(header, value).form(&[("email", "x")]).send_retrying().await;
+            let res = c.post(app.url(path)).header(header, value).form(&[("email", "x")]).send_or_fail().await;
             assert_eq!(res.status(), 403, "{path} with {header}: {value}");
         }
     }
     // Still signed in: the refused logout did nothing.
-    assert_eq!(c.get(app.url("/msp")).send_retrying().await.status(), 200);
+    assert_eq!(c.get(app.url("/msp")).send_or_fail().await.status(), 200);
     // Same-origin requests pass.
-    let res = c.post(app.url("/api/msp/clients")).header("sec-fetch-site", "same-origin").send_retrying().await;
+    let res = c.post(app.url("/api/msp/clients")).header("sec-fetch-site", "same-origin").send_or_fail().await;
     assert_eq!(res.status(), 200);
     let res =
-        c.post(app.url("/api/msp/clients")).header("origin", format!("http://{}", app.addr)).send_retrying().await;
+        c.post(app.url("/api/msp/clients")).header("origin", format!("http://{}", app.addr)).send_or_fail().await;
     assert_eq!(res.status(), 200);
 }
 
 #[tokio::test]
 async fn health_and_readiness() {
     let app = spawn_app().await;
-    assert_eq!(browser().get(app.url("/healthz")).send_retrying().await.status(), 200);
-    assert_eq!(browser().get(app.url("/readyz")).send_retrying().await.status(), 200);
+    assert_eq!(browser().get(app.url("/healthz")).send_or_fail().await.status(), 200);
+    assert_eq!(browser().get(app.url("/readyz")).send_or_fail().await.status(), 200);
     app.server_db.clone().close().await.unwrap();
-    assert_eq!(browser().get(app.url("/healthz")).send_retrying().await.status(), 200);
-    assert_eq!(browser().get(app.url("/readyz")).send_retrying().await.status(), 503);
+    assert_eq!(browser().get(app.url("/healthz")).send_or_fail().await.status(), 200);
+    assert_eq!(browser().get(app.url("/readyz")).send_or_fail().await.status(), 503);
 }
 
 #[tokio::test]
 async fn pages_carry_security_headers() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/login")).send_retrying().await;
+    let res = browser().get(app.url("/login")).send_or_fail().await;
     let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"));
@@ -256,14 +256,14 @@ async fn idle_and_absolute_expiry_end_sessions() {
     let app = spawn_app().await;
     app.add_user("tech@msp.test", "tech", None).await;
     let idle = app.signed_in("tech@msp.test").await;
-    assert_eq!(idle.get(app.url("/msp")).send_retrying().await.status(), 200);
+    assert_eq!(idle.get(app.url("/msp")).send_or_fail().await.status(), 200);
     // Unused for longer than the idle limit (8 h).
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(domain::time::now() - chrono::Duration::hours(9)))
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(idle.get(app.url("/msp")).send_retrying().await.status(), 303);
+    assert_eq!(idle.get(app.url("/msp")).send_or_fail().await.status(), 303);
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0, "an expired session is deleted");
 
     // Used a minute ago, but past its absolute lifetime.
@@ -273,7 +273,7 @@ async fn idle_and_absolute_expiry_end_sessions() {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(old.get(app.url("/msp")).send_retrying().await.status(), 303);
+    assert_eq!(old.get(app.url("/msp")).send_or_fail().await.status(), 303);
 }
 
 #[tokio::test]
@@ -288,7 +288,7 @@ async fn repeated_failures_throttle_the_email_whether_it_exists_or_not() {
         // Now even the right password is not checked.
         assert_eq!(location(&app.post_login(&c, email, PASSWORD).await), "/login?throttled", "{email}");
     }
-    let page = c.get(app.url("/login?throttled")).send_retrying().await.text().await.unwrap();
+    let page = c.get(app.url("/login?throttled")).send_or_fail().await.text().await.unwrap();
     assert!(page.contains("Too many sign-in attempts"));
     // Another account is not affected.
     app.add_user("other@msp.test", "tech", None).await;

@@ -201,7 +201,7 @@ impl TestApp {
 
     /// POSTs the login form; answers the response (a 303 either way).
     pub async fn post_login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
-        client.post(self.url("/login")).form(&[("email", email), ("password", password)]).send_retrying().await
+        client.post(self.url("/login")).form(&[("email", email), ("password", password)]).send_or_fail().await
     }
 
     /// A signed-in browser.
@@ -228,7 +228,7 @@ impl TestApp {
 
 /// Calls a server function the way the browser does: a urlencoded POST.
 pub async fn call(client: &reqwest::Client, app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    client.post(app.url(&format!("/api/{endpoint}"))).form(form).send_retrying().await
+    client.post(app.url(&format!("/api/{endpoint}"))).form(form).send_or_fail().await
 }
 
 /// A done, client-visible work entry to insert; tests set what they care about.
@@ -259,28 +259,19 @@ pub fn work_entry(tenant_id: i64, performed_by: i64, title: &str) -> domain::ent
     }
 }
 
-/// Sends a request; a GET that times out is sent once more, loudly. Server-rendered pages stalled
-/// now and then before the servers moved to multi-threaded runtimes (leptos issues 4647, 4773);
-/// should one stall again, this keeps it from failing an unrelated test while the warning keeps
-/// it visible. Other methods are never retried.
-pub trait SendRetrying {
-    fn send_retrying(self) -> impl std::future::Future<Output = reqwest::Response>;
+/// Sends a request and fails the test, naming the URL, when it cannot be sent or gets no answer
+/// within the client's timeout. Nothing is retried: a page that hangs is a bug to find.
+pub trait SendOrFail {
+    fn send_or_fail(self) -> impl std::future::Future<Output = reqwest::Response>;
 }
 
-impl SendRetrying for reqwest::RequestBuilder {
-    async fn send_retrying(self) -> reqwest::Response {
-        let again = self.try_clone();
-        let is_get = again
-            .as_ref()
-            .and_then(|b| b.try_clone()?.build().ok())
-            .is_some_and(|r| r.method() == reqwest::Method::GET);
+impl SendOrFail for reqwest::RequestBuilder {
+    async fn send_or_fail(self) -> reqwest::Response {
+        let what = self.try_clone().and_then(|b| b.build().ok()).map(|r| format!("{} {}", r.method(), r.url()));
         match self.send().await {
             Ok(res) => res,
-            Err(e) if e.is_timeout() && is_get => {
-                eprintln!("WARNING: RETRIED a GET after a timeout: {:?}", e.url());
-                again.expect("cloneable").send().await.unwrap()
-            }
-            Err(e) => panic!("request failed: {e}"),
+            Err(e) if e.is_timeout() => panic!("no answer within the timeout: {}", what.unwrap_or_default()),
+            Err(e) => panic!("request failed: {}: {e}", what.unwrap_or_default()),
         }
     }
 }

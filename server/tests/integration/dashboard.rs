@@ -57,7 +57,7 @@ async fn the_dashboard_adds_up() {
             .all(|t| !["resolved", "closed"].contains(&t["status"].as_str().unwrap()))
     );
 
-    let html = c.get(app.url("/portal")).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url("/portal")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("role=\"img\"") && html.contains("<title id=\"chart-title\">"), "accessible SVG chart");
     assert!(html.contains("<caption>Pieces of work per month by category</caption>"), "the chart's data table");
     assert!(html.contains("at a glance"));

@@ -31,7 +31,7 @@ async fn insert_entry(app: &TestApp, tenant: i64, title: &str, minutes_ago: i64)
 
 async fn history(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> reqwest::Response {
     let form: Vec<(String, &str)> = fields.iter().map(|(k, v)| (format!("query[{k}]"), *v)).collect();
-    c.post(app.url("/api/portal/work-history")).form(&form).send_retrying().await
+    c.post(app.url("/api/portal/work-history")).form(&form).send_or_fail().await
 }
 
 #[tokio::test]
@@ -116,7 +116,7 @@ async fn filters_narrow_the_history_and_bad_filters_say_why() {
     assert!(page["items"].as_array().unwrap().is_empty());
 
     // The page itself, without JavaScript: filters in the query string.
-    let html = c.get(app.url("/portal/work?category=backup")).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url("/portal/work?category=backup")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Work history") && html.contains("cat-backup"));
     assert!(!html.contains("cat-patch\""), "only backups listed");
 }
@@ -129,7 +129,7 @@ async fn csv_export_is_quoted_formula_safe_and_complete() {
     insert_entry(&app, acme, "=HYPERLINK(\"http://evil.example\",\"click\")", 3).await;
     let total = visible_done(&app, acme).await.len();
     let c = app.signed_in("lee@acme-dental.test").await;
-    let res = c.get(app.url("/portal/work.csv")).send_retrying().await;
+    let res = c.get(app.url("/portal/work.csv")).send_or_fail().await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
@@ -141,8 +141,8 @@ async fn csv_export_is_quoted_formula_safe_and_complete() {
     assert!(body.contains("\"'+ it matters\""));
     assert!(!body.contains("Internal:"));
 
-    let patches = c.get(app.url("/portal/work.csv?category=patch")).send_retrying().await.text().await.unwrap();
+    let patches = c.get(app.url("/portal/work.csv?category=patch")).send_or_fail().await.text().await.unwrap();
     assert!(patches.lines().skip(1).all(|l| l.contains("\"Patches\"")));
-    let bad = c.get(app.url("/portal/work.csv?category=nope")).send_retrying().await;
+    let bad = c.get(app.url("/portal/work.csv?category=nope")).send_or_fail().await;
     assert_eq!(bad.status(), 422);
 }

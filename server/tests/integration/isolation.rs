@@ -717,7 +717,7 @@ async fn fixture(app: &TestApp) -> Fixture {
 
 async fn send(app: &TestApp, client: &reqwest::Client, request: &Request) -> reqwest::Response {
     match request {
-        Request::Page(path) => client.get(app.url(path)).send_retrying().await,
+        Request::Page(path) => client.get(app.url(path)).send_or_fail().await,
         Request::Fn(endpoint, form) => {
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             call(client, app, endpoint, &form).await
@@ -769,7 +769,7 @@ async fn another_tenants_entry_is_indistinguishable_from_a_missing_one() {
         let client = client.clone();
         let url = app.url(&path);
         async move {
-            let res = client.get(url).send_retrying().await;
+            let res = client.get(url).send_or_fail().await;
             let status = res.status();
             let body = res.text().await.unwrap();
             let nonce = body.split("nonce=\"").nth(1).map(|s| s.split('"').next().unwrap().to_string());
@@ -795,7 +795,7 @@ async fn the_dashboard_shows_the_own_tenant_and_its_latest_visible_work() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let client = app.signed_in("dana@acme-dental.test").await;
-    let html = client.get(app.url("/portal")).send_retrying().await.text().await.unwrap();
+    let html = client.get(app.url("/portal")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("<h1>Acme Dental</h1>"), "{html}");
     assert!(html.contains("class=\"feed-item\""));
     let json: serde_json::Value = call(&client, &app, "portal/home", &[]).await.json().await.unwrap();
@@ -812,7 +812,7 @@ async fn the_priorities_page_shows_the_one_table() {
     app.add_tenant("acme").await;
     app.add_user("c@acme.test", "client_user", Some("acme")).await;
     let c = app.signed_in("c@acme.test").await;
-    let html = c.get(app.url("/portal/priorities")).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url("/portal/priorities")).send_or_fail().await.text().await.unwrap();
     let matrix = html.split("<tbody>").nth(1).unwrap().split("</tbody>").next().unwrap();
     // First row: the whole organisation; first column: work has stopped.
     assert!(matrix.contains("The whole organisation</th><td class=\"prio p1\">P1</td>"), "{matrix}");

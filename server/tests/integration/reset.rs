@@ -35,11 +35,11 @@ async fn the_answer_is_the_same_for_known_and_unknown_emails() {
         .post(app.url("/api/account/forgot"))
         .header("accept", "text/html")
         .form(&[("email", "lee@acme-dental.test")])
-        .send_retrying()
+        .send_or_fail()
         .await;
     assert!(res.status().is_redirection());
     assert_eq!(res.headers()["location"], "/login?reset=sent");
-    let html = visitor.get(app.url("/login?reset=sent")).send_retrying().await.text().await.unwrap();
+    let html = visitor.get(app.url("/login?reset=sent")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("If that email belongs to an account"));
 }
 
@@ -51,7 +51,7 @@ async fn a_reset_link_works_once_and_ends_every_other_session() {
     let visitor = browser();
     call(&visitor, &app, "account/forgot", &[("email", "LEE@acme-dental.test")]).await;
     let token = reset_link(&app.outbox()[0]);
-    let page = visitor.get(app.url(&format!("/reset/{token}"))).send_retrying().await;
+    let page = visitor.get(app.url(&format!("/reset/{token}"))).send_or_fail().await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("lee@acme-dental.test"));
     // Bad input writes nothing.
@@ -80,15 +80,15 @@ async fn a_reset_link_works_once_and_ends_every_other_session() {
     )
     .await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    assert_eq!(visitor.get(app.url("/portal")).send_retrying().await.status(), 200);
-    let old = elsewhere.get(app.url("/portal")).send_retrying().await;
+    assert_eq!(visitor.get(app.url("/portal")).send_or_fail().await.status(), 200);
+    let old = elsewhere.get(app.url("/portal")).send_or_fail().await;
     assert_eq!(old.status(), 303, "the other session ended");
     let res = app.post_login(&browser(), "lee@acme-dental.test", PASSWORD).await;
     assert_eq!(res.headers()["location"], "/login?failed");
     let res = app.post_login(&browser(), "lee@acme-dental.test", "a brand new password").await;
     assert_ne!(res.headers()["location"], "/login?failed");
     // Used: the link is dead.
-    assert_eq!(visitor.get(app.url(&format!("/reset/{token}"))).send_retrying().await.status(), 404);
+    assert_eq!(visitor.get(app.url(&format!("/reset/{token}"))).send_or_fail().await.status(), 404);
     let again = call(
         &browser(),
         &app,
@@ -116,7 +116,7 @@ async fn a_reset_link_expires_and_asking_too_often_sends_nothing_more() {
         old.expires_at = Set(domain::time::now() - chrono::Duration::seconds(1));
         old.update(&app.db).await.unwrap();
     }
-    assert_eq!(visitor.get(app.url(&format!("/reset/{token}"))).send_retrying().await.status(), 404);
+    assert_eq!(visitor.get(app.url(&format!("/reset/{token}"))).send_or_fail().await.status(), 404);
     let res = call(
         &visitor,
         &app,

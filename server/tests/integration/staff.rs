@@ -161,7 +161,7 @@ async fn planned_work_is_marked_done_edited_and_deleted_with_an_audit_record() {
     let planned = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(planned.state, "planned");
     // The edit form shows it, and the page offers "Mark done".
-    let html = riley.get(app.url(&format!("/msp/work/{id}"))).send_retrying().await.text().await.unwrap();
+    let html = riley.get(app.url(&format!("/msp/work/{id}"))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Firmware upgrade") && html.contains("Mark done"), "{html}");
     assert_eq!(call(&riley, &app, "msp/work-done", &[("id", &id.to_string())]).await.status(), 200);
     let done = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
@@ -316,11 +316,11 @@ async fn staff_work_a_ticket_through_the_queue() {
     assert_eq!(done.status, "resolved");
     assert_eq!(call(&riley, &app, "msp/ticket-status", &[("id", &id), ("status", "resolved")]).await.status(), 422);
     // The client sees the reply and the status, never the internal note.
-    let html = lee.get(app.url(&format!("/portal/tickets/{number}"))).send_retrying().await.text().await.unwrap();
+    let html = lee.get(app.url(&format!("/portal/tickets/{number}"))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("mail flows again") && html.contains("Resolved"));
     assert!(!html.contains("restarting the relay"));
     // Staff see both.
-    let page = riley.get(app.url(&format!("/msp/tickets/{id}"))).send_retrying().await.text().await.unwrap();
+    let page = riley.get(app.url(&format!("/msp/tickets/{id}"))).send_or_fail().await.text().await.unwrap();
     assert!(page.contains("restarting the relay") && page.contains("mail flows again"));
     // An account manager may reply in public but not assign.
     let alex = app.signed_in("alex@limelight.test").await;
@@ -354,12 +354,12 @@ async fn the_preview_is_the_client_dashboard_without_internal_entries() {
     let own: serde_json::Value = call(&dana, &app, "portal/home", &[]).await.json().await.unwrap();
     assert_eq!(preview["feed"], own["feed"], "the same feed the client sees");
     assert_eq!(preview["tenant_name"], "Acme Dental");
-    let html = alex.get(app.url("/msp/clients/acme-dental/preview")).send_retrying().await.text().await.unwrap();
+    let html = alex.get(app.url("/msp/clients/acme-dental/preview")).send_or_fail().await.text().await.unwrap();
     for entry in &internal {
         assert!(!html.contains(&entry.title), "internal entry {:?} in the preview", entry.title);
     }
     // Staff's own client page does list it, marked internal.
-    let page = alex.get(app.url("/msp/clients/acme-dental")).send_retrying().await.text().await.unwrap();
+    let page = alex.get(app.url("/msp/clients/acme-dental")).send_or_fail().await.text().await.unwrap();
     assert!(page.contains(&internal[0].title) && page.contains("internal"));
     assert!(!page.contains("Change the team"), "an account manager reads only");
 }
@@ -419,7 +419,7 @@ async fn time_off_merges_and_shows_gaps_before_they_happen() {
     let gaps = page["gaps"].as_array().unwrap();
     let northwind = gaps.iter().find(|g| g["slug"] == "northwind-legal").expect("Northwind has a gap ahead");
     assert_eq!(northwind["team"]["gap_days"].as_array().unwrap().len(), 2);
-    let overview = riley.get(app.url("/msp")).send_retrying().await.text().await.unwrap();
+    let overview = riley.get(app.url("/msp")).send_or_fail().await.text().await.unwrap();
     assert!(overview.contains("Northwind Legal</a>: nobody in on"), "the overview warns");
     // Removing: only one's own.
     let id = time_off::Entity::find()
@@ -531,7 +531,7 @@ async fn runbooks_are_written_reviewed_by_someone_else_and_rendered_safely() {
         .await
         .unwrap()
         .unwrap();
-    let html = sam.get(app.url("/msp/clients/acme-dental")).send_retrying().await.text().await.unwrap();
+    let html = sam.get(app.url("/msp/clients/acme-dental")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("<h2>Restore</h2>") && html.contains("Never reviewed"));
     // The edit form shows the Markdown as typed (as text); the rendered runbook has no script
     // and no script link.
@@ -545,7 +545,7 @@ async fn runbooks_are_written_reviewed_by_someone_else_and_rendered_safely() {
     assert_eq!(res.status(), 422);
     let riley = app.signed_in("riley@limelight.test").await;
     assert_eq!(call(&riley, &app, "msp/runbook-review", &[("id", &id)]).await.status(), 200);
-    let html = sam.get(app.url("/msp/clients/acme-dental")).send_retrying().await.text().await.unwrap();
+    let html = sam.get(app.url("/msp/clients/acme-dental")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Reviewed today by Riley Chen"));
     // Systems: add one, then bad input writes nothing.
     let before = systems_of(&app, "acme-dental").await.len();

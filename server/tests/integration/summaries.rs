@@ -29,7 +29,7 @@ async fn a_sent_summary_is_a_snapshot() {
         .unwrap();
     let after = call(&c, &app, "portal/summary", &[("id", &s.id.to_string())]).await.text().await.unwrap();
     assert_eq!(before, after);
-    let html = c.get(app.url(&format!("/portal/summaries/{}", s.id))).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url(&format!("/portal/summaries/{}", s.id))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("What we worked on") && !html.contains("Rewritten later"));
 }
 
@@ -298,7 +298,7 @@ mod drafting {
             .unwrap();
         assert_eq!(row.status, "sent");
         // Sent: the client reads it; it no longer changes.
-        let page = dana.get(app.url(&format!("/portal/summaries/{id}"))).send_retrying().await.text().await.unwrap();
+        let page = dana.get(app.url(&format!("/portal/summaries/{id}"))).send_or_fail().await.text().await.unwrap();
         assert!(
             page.contains("Your IT, two months ago")
                 && page.contains("Thank you for a calm month, &lt;b&gt;Dana&lt;/b&gt;.")

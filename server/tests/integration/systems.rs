@@ -63,6 +63,6 @@ async fn each_system_shows_its_own_client_visible_work() {
     assert_eq!(rows.len(), 5);
     let fs = rows.iter().find(|r| r["system"]["name"] == "File server FS01").unwrap();
     assert_eq!(fs["last_work"]["id"].as_i64(), seen.first().copied(), "the latest work on it");
-    let html = c.get(app.url(&format!("/portal/systems/{}", fs01.id))).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url(&format!("/portal/systems/{}", fs01.id))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Work on this system"));
 }

@@ -15,7 +15,7 @@ async fn a_backup_covers_while_the_primary_is_away() {
     assert!(team["today"].as_str().unwrap().starts_with("Sam is away (back on "), "{team}");
     assert!(team["primary"]["away"].as_str().unwrap().starts_with("back on"));
     assert_eq!(team["account_manager"]["name"], "Alex Novak");
-    let dashboard = acme.get(app.url("/portal")).send_retrying().await.text().await.unwrap();
+    let dashboard = acme.get(app.url("/portal")).send_or_fail().await.text().await.unwrap();
     assert!(dashboard.contains("so Riley Chen is covering"), "the dashboard's team card says who covers");
 
     // Northwind's primary (Riley) is in.
@@ -59,7 +59,7 @@ async fn backup_readiness_in_client_words() {
     assert!(firewall["words"].to_string().contains("reviewing the written steps"));
     // No runbook at all.
     assert!(system("Offsite backup")["words"].to_string().contains("writing down how"));
-    let html = c.get(app.url("/portal/team")).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url("/portal/team")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Backup readiness") && html.contains("Offsite backup"));
     assert!(!html.contains("Northwind"));
 }

@@ -39,12 +39,12 @@ async fn internal_comments_never_reach_a_client() {
     let internal = ticket_comment::Entity::find().all(&app.db).await.unwrap();
     assert!(internal.iter().any(|c| c.visibility == "internal" && c.body.starts_with("Internal:")));
     for n in 1..=6 {
-        let html = admin.get(app.url(&format!("/portal/tickets/{n}"))).send_retrying().await.text().await.unwrap();
+        let html = admin.get(app.url(&format!("/portal/tickets/{n}"))).send_or_fail().await.text().await.unwrap();
         assert!(!html.contains("Internal:"), "ticket {n}'s page");
         let json = call(&admin, &app, "portal/ticket", &[("number", &n.to_string())]).await.text().await.unwrap();
         assert!(!json.contains("Internal:"), "ticket {n}'s data");
     }
-    let html = admin.get(app.url("/portal/tickets/2")).send_retrying().await.text().await.unwrap();
+    let html = admin.get(app.url("/portal/tickets/2")).send_or_fail().await.text().await.unwrap();
     assert!(
         html.contains("we&#39;re looking at it now") || html.contains("we're looking at it now"),
         "public replies show"
@@ -139,7 +139,7 @@ async fn replying_adds_a_public_comment_on_own_tickets_only() {
     let res =
         call(&lee, &app, "portal/ticket-comment", &[("number", "2"), ("body", "Still broken <b>today</b>")]).await;
     assert_eq!(res.status(), 200);
-    let html = lee.get(app.url("/portal/tickets/2")).send_retrying().await.text().await.unwrap();
+    let html = lee.get(app.url("/portal/tickets/2")).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Still broken &lt;b&gt;today&lt;/b&gt;"), "shown, as text");
     // Ticket 1 was filed by a colleague: a client_user cannot reply to it.
     let res = call(&lee, &app, "portal/ticket-comment", &[("number", "1"), ("body", "me too")]).await;

@@ -29,7 +29,7 @@ async fn an_invited_colleague_sets_a_password_and_signs_in_once() {
     let link = link_in(eml);
 
     let visitor = browser();
-    let page = visitor.get(app.url(&link)).send_retrying().await;
+    let page = visitor.get(app.url(&link)).send_or_fail().await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Welcome to Acme Dental"));
     let token = link.trim_start_matches("/invite/");
@@ -47,7 +47,7 @@ async fn an_invited_colleague_sets_a_password_and_signs_in_once() {
     let res = accept("a good password", "a good password").await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["location"], "/portal", "home for the role");
-    let home = visitor.get(app.url("/portal")).send_retrying().await;
+    let home = visitor.get(app.url("/portal")).send_or_fail().await;
     assert_eq!(home.status(), 200, "signed in straight away");
     let created = user::Entity::find()
         .filter(user::Column::Email.eq("new.hire@acme-dental.test"))
@@ -59,7 +59,7 @@ async fn an_invited_colleague_sets_a_password_and_signs_in_once() {
 
     // Single use.
     assert_eq!(accept("a good password", "a good password").await.unwrap().status(), 404);
-    let again = browser().get(app.url(&link)).send_retrying().await;
+    let again = browser().get(app.url(&link)).send_or_fail().await;
     assert_eq!(again.status(), 404);
     assert!(again.text().await.unwrap().contains("no longer works"));
     assert_eq!(
@@ -98,7 +98,7 @@ async fn invitations_expire_and_bad_invitations_write_nothing() {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(browser().get(app.url(&link)).send_retrying().await.status(), 404);
+    assert_eq!(browser().get(app.url(&link)).send_or_fail().await.status(), 404);
 
     // A client_user manages nobody.
     let user = app.signed_in("lee@acme-dental.test").await;
@@ -127,7 +127,7 @@ async fn an_admin_deactivates_colleagues_of_their_own_tenant_only() {
 
     assert_eq!(call(&admin, &app, "portal/user-deactivate", &[("id", &lee.id.to_string())]).await.status(), 200);
     assert!(!id_of("lee@acme-dental.test").await.active);
-    assert_eq!(lee_browser.get(app.url("/portal")).send_retrying().await.status(), 303, "signed out everywhere");
+    assert_eq!(lee_browser.get(app.url("/portal")).send_or_fail().await.status(), 303, "signed out everywhere");
     let list: serde_json::Value = call(&admin, &app, "portal/users", &[]).await.json().await.unwrap();
     assert!(list.as_array().unwrap().iter().all(|u| u["email"].as_str().unwrap().ends_with("@acme-dental.test")));
 }

@@ -26,7 +26,7 @@ async fn work_entry_fields_are_inert_on_every_page() {
     let id = entry.insert(&app.db).await.unwrap().id;
     let c = app.signed_in("dana@acme-dental.test").await;
     for path in ["/portal".to_string(), "/portal/work".to_string(), format!("/portal/work/{id}")] {
-        let html = c.get(app.url(&path)).send_retrying().await.text().await.unwrap();
+        let html = c.get(app.url(&path)).send_or_fail().await.text().await.unwrap();
         // The whole response: the page and the hydration data leptos appends after it.
         let body = html.split("<body>").nth(1).unwrap();
         assert!(body.contains("Title &lt;script&gt;"), "{path}: the title is not shown as text");
@@ -34,7 +34,7 @@ async fn work_entry_fields_are_inert_on_every_page() {
             assert!(!body.contains(bad), "{path}: {bad} reached the page");
         }
     }
-    let html = c.get(app.url(&format!("/portal/work/{id}"))).send_retrying().await.text().await.unwrap();
+    let html = c.get(app.url(&format!("/portal/work/{id}"))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("<strong>bold</strong>"), "Markdown is rendered");
 }
 
@@ -45,11 +45,11 @@ async fn typed_search_text_is_inert_where_it_is_echoed() {
     let c = app.signed_in("dana@acme-dental.test").await;
     let q = "\"><script>alert(5)</script>";
     let url = format!("/portal/work?q={}&category=%22%3E%3Cscript%3E", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E");
-    let res = c.get(app.url(&url)).send_retrying().await;
+    let res = c.get(app.url(&url)).send_or_fail().await;
     assert_eq!(res.status(), 422, "an unknown category is refused");
     let html = c
         .get(app.url(&format!("/portal/work?q={}", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E")))
-        .send_retrying()
+        .send_or_fail()
         .await;
     let body = html.text().await.unwrap();
     assert!(!body.contains(q) && !body.contains("<script>alert(5)"), "the search text is escaped");
