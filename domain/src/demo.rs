@@ -223,7 +223,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 tenant_id: Set(t.id),
                 system_id: Set(None),
                 user_id: Set(user_id),
-                role: Set(role.as_str().into()),
+                role: Set(role),
                 position: Set(position),
                 ..Default::default()
             }
@@ -243,8 +243,8 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
             let s = system::ActiveModel {
                 tenant_id: Set(t.id),
                 name: Set(name.to_string()),
-                kind: Set(kind.as_str().into()),
-                criticality: Set(crit.as_str().into()),
+                kind: Set(*kind),
+                criticality: Set(*crit),
                 vendor: Set(Some(vendor.to_string())),
                 notes: Set(String::new()),
                 created_at: Set(now()),
@@ -259,7 +259,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 tenant_id: Set(t.id),
                 system_id: Set(s.id),
                 user_id: Set(staff_ids[dt.primary]),
-                level: Set(KnowledgeLevel::Expert.as_str().into()),
+                level: Set(KnowledgeLevel::Expert),
                 updated_at: Set(now()),
                 ..Default::default()
             }
@@ -270,7 +270,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 tenant_id: Set(t.id),
                 system_id: Set(s.id),
                 user_id: Set(staff_ids[dt.backups[0]]),
-                level: Set(level.as_str().into()),
+                level: Set(level),
                 updated_at: Set(now()),
                 ..Default::default()
             }
@@ -322,16 +322,16 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 description: Set(format!("{subject}. It started this morning.")),
                 requester_id: Set(Some(requester)),
                 assignee_id: Set(Some(staff_ids[dt.primary])),
-                status: Set(status.as_str().into()),
-                impact: Set(impact.as_str().into()),
-                urgency: Set(urgency.as_str().into()),
+                status: Set(*status),
+                impact: Set(impact),
+                urgency: Set(urgency),
                 priority: Set(priority.number() as i16),
                 first_response_due_at: Set(created + Duration::minutes(sla.first_response_minutes as i64)),
                 resolution_due_at: Set(created + Duration::minutes(sla.resolution_minutes as i64)),
                 first_response_at: Set(responded),
                 resolved_at: Set(resolved),
                 closed_at: Set((*status == TicketStatus::Closed).then(|| created + Duration::days(2))),
-                source: Set(TicketSource::Portal.as_str().into()),
+                source: Set(TicketSource::Portal),
                 created_at: Set(created),
                 updated_at: Set(created + Duration::hours(6)),
                 ..Default::default()
@@ -344,7 +344,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 ticket_id: Set(ticket.id),
                 changed_by: Set(Some(requester)),
                 from_status: Set(None),
-                to_status: Set(TicketStatus::New.as_str().into()),
+                to_status: Set(TicketStatus::New),
                 created_at: Set(created),
                 ..Default::default()
             }
@@ -355,8 +355,8 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                     tenant_id: Set(t.id),
                     ticket_id: Set(ticket.id),
                     changed_by: Set(Some(staff_ids[dt.primary])),
-                    from_status: Set(Some(TicketStatus::New.as_str().into())),
-                    to_status: Set(status.as_str().into()),
+                    from_status: Set(Some(TicketStatus::New)),
+                    to_status: Set(*status),
                     created_at: Set(created + Duration::minutes(25)),
                     ..Default::default()
                 }
@@ -382,7 +382,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                         ticket_id: Set(ticket.id),
                         author_id: Set(Some(author)),
                         body: Set(body.into()),
-                        visibility: Set(visibility.as_str().into()),
+                        visibility: Set(visibility),
                         created_at: Set(created + Duration::minutes(after)),
                         ..Default::default()
                     }
@@ -414,16 +414,16 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
             let shadow = (dice.next(5) == 0).then(|| techs.iter().copied().find(|x| *x != performer)).flatten();
             let e = work_entry::ActiveModel {
                 tenant_id: Set(t.id),
-                category: Set(category.as_str().into()),
+                category: Set(category),
                 title: Set(if planned { format!("Planned: {}", title.to_lowercase()) } else { title.into() }),
                 details: Set(format!("**What we did**\n\n- {title}\n- Checked everything came back up\n")),
                 why_it_matters: Set(why.into()),
-                state: Set(if planned { WorkState::Planned } else { WorkState::Done }.as_str().into()),
+                state: Set(if planned { WorkState::Planned } else { WorkState::Done }),
                 started_at: Set(started_at),
                 duration_minutes: Set(duration),
                 after_hours: Set(after_hours(&hours, started_at, duration)),
                 proactive: Set(dice.next(5) != 0),
-                visibility: Set(visibility.as_str().into()),
+                visibility: Set(visibility),
                 performed_by: Set(performer),
                 shadowed_by: Set(shadow),
                 vendor_name: Set(vendor.map(|_| dt.systems[0].3.to_string())),
@@ -457,7 +457,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 "Thank you for another month of working with us. Your team was a pleasure to help.".into()
             ),
             content: Set(String::new()),
-            status: Set(SummaryStatus::Sent.as_str().into()),
+            status: Set(SummaryStatus::Sent),
             sent_at: Set(Some(local_to_utc(tz, first_this_month, 9))),
             recipients: Set(format!("[\"{}\"]", dt.users[0].0)),
             created_at: Set(now()),

@@ -24,3 +24,18 @@ impl From<crate::input::InputError> for DomainError {
 }
 
 pub type Result<T, E = DomainError> = std::result::Result<T, E>;
+
+/// For a lookup of something the person chose: a missing one is their input to fix (`Invalid`,
+/// with this message); any other failure stays what it was.
+pub(crate) trait MissingIsInvalid<T> {
+    fn missing_is_invalid(self, message: impl Into<String>) -> Result<T>;
+}
+
+impl<T> MissingIsInvalid<T> for Result<T> {
+    fn missing_is_invalid(self, message: impl Into<String>) -> Result<T> {
+        self.map_err(|e| match e {
+            DomainError::NotFound => DomainError::Invalid(message.into()),
+            other => other,
+        })
+    }
+}

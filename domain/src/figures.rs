@@ -64,9 +64,9 @@ impl TenantScope {
 
     /// Client-visible, done work between two instants, grouped in SQL.
     pub async fn work_totals(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<WorkTotals> {
-        let rows: Vec<(String, bool, bool, i64, Option<i64>)> = self
+        let rows: Vec<(Category, bool, bool, i64, Option<i64>)> = self
             .client_work()
-            .filter(work_entry::Column::State.eq(WorkState::Done.as_str()))
+            .filter(work_entry::Column::State.eq(WorkState::Done))
             .filter(work_entry::Column::StartedAt.gte(from))
             .filter(work_entry::Column::StartedAt.lt(to))
             .select_only()
@@ -84,7 +84,7 @@ impl TenantScope {
         let mut t = WorkTotals::default();
         for (category, after_hours, proactive, n, minutes) in rows {
             let minutes = minutes.unwrap_or(0);
-            *t.by_category.entry(category.parse().unwrap_or(Category::Other)).or_default() += n;
+            *t.by_category.entry(category).or_default() += n;
             t.entries += n;
             t.minutes += minutes;
             if after_hours {
@@ -157,7 +157,7 @@ impl TenantScope {
     pub async fn planned_work(&self, limit: u64) -> Result<Vec<WorkItem>> {
         let rows = self
             .client_work()
-            .filter(work_entry::Column::State.eq(WorkState::Planned.as_str()))
+            .filter(work_entry::Column::State.eq(WorkState::Planned))
             .filter(work_entry::Column::StartedAt.gte(now()))
             .order_by_asc(work_entry::Column::StartedAt)
             .order_by_asc(work_entry::Column::Id)

@@ -83,9 +83,9 @@ impl TenantScope {
     pub async fn work_history(&self, filter: &WorkFilter, cursor: Option<Cursor>, limit: u64) -> Result<Page> {
         let limit = limit.clamp(1, MAX_PAGE);
         let tz = self.tenant().await?.time_zone;
-        let mut q = self.client_work().filter(work_entry::Column::State.eq(WorkState::Done.as_str()));
+        let mut q = self.client_work().filter(work_entry::Column::State.eq(WorkState::Done));
         if let Some(c) = filter.category {
-            q = q.filter(work_entry::Column::Category.eq(c.as_str()));
+            q = q.filter(work_entry::Column::Category.eq(c));
         }
         if let Some(system) = filter.system_id {
             let mut links = Query::select();

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
-use vocabulary::Role;
+use vocabulary::{AuditAction, Role};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
@@ -54,7 +54,7 @@ impl TenantScope {
             .into_iter()
             .map(|u| Colleague {
                 id: u.id,
-                role: u.role.parse().unwrap_or(Role::ClientUser),
+                role: u.role,
                 name: u.display_name,
                 email: u.email,
                 active: u.active,
@@ -81,7 +81,7 @@ impl TenantScope {
             token_hash: Set(session::hash_token(&token)),
             email: Set(email.as_str().to_string()),
             tenant_id: Set(Some(self.tenant_id())),
-            role: Set(role.as_str().into()),
+            role: Set(role),
             invited_by: Set(Some(admin)),
             expires_at: Set(now() + Duration::days(INVITATION_DAYS)),
             used_at: Set(None),
@@ -90,7 +90,8 @@ impl TenantScope {
         }
         .insert(&tx)
         .await?;
-        audit::record(&tx, Some(admin), Some(self.tenant_id()), "invitation_sent", email.as_str(), None).await?;
+        audit::record(&tx, Some(admin), Some(self.tenant_id()), AuditAction::InvitationSent, email.as_str(), None)
+            .await?;
         tx.commit().await?;
         let tenant_name = self.tenant().await?.name;
         Ok(Invited { token, email: email.as_str().to_string(), tenant_name })
@@ -113,7 +114,7 @@ impl TenantScope {
         am.active = Set(false);
         am.update(&tx).await?;
         session::end_all_for_user(&tx, user_id).await?;
-        audit::record(&tx, Some(admin), Some(self.tenant_id()), "user_deactivated", &email, None).await?;
+        audit::record(&tx, Some(admin), Some(self.tenant_id()), AuditAction::UserDeactivated, &email, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -163,14 +164,14 @@ pub async fn accept(db: &DatabaseConnection, token: &str, name: &str, password: 
     if user::Entity::find().filter(user::Column::Email.eq(inv.email.as_str())).one(&tx).await?.is_some() {
         return Err(DomainError::Conflict("This email already has an account: sign in instead.".into()));
     }
-    let role: Role = inv.role.parse().map_err(|_| DomainError::NotFound)?;
+    let role = inv.role;
     let email = Email::parse(&inv.email)?;
     let u = crate::users::insert(&tx, &email, &name, role, inv.tenant_id, hash).await?;
     let tenant_id = inv.tenant_id;
     let mut am = inv.into_active_model();
     am.used_at = Set(Some(now()));
     am.update(&tx).await?;
-    audit::record(&tx, Some(u.id), tenant_id, "invitation_accepted", &u.email, None).await?;
+    audit::record(&tx, Some(u.id), tenant_id, AuditAction::InvitationAccepted, &u.email, None).await?;
     tx.commit().await?;
     Ok(u.id)
 }

@@ -19,6 +19,7 @@ use sea_orm::{
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use vocabulary::MailStatus;
 
 /// One email to send.
 #[derive(Clone, Debug)]
@@ -135,9 +136,15 @@ pub fn backoff(attempts: i32) -> Duration {
 fn due_at(t: chrono::DateTime<chrono::Utc>) -> Condition {
     Condition::any()
         .add(
-            Condition::all().add(mail_queue::Column::Status.eq("queued")).add(mail_queue::Column::NextAttemptAt.lte(t)),
+            Condition::all()
+                .add(mail_queue::Column::Status.eq(MailStatus::Queued))
+                .add(mail_queue::Column::NextAttemptAt.lte(t)),
         )
-        .add(Condition::all().add(mail_queue::Column::Status.eq("sending")).add(mail_queue::Column::ClaimedUntil.lt(t)))
+        .add(
+            Condition::all()
+                .add(mail_queue::Column::Status.eq(MailStatus::Sending))
+                .add(mail_queue::Column::ClaimedUntil.lt(t)),
+        )
 }
 
 /// How long a process may hold a message it is sending before another may take it over.
@@ -170,7 +177,7 @@ impl MailQueue {
             subject: Set(email.subject.chars().take(300).collect()),
             text_body: Set(email.text),
             html_body: Set(email.html),
-            status: Set("queued".into()),
+            status: Set(MailStatus::Queued),
             attempts: Set(0),
             next_attempt_at: Set(t),
             claimed_until: Set(None),
@@ -212,7 +219,7 @@ impl MailQueue {
         let t = now();
         // The claim: one conditional UPDATE, so two processes never send the same message.
         let claimed = mail_queue::Entity::update_many()
-            .col_expr(mail_queue::Column::Status, Expr::value("sending"))
+            .col_expr(mail_queue::Column::Status, Expr::value(MailStatus::Sending))
             .col_expr(mail_queue::Column::ClaimedUntil, Expr::value(t + Duration::seconds(CLAIM_SECONDS)))
             .col_expr(mail_queue::Column::Attempts, Expr::col(mail_queue::Column::Attempts).add(1))
             .filter(mail_queue::Column::Id.eq(id))
@@ -237,14 +244,14 @@ impl MailQueue {
         update.claimed_until = Set(None);
         let sent = match result {
             Ok(()) => {
-                update.status = Set("sent".into());
+                update.status = Set(MailStatus::Sent);
                 update.sent_at = Set(Some(now()));
                 update.last_error = Set(None);
                 true
             }
             Err(e) => {
                 tracing::warn!(mail = id, attempts = row.attempts, error = %e, "sending an email failed; it will be retried");
-                update.status = Set("queued".into());
+                update.status = Set(MailStatus::Queued);
                 update.next_attempt_at = Set(now() + backoff(row.attempts));
                 update.last_error = Set(Some(e.to_string().chars().take(2000).collect()));
                 false

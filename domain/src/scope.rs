@@ -75,7 +75,7 @@ impl TenantScope {
 
     /// Work entries a client may see: this tenant's, client-visible only.
     pub(crate) fn client_work(&self) -> Select<work_entry::Entity> {
-        self.select::<work_entry::Entity>().filter(work_entry::Column::Visibility.eq(Visibility::Client.as_str()))
+        self.select::<work_entry::Entity>().filter(work_entry::Column::Visibility.eq(Visibility::Client))
     }
 }
 

@@ -109,7 +109,7 @@ impl TenantScope {
         let (tickets_opened, tickets_resolved) = self.ticket_counts(start, end).await?;
         let done_in_period = || {
             self.client_work()
-                .filter(work_entry::Column::State.eq(WorkState::Done.as_str()))
+                .filter(work_entry::Column::State.eq(WorkState::Done))
                 .filter(work_entry::Column::StartedAt.gte(start))
                 .filter(work_entry::Column::StartedAt.lt(end))
         };
@@ -177,7 +177,7 @@ impl TenantScope {
         let (start, end) = (local_midnight(tz, from), local_midnight(tz, to + Duration::days(1)));
         Ok(self
             .client_work()
-            .filter(work_entry::Column::State.eq(WorkState::Done.as_str()))
+            .filter(work_entry::Column::State.eq(WorkState::Done))
             .filter(work_entry::Column::Highlight.eq(true))
             .filter(work_entry::Column::StartedAt.gte(start))
             .filter(work_entry::Column::StartedAt.lt(end))
@@ -195,47 +195,8 @@ impl TenantScope {
             .collect())
     }
 
-    /// The days of `from..=to` on which the primary was away and a backup covered, and who.
-    async fn backup_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, String)>> {
-        use crate::entities::{coverage, time_off};
-        let rows = self
-            .select::<coverage::Entity>()
-            .filter(coverage::Column::SystemId.is_null())
-            .order_by_asc(coverage::Column::Position)
-            .order_by_asc(coverage::Column::Id)
-            .all(self.db())
-            .await?;
-        let primary = rows.iter().find(|r| r.role == "primary").map(|r| r.user_id);
-        let backups: Vec<i64> = rows.iter().filter(|r| r.role == "backup").map(|r| r.user_id).collect();
-        let Some(primary) = primary else { return Ok(Vec::new()) };
-        let mut people = backups.clone();
-        people.push(primary);
-        let off = time_off::Entity::find()
-            .filter(time_off::Column::UserId.is_in(people.clone()))
-            .filter(time_off::Column::LastDay.gte(from))
-            .filter(time_off::Column::FirstDay.lte(to))
-            .all(self.db())
-            .await?;
-        let names: std::collections::HashMap<i64, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(people))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        let away = |u: i64, d: NaiveDate| off.iter().any(|o| o.user_id == u && o.first_day <= d && d <= o.last_day);
-        Ok(from
-            .iter_days()
-            .take_while(|d| *d <= to)
-            .filter_map(|d| match crate::rules::who_covers(Some(primary), &backups, |u| away(u, d)) {
-                crate::rules::Cover::Backup(b) => Some((d, names.get(&b).cloned().unwrap_or_default())),
-                _ => None,
-            })
-            .collect())
-    }
-
     fn sent(&self) -> sea_orm::Select<summary::Entity> {
-        self.select::<summary::Entity>().filter(summary::Column::Status.eq(SummaryStatus::Sent.as_str()))
+        self.select::<summary::Entity>().filter(summary::Column::Status.eq(SummaryStatus::Sent))
     }
 
     /// The tenant's sent summaries, newest period first. Drafts never appear.

@@ -8,7 +8,7 @@ use crate::time::now;
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
-use vocabulary::{CoverageRole, Criticality, KnowledgeLevel};
+use vocabulary::{CoverageRole, Criticality, KnowledgeLevel, WorkState};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
@@ -43,11 +43,40 @@ pub struct SystemReadiness {
     pub risks: Vec<SystemRisk>,
 }
 
+/// Who looks after a tenant (per-system overrides aside), in order: the one reading of the
+/// coverage table for one tenant, shared by the team card and the summaries' backup days.
+/// Deactivated people are left out, as if unassigned.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Roster {
+    pub primary: Option<i64>,
+    pub backups: Vec<i64>,
+    pub account_manager: Option<i64>,
+    pub names: HashMap<i64, String>,
+}
+
+impl Roster {
+    fn people(&self) -> Vec<i64> {
+        self.primary.iter().chain(&self.backups).copied().collect()
+    }
+}
+
+/// The stretches of time off of these people that touch the days `from..=to`.
+async fn time_off_between(
+    db: &impl ConnectionTrait,
+    people: Vec<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<time_off::Model>> {
+    Ok(time_off::Entity::find()
+        .filter(time_off::Column::UserId.is_in(people))
+        .filter(time_off::Column::FirstDay.lte(to))
+        .filter(time_off::Column::LastDay.gte(from))
+        .all(db)
+        .await?)
+}
+
 impl TenantScope {
-    /// The tenant-wide team (per-system overrides aside) and who covers today.
-    pub async fn team(&self) -> Result<Team> {
-        let tz = self.tenant().await?.time_zone;
-        let today = now().with_timezone(&tz).date_naive();
+    pub(crate) async fn roster(&self) -> Result<Roster> {
         let rows = self
             .select::<coverage::Entity>()
             .filter(coverage::Column::SystemId.is_null())
@@ -55,37 +84,64 @@ impl TenantScope {
             .order_by_asc(coverage::Column::Id)
             .all(self.db())
             .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
         let names: HashMap<i64, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids.clone()))
+            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id).collect::<Vec<_>>()))
             .filter(user::Column::Active.eq(true))
             .all(self.db())
             .await?
             .into_iter()
             .map(|u| (u.id, u.display_name))
             .collect();
+        let of_role = |role: CoverageRole| -> Vec<i64> {
+            rows.iter().filter(|r| r.role == role && names.contains_key(&r.user_id)).map(|r| r.user_id).collect()
+        };
+        Ok(Roster {
+            primary: of_role(CoverageRole::Primary).first().copied(),
+            backups: of_role(CoverageRole::Backup),
+            account_manager: of_role(CoverageRole::AccountManager).first().copied(),
+            names,
+        })
+    }
+
+    /// The tenant-wide team (per-system overrides aside) and who covers today.
+    pub async fn team(&self) -> Result<Team> {
+        let tz = self.tenant().await?.time_zone;
+        let today = now().with_timezone(&tz).date_naive();
+        let roster = self.roster().await?;
         let mut away: HashMap<i64, NaiveDate> = HashMap::new();
-        for t in time_off::Entity::find()
-            .filter(time_off::Column::UserId.is_in(ids))
-            .filter(time_off::Column::FirstDay.lte(today))
-            .filter(time_off::Column::LastDay.gte(today))
-            .all(self.db())
-            .await?
-        {
+        let mut ids = roster.people();
+        ids.extend(roster.account_manager);
+        for t in time_off_between(self.db(), ids, today, today).await? {
             let until = away.entry(t.user_id).or_insert(t.last_day);
             *until = (*until).max(t.last_day);
         }
-        let person =
-            |id: i64| names.get(&id).map(|n| Person { id, name: n.clone(), away_until: away.get(&id).copied() });
-        let of_role = |role: CoverageRole| {
-            rows.iter().filter(move |r| r.role == role.as_str()).filter_map(|r| person(r.user_id)).collect::<Vec<_>>()
-        };
-        let primary = of_role(CoverageRole::Primary).into_iter().next();
-        let backups = of_role(CoverageRole::Backup);
-        let account_manager = of_role(CoverageRole::AccountManager).into_iter().next();
-        let backup_ids: Vec<i64> = backups.iter().map(|b| b.id).collect();
-        let cover = who_covers(primary.as_ref().map(|p| p.id), &backup_ids, |id| away.contains_key(&id));
-        Ok(Team { primary, backups, account_manager, cover, today })
+        let person = |id: i64| Person { id, name: roster.names[&id].clone(), away_until: away.get(&id).copied() };
+        let cover = who_covers(roster.primary, &roster.backups, |id| away.contains_key(&id));
+        Ok(Team {
+            primary: roster.primary.map(person),
+            backups: roster.backups.iter().copied().map(person).collect(),
+            account_manager: roster.account_manager.map(person),
+            cover,
+            today,
+        })
+    }
+
+    /// The days of `from..=to` on which the primary was away and a backup covered, and who.
+    pub(crate) async fn backup_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(NaiveDate, String)>> {
+        let roster = self.roster().await?;
+        if roster.primary.is_none() {
+            return Ok(Vec::new());
+        }
+        let off = time_off_between(self.db(), roster.people(), from, to).await?;
+        let away = |u: i64, d: NaiveDate| off.iter().any(|o| o.user_id == u && o.first_day <= d && d <= o.last_day);
+        Ok(from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .filter_map(|d| match who_covers(roster.primary, &roster.backups, |u| away(u, d)) {
+                Cover::Backup(b) => Some((d, roster.names[&b].clone())),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Each system with how many of the team can look after it and what puts it at risk.
@@ -125,9 +181,7 @@ pub(crate) async fn knowledge_map(db: &impl ConnectionTrait, tenant: Option<i64>
         recorded = recorded.filter(knowledge::Column::TenantId.eq(id));
     }
     for k in recorded.all(db).await? {
-        if let Ok(level) = k.level.parse() {
-            map.recorded.insert((k.system_id, k.user_id), level);
-        }
+        map.recorded.insert((k.system_id, k.user_id), k.level);
     }
     // Earned: the links of recent done work, joined in SQL so only the pairs come back.
     let since = t - Duration::days(KNOWLEDGE_WINDOW_DAYS);
@@ -145,7 +199,7 @@ pub(crate) async fn knowledge_map(db: &impl ConnectionTrait, tenant: Option<i64>
         )
         .filter(work_entry::Column::StartedAt.gte(since))
         .filter(work_entry::Column::StartedAt.lte(t))
-        .filter(work_entry::Column::State.eq("done"));
+        .filter(work_entry::Column::State.eq(WorkState::Done));
     if let Some(id) = tenant {
         recent = recent.filter(work_entry_system::Column::TenantId.eq(id));
     }
@@ -183,7 +237,7 @@ pub(crate) async fn readiness(db: &impl ConnectionTrait, tenant: Option<i64>) ->
                 SystemReadiness {
                     id: s.id,
                     risks: system_risks(people, review.get(&s.id).copied(), t),
-                    criticality: s.criticality.parse().unwrap_or(Criticality::Medium),
+                    criticality: s.criticality,
                     name: s.name,
                     people_who_can_cover: people,
                 },

@@ -7,7 +7,7 @@ use crate::input::{DisplayName, Slug, TimeZone};
 use crate::scope::Unscoped;
 use crate::time::now;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use vocabulary::TenantStatus;
+use vocabulary::{AuditAction, TenantStatus};
 
 pub struct NewTenant {
     pub slug: Slug,
@@ -40,7 +40,7 @@ pub(crate) async fn insert(
         business_start_minute: Set(8 * 60),
         business_end_minute: Set(17 * 60),
         included_hours: Set(included_hours),
-        status: Set(TenantStatus::Active.as_str().to_string()),
+        status: Set(TenantStatus::Active),
         next_ticket_number: Set(1),
         created_at: Set(now()),
         ..Default::default()
@@ -59,7 +59,7 @@ impl Unscoped {
             )));
         }
         let t = insert(&tx, &new, None).await?;
-        audit::record(&tx, actor, Some(t.id), "tenant_created", &t.slug, None).await?;
+        audit::record(&tx, actor, Some(t.id), AuditAction::TenantCreated, &t.slug, None).await?;
         tx.commit().await?;
         Ok(t)
     }

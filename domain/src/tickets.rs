@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use std::collections::HashMap;
-use vocabulary::{Impact, Priority, Role, TicketSource, TicketStatus, Urgency, Visibility};
+use vocabulary::{AuditAction, Impact, Priority, Role, TicketSource, TicketStatus, Urgency, Visibility};
 
 #[derive(Clone, Debug)]
 pub struct TicketSummary {
@@ -101,7 +101,7 @@ fn summary(t: &ticket::Model, names: &HashMap<i64, String>) -> TicketSummary {
     TicketSummary {
         number: t.number,
         subject: t.subject.clone(),
-        status: t.status.parse().unwrap_or(TicketStatus::Open),
+        status: t.status,
         priority: Priority::from_number(t.priority as i64)
             .unwrap_or(Priority::of(Impact::Individual, Urgency::Inconvenience)),
         requester: t.requester_id.and_then(|id| names.get(&id).cloned()).unwrap_or_else(|| "Someone".into()),
@@ -120,7 +120,7 @@ async fn names(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, 
         .await?
         .into_iter()
         .map(|u| {
-            let staff = u.role.parse::<Role>().is_ok_and(Role::is_staff);
+            let staff = u.role.is_staff();
             (u.id, (u.display_name, staff))
         })
         .collect())
@@ -140,12 +140,10 @@ impl TenantScope {
     pub async fn tickets(&self, filter: &TicketFilter, limit: u64) -> Result<Vec<TicketSummary>> {
         let mut q = self.visible_tickets();
         if let Some(s) = filter.status {
-            q = q.filter(ticket::Column::Status.eq(s.as_str()));
+            q = q.filter(ticket::Column::Status.eq(s));
         }
         if filter.open_only {
-            q = q.filter(
-                ticket::Column::Status.is_not_in([TicketStatus::Resolved.as_str(), TicketStatus::Closed.as_str()]),
-            );
+            q = q.filter(ticket::Column::Status.is_not_in([TicketStatus::Resolved, TicketStatus::Closed]));
         }
         if let Some(p) = filter.priority {
             q = q.filter(ticket::Column::Priority.eq(p.number() as i16));
@@ -176,7 +174,7 @@ impl TenantScope {
         let comments = self
             .select::<ticket_comment::Entity>()
             .filter(ticket_comment::Column::TicketId.eq(t.id))
-            .filter(ticket_comment::Column::Visibility.eq(Visibility::Client.as_str()))
+            .filter(ticket_comment::Column::Visibility.eq(Visibility::Client))
             .order_by_asc(ticket_comment::Column::CreatedAt)
             .order_by_asc(ticket_comment::Column::Id)
             .all(self.db())
@@ -194,8 +192,8 @@ impl TenantScope {
         let plain: HashMap<i64, String> = people.iter().map(|(id, (n, _))| (*id, n.clone())).collect();
         Ok(TicketDetail {
             summary: summary(&t, &plain),
-            impact: t.impact.parse().unwrap_or(Impact::Individual),
-            urgency: t.urgency.parse().unwrap_or(Urgency::Inconvenience),
+            impact: t.impact,
+            urgency: t.urgency,
             description: t.description,
             comments: comments
                 .into_iter()
@@ -207,11 +205,7 @@ impl TenantScope {
                 .collect(),
             history: history
                 .into_iter()
-                .map(|h| StatusChange {
-                    from: h.from_status.and_then(|s| s.parse().ok()),
-                    to: h.to_status.parse().unwrap_or(TicketStatus::Open),
-                    at: h.created_at,
-                })
+                .map(|h| StatusChange { from: h.from_status, to: h.to_status, at: h.created_at })
                 .collect(),
         })
     }
@@ -252,7 +246,7 @@ impl TenantScope {
             ticket_id: Set(t.id),
             author_id: Set(Some(author)),
             body: Set(body.to_string()),
-            visibility: Set(Visibility::Client.as_str().into()),
+            visibility: Set(Visibility::Client),
             created_at: Set(now()),
             ..Default::default()
         }
@@ -291,16 +285,16 @@ pub(crate) async fn insert_ticket(
         description: Set(new.description.clone()),
         requester_id: Set(requester),
         assignee_id: Set(None),
-        status: Set(TicketStatus::New.as_str().into()),
-        impact: Set(new.impact.as_str().into()),
-        urgency: Set(new.urgency.as_str().into()),
+        status: Set(TicketStatus::New),
+        impact: Set(new.impact),
+        urgency: Set(new.urgency),
         priority: Set(priority.number() as i16),
         first_response_due_at: Set(t + Duration::minutes(sla.first_response_minutes as i64)),
         resolution_due_at: Set(t + Duration::minutes(sla.resolution_minutes as i64)),
         first_response_at: Set(None),
         resolved_at: Set(None),
         closed_at: Set(None),
-        source: Set(source.as_str().into()),
+        source: Set(source),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -312,12 +306,12 @@ pub(crate) async fn insert_ticket(
         ticket_id: Set(row.id),
         changed_by: Set(actor),
         from_status: Set(None),
-        to_status: Set(TicketStatus::New.as_str().into()),
+        to_status: Set(TicketStatus::New),
         created_at: Set(t),
         ..Default::default()
     }
     .insert(tx)
     .await?;
-    audit::record(tx, actor, Some(tenant_id), "ticket_opened", &format!("#{number}"), None).await?;
+    audit::record(tx, actor, Some(tenant_id), AuditAction::TicketOpened, &format!("#{number}"), None).await?;
     Ok((row.id, number))
 }

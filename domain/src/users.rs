@@ -8,7 +8,7 @@ use crate::input::{DisplayName, Email, Password};
 use crate::scope::Unscoped;
 use crate::time::now;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
-use vocabulary::Role;
+use vocabulary::{AuditAction, Role};
 
 /// A user to create, already checked: a client role has a tenant, a staff role has none.
 pub struct NewUser {
@@ -63,7 +63,7 @@ pub(crate) async fn insert(
         email: Set(email.as_str().to_string()),
         display_name: Set(name.as_str().to_string()),
         password_hash: Set(Some(hash)),
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         tenant_id: Set(tenant_id),
         active: Set(true),
         last_login_at: Set(None),
@@ -106,7 +106,15 @@ impl Unscoped {
             return Err(DomainError::Conflict(format!("a user with the email {:?} already exists", email.as_str())));
         }
         let u = insert(&tx, &email, &name, role, tenant_id, hash).await?;
-        audit::record(&tx, actor, tenant_id, "user_created", &format!("{} ({})", u.email, role.as_str()), None).await?;
+        audit::record(
+            &tx,
+            actor,
+            tenant_id,
+            AuditAction::UserCreated,
+            &format!("{} ({})", u.email, role.as_str()),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(u)
     }
@@ -129,7 +137,7 @@ impl Unscoped {
             &tx,
             actor,
             tenant_id,
-            "user_deactivated",
+            AuditAction::UserDeactivated,
             &format!("{} ({ended} sessions ended)", email.as_str()),
             None,
         )
@@ -141,5 +149,5 @@ impl Unscoped {
 
 /// A user's role (`None` for an unknown user or an unreadable role).
 pub async fn role_of(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<Option<Role>> {
-    Ok(user::Entity::find_by_id(user_id).one(db).await?.and_then(|u| u.role.parse().ok()))
+    Ok(user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.role))
 }

@@ -76,9 +76,9 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entr
             systems.sort();
             WorkItem {
                 id: e.id,
-                category: e.category.parse().unwrap_or(Category::Other),
-                state: e.state.parse().unwrap_or(WorkState::Done),
-                visibility: e.visibility.parse().unwrap_or(Visibility::Internal),
+                category: e.category,
+                state: e.state,
+                visibility: e.visibility,
                 performed_by: names.get(&e.performed_by).cloned().unwrap_or_else(|| "Your IT team".into()),
                 title: e.title,
                 details: e.details,
@@ -105,7 +105,7 @@ impl TenantScope {
     pub async fn recent_work(&self, limit: u64) -> Result<Vec<WorkItem>> {
         let entries = self
             .client_work()
-            .filter(work_entry::Column::State.eq(WorkState::Done.as_str()))
+            .filter(work_entry::Column::State.eq(WorkState::Done))
             .order_by_desc(work_entry::Column::StartedAt)
             .order_by_desc(work_entry::Column::Id)
             .limit(limit)
@@ -145,13 +145,7 @@ impl Unscoped {
             .all(self.db())
             .await?
             .into_iter()
-            .map(|t| TenantRow {
-                id: t.id,
-                status: t.status.parse().unwrap_or(TenantStatus::Active),
-                slug: t.slug,
-                name: t.name,
-                time_zone: t.time_zone,
-            })
+            .map(|t| TenantRow { id: t.id, status: t.status, slug: t.slug, name: t.name, time_zone: t.time_zone })
             .collect())
     }
 }
@@ -207,13 +201,7 @@ pub struct SystemInfo {
 
 impl From<system::Model> for SystemInfo {
     fn from(s: system::Model) -> Self {
-        SystemInfo {
-            id: s.id,
-            kind: s.kind.parse().unwrap_or(vocabulary::SystemKind::Other),
-            criticality: s.criticality.parse().unwrap_or(vocabulary::Criticality::Medium),
-            name: s.name,
-            vendor: s.vendor,
-        }
+        SystemInfo { id: s.id, kind: s.kind, criticality: s.criticality, name: s.name, vendor: s.vendor }
     }
 }
 

@@ -28,6 +28,8 @@ macro_rules! words {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
+        // Stored as its word; a stored word outside the set is a read error, never a default.
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -82,6 +84,18 @@ impl Role {
 
     pub fn is_staff(self) -> bool {
         !self.is_client()
+    }
+
+    /// Techs and MSP admins: the staff who do the work, cover clients and change the workspace
+    /// (account managers read it). The one place this pairing is decided.
+    pub fn does_the_work(self) -> bool {
+        matches!(self, Role::Tech | Role::MspAdmin)
+    }
+
+    /// Account managers and MSP admins: the staff who look after a client's account (its
+    /// thank-you summaries, its account manager slot).
+    pub fn manages_accounts(self) -> bool {
+        matches!(self, Role::AccountManager | Role::MspAdmin)
     }
 
     /// The page each role lands on after login.
@@ -214,6 +228,43 @@ words!(
     TenantStatus, "tenant status" {
         Active = "active" / "Active",
         Archived = "archived" / "Archived",
+    }
+);
+
+words!(
+    /// Where an email stands in the outgoing queue.
+    MailStatus, "mail status" {
+        Queued = "queued" / "Queued",
+        Sending = "sending" / "Sending",
+        Sent = "sent" / "Sent",
+    }
+);
+
+words!(
+    /// What an audit event records: the security-relevant actions.
+    AuditAction, "audit action" {
+        Login = "login" / "Signed in",
+        LoginFailed = "login_failed" / "Sign-in refused",
+        LoginThrottled = "login_throttled" / "Sign-in throttled",
+        Logout = "logout" / "Signed out",
+        SessionEnded = "session_ended" / "Session ended",
+        PasswordChanged = "password_changed" / "Password changed",
+        PasswordResetRequested = "password_reset_requested" / "Password reset requested",
+        PasswordReset = "password_reset" / "Password reset",
+        UserCreated = "user_created" / "User created",
+        UserDeactivated = "user_deactivated" / "User deactivated",
+        UserReactivated = "user_reactivated" / "User reactivated",
+        RoleChanged = "role_changed" / "Role changed",
+        InvitationSent = "invitation_sent" / "Invitation sent",
+        InvitationAccepted = "invitation_accepted" / "Invitation accepted",
+        TenantCreated = "tenant_created" / "Client added",
+        TenantEdited = "tenant_edited" / "Client edited",
+        TenantArchived = "tenant_archived" / "Client archived",
+        TenantRestored = "tenant_restored" / "Client brought back",
+        CoverageChanged = "coverage_changed" / "Coverage changed",
+        WorkDeleted = "work_deleted" / "Work entry deleted",
+        SummarySent = "summary_sent" / "Summary sent",
+        TicketOpened = "ticket_opened" / "Ticket opened",
     }
 );
 

@@ -136,7 +136,15 @@ pub mod ssr {
         pub async fn end(&self, user: &domain::auth::CurrentUser, id: i64) -> Result<bool, domain::DomainError> {
             let ended = domain::auth::session::end_for_user(&self.db, user.id, id).await?;
             if ended {
-                let _ = domain::audit::record(&self.db, Some(user.id), None, "session_ended", &user.email, None).await;
+                let _ = domain::audit::record(
+                    &self.db,
+                    Some(user.id),
+                    None,
+                    domain::vocabulary::AuditAction::SessionEnded,
+                    &user.email,
+                    None,
+                )
+                .await;
             }
             Ok(ended)
         }

@@ -3,7 +3,8 @@
 use super::SystemOption;
 use serde::{Deserialize, Serialize};
 use vocabulary::{
-    Category, Criticality, KnowledgeLevel, Role, SystemKind, TenantStatus, TicketStatus, Visibility, WorkState,
+    AuditAction, Category, Criticality, KnowledgeLevel, MailStatus, Role, SystemKind, TenantStatus, TicketStatus,
+    Visibility, WorkState,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,7 +324,7 @@ pub struct SummaryEditView {
     /// (user id, "Dana Whitfield <dana@…> (Client administrator)", chosen)
     pub recipients: Vec<(i64, String, bool)>,
     /// (to, status, attempts, last error)
-    pub deliveries: Vec<(String, String, i32, String)>,
+    pub deliveries: Vec<(String, MailStatus, i32, String)>,
     /// The page exactly as the client will see it.
     pub preview: super::SummaryView,
     pub email_text: String,
@@ -368,7 +369,7 @@ pub struct AuditRowView {
     pub at: String,
     pub actor: String,
     pub client: String,
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub ip: String,
 }
@@ -376,7 +377,7 @@ pub struct AuditRowView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditView {
     pub rows: Vec<AuditRowView>,
-    pub actions: Vec<String>,
+    pub actions: Vec<AuditAction>,
     pub clients: Vec<(String, String)>,
     /// The next (older) page's cursor.
     pub next: Option<i64>,

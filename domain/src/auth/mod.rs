@@ -17,7 +17,7 @@ use crate::time::now;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 pub use session::SessionPolicy;
-use vocabulary::Role;
+use vocabulary::{AuditAction, Role};
 
 /// The person behind a live session.
 #[derive(Clone, Debug)]
@@ -68,8 +68,7 @@ impl StaffAccess {
     /// Techs and MSP admins change work, systems, runbooks, knowledge, coverage and tickets;
     /// account managers only read (`None`).
     pub fn editor(&self) -> Option<crate::staff::Editor> {
-        matches!(self.user.role, Role::Tech | Role::MspAdmin)
-            .then(|| crate::staff::Editor::new(self.user.clone(), self.db.clone()))
+        self.user.role.does_the_work().then(|| crate::staff::Editor::new(self.user.clone(), self.db.clone()))
     }
 
     /// A tenant's portal exactly as its clients see it (internal rows excluded), for previews.
@@ -83,10 +82,7 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionP
     let Some((s, u)) = session::lookup(db, token, policy).await? else {
         return Ok(None);
     };
-    let Ok(role) = u.role.parse::<Role>() else {
-        tracing::error!(user = u.id, role = %u.role, "user has an unknown role; refusing the session");
-        return Ok(None);
-    };
+    let role = u.role;
     let current = CurrentUser { id: u.id, email: u.email, display_name: u.display_name, role, session_id: s.id };
     Ok(match (role.is_client(), u.tenant_id) {
         (true, Some(tenant_id)) => Some(Access::Client(ClientAccess {
@@ -140,7 +136,7 @@ async fn throttled(db: &DatabaseConnection, target: &str, ip: Option<&str>) -> R
     let since = now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let recent = || {
         audit_event::Entity::find()
-            .filter(audit_event::Column::Action.eq("login_failed"))
+            .filter(audit_event::Column::Action.eq(AuditAction::LoginFailed))
             .filter(audit_event::Column::CreatedAt.gte(since))
     };
     if recent().filter(audit_event::Column::Target.eq(target)).count(db).await? >= THROTTLE_PER_EMAIL {
@@ -163,7 +159,7 @@ pub async fn login(
 ) -> Result<LoginOutcome> {
     let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
     if throttled(db, &target, from.ip.as_deref()).await? {
-        audit::record(db, None, None, "login_throttled", &target, from.ip.as_deref()).await?;
+        audit::record(db, None, None, AuditAction::LoginThrottled, &target, from.ip.as_deref()).await?;
         return Ok(LoginOutcome::Throttled);
     }
     let found = match Email::parse(email) {
@@ -173,15 +169,15 @@ pub async fn login(
     let usable = found.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
     let ok = password::verify(password, usable).await;
     let Some(u) = found.filter(|_| ok) else {
-        audit::record(db, None, None, "login_failed", &target, from.ip.as_deref()).await?;
+        audit::record(db, None, None, AuditAction::LoginFailed, &target, from.ip.as_deref()).await?;
         return Ok(LoginOutcome::Refused);
     };
-    let role: Role = u.role.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+    let role = u.role;
     let new = session::create(db, u.id, policy, from.user_agent.clone(), from.ip.clone()).await?;
     let mut active = u.clone().into_active_model();
     active.last_login_at = Set(Some(now()));
     active.update(db).await?;
-    audit::record(db, Some(u.id), u.tenant_id, "login", &u.email, from.ip.as_deref()).await?;
+    audit::record(db, Some(u.id), u.tenant_id, AuditAction::Login, &u.email, from.ip.as_deref()).await?;
     Ok(LoginOutcome::LoggedIn(LoggedIn { token: new.token, expires_at: new.expires_at, role }))
 }
 
@@ -205,7 +201,7 @@ pub async fn change_password(
     active.password_hash = Set(Some(hash));
     active.update(&tx).await?;
     session::end_all_for_user(&tx, user.id).await?;
-    audit::record(&tx, Some(user.id), tenant_id, "password_changed", &user.email, from.ip.as_deref()).await?;
+    audit::record(&tx, Some(user.id), tenant_id, AuditAction::PasswordChanged, &user.email, from.ip.as_deref()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
+use vocabulary::AuditAction;
 
 /// How long a reset link works.
 pub const RESET_MINUTES: i64 = 60;
@@ -33,7 +34,7 @@ pub async fn request(db: &DatabaseConnection, email: &str, from: &Client) -> Res
     let Ok(email) = Email::parse(email) else { return Ok(None) };
     let since = now() - Duration::hours(1);
     let recent = crate::entities::audit_event::Entity::find()
-        .filter(crate::entities::audit_event::Column::Action.eq("password_reset_requested"))
+        .filter(crate::entities::audit_event::Column::Action.eq(AuditAction::PasswordResetRequested))
         .filter(crate::entities::audit_event::Column::Target.eq(email.as_str()))
         .filter(crate::entities::audit_event::Column::CreatedAt.gte(since))
         .count(db)
@@ -41,7 +42,7 @@ pub async fn request(db: &DatabaseConnection, email: &str, from: &Client) -> Res
     if recent >= REQUESTS_PER_HOUR {
         return Ok(None);
     }
-    audit::record(db, None, None, "password_reset_requested", email.as_str(), from.ip.as_deref()).await?;
+    audit::record(db, None, None, AuditAction::PasswordResetRequested, email.as_str(), from.ip.as_deref()).await?;
     let Some(u) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .filter(user::Column::Active.eq(true))
@@ -98,7 +99,7 @@ pub async fn complete(db: &DatabaseConnection, token: &str, new: String, from: &
     account.password_hash = Set(Some(hash));
     account.update(&tx).await?;
     session::end_all_for_user(&tx, user_id).await?;
-    audit::record(&tx, Some(user_id), tenant_id, "password_reset", &email, from.ip.as_deref()).await?;
+    audit::record(&tx, Some(user_id), tenant_id, AuditAction::PasswordReset, &email, from.ip.as_deref()).await?;
     tx.commit().await?;
     Ok(user_id)
 }

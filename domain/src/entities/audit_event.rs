@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::AuditAction;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_event")]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub actor_id: Option<i64>,
     pub tenant_id: Option<i64>,
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub ip: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::CoverageRole;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "coverage")]
@@ -8,7 +9,7 @@ pub struct Model {
     pub tenant_id: i64,
     pub system_id: Option<i64>,
     pub user_id: i64,
-    pub role: String,
+    pub role: CoverageRole,
     pub position: i16,
 }
 

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "invitation")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub token_hash: String,
     pub email: String,
     pub tenant_id: Option<i64>,
-    pub role: String,
+    pub role: Role,
     pub invited_by: Option<i64>,
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,

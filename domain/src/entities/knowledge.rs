@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::KnowledgeLevel;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "knowledge")]
@@ -8,7 +9,7 @@ pub struct Model {
     pub tenant_id: i64,
     pub system_id: i64,
     pub user_id: i64,
-    pub level: String,
+    pub level: KnowledgeLevel,
     pub updated_at: DateTimeUtc,
 }
 

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::MailStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "mail_queue")]
@@ -11,7 +12,7 @@ pub struct Model {
     pub text_body: String,
     #[sea_orm(column_type = "Text")]
     pub html_body: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub claimed_until: Option<DateTimeUtc>,

@@ -1,6 +1,7 @@
 //! The sea-orm entities, one per table, kept in this one place. Only the domain crate sees them:
 //! pages receive view types, and client-facing code reaches them only through the tenant scope.
-//! Closed sets of words are stored as text and parsed into `vocabulary` types at the edge.
+//! Closed sets of words are `vocabulary` types, stored as their word: a stored word outside the set
+//! fails the read (an error that is logged), never a silent default.
 
 pub mod audit_event;
 pub mod coverage;

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::SummaryStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "summary")]
@@ -14,7 +15,7 @@ pub struct Model {
     pub personal_note: String,
     #[sea_orm(column_type = "Text")]
     pub content: String,
-    pub status: String,
+    pub status: SummaryStatus,
     pub sent_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
     pub recipients: String,

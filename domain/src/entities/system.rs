@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::{Criticality, SystemKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "system")]
@@ -7,8 +8,8 @@ pub struct Model {
     pub id: i64,
     pub tenant_id: i64,
     pub name: String,
-    pub kind: String,
-    pub criticality: String,
+    pub kind: SystemKind,
+    pub criticality: Criticality,
     pub vendor: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub notes: String,

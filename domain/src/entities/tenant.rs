@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::TenantStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tenant")]
@@ -13,7 +14,7 @@ pub struct Model {
     pub business_start_minute: i16,
     pub business_end_minute: i16,
     pub included_hours: Option<i32>,
-    pub status: String,
+    pub status: TenantStatus,
     pub next_ticket_number: i64,
     pub created_at: DateTimeUtc,
 }

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::{Impact, TicketSource, TicketStatus, Urgency};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ticket")]
@@ -12,16 +13,16 @@ pub struct Model {
     pub description: String,
     pub requester_id: Option<i64>,
     pub assignee_id: Option<i64>,
-    pub status: String,
-    pub impact: String,
-    pub urgency: String,
+    pub status: TicketStatus,
+    pub impact: Impact,
+    pub urgency: Urgency,
     pub priority: i16,
     pub first_response_due_at: DateTimeUtc,
     pub resolution_due_at: DateTimeUtc,
     pub first_response_at: Option<DateTimeUtc>,
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
-    pub source: String,
+    pub source: TicketSource,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

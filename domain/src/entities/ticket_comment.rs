@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::Visibility;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ticket_comment")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub author_id: Option<i64>,
     #[sea_orm(column_type = "Text")]
     pub body: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::TicketStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ticket_status_change")]
@@ -8,8 +9,8 @@ pub struct Model {
     pub tenant_id: i64,
     pub ticket_id: i64,
     pub changed_by: Option<i64>,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<TicketStatus>,
+    pub to_status: TicketStatus,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "user_account")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub display_name: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub tenant_id: Option<i64>,
     pub active: bool,
     pub last_login_at: Option<DateTimeUtc>,

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::{Category, Visibility, WorkState};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "work_entry")]
@@ -6,18 +7,18 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub tenant_id: i64,
-    pub category: String,
+    pub category: Category,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub details: String,
     #[sea_orm(column_type = "Text")]
     pub why_it_matters: String,
-    pub state: String,
+    pub state: WorkState,
     pub started_at: DateTimeUtc,
     pub duration_minutes: i32,
     pub after_hours: bool,
     pub proactive: bool,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub performed_by: i64,
     pub shadowed_by: Option<i64>,
     pub vendor_name: Option<String>,

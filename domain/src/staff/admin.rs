@@ -6,7 +6,7 @@ use super::tenant_by_slug;
 use crate::audit;
 use crate::auth::{CurrentUser, StaffAccess, session};
 use crate::entities::{audit_event, invitation, tenant, user};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, MissingIsInvalid, Result};
 use crate::input::{Email, TimeZone};
 use crate::invitations::{INVITATION_DAYS, Invited};
 use crate::scope::Unscoped;
@@ -18,7 +18,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use std::collections::HashMap;
-use vocabulary::{Role, TenantStatus};
+use vocabulary::{AuditAction, Role, TenantStatus};
 
 #[derive(Clone, Debug)]
 pub struct Admin {
@@ -80,7 +80,7 @@ pub struct AdminUser {
 /// The audit log's filters.
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub client: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -94,7 +94,7 @@ pub struct AuditRow {
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     pub tenant: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub ip: Option<String>,
 }
@@ -111,7 +111,7 @@ impl Admin {
                 start: hm(t.business_start_minute),
                 end: hm(t.business_end_minute),
                 included_hours: t.included_hours,
-                status: t.status.parse().unwrap_or(TenantStatus::Active),
+                status: t.status,
                 slug: t.slug,
                 name: t.name,
                 time_zone: t.time_zone,
@@ -155,7 +155,7 @@ impl Admin {
         row.business_end_minute = Set(end);
         row.included_hours = Set(included);
         row.update(&tx).await?;
-        audit::record(&tx, Some(self.user.id), Some(id), "tenant_edited", slug, None).await?;
+        audit::record(&tx, Some(self.user.id), Some(id), AuditAction::TenantEdited, slug, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -166,9 +166,10 @@ impl Admin {
         let t = tenant_by_slug(&tx, slug).await?;
         let id = t.id;
         let mut row = t.into_active_model();
-        row.status = Set(status.as_str().into());
+        row.status = Set(status);
         row.update(&tx).await?;
-        let action = if status == TenantStatus::Archived { "tenant_archived" } else { "tenant_restored" };
+        let action =
+            if status == TenantStatus::Archived { AuditAction::TenantArchived } else { AuditAction::TenantRestored };
         audit::record(&tx, Some(self.user.id), Some(id), action, slug, None).await?;
         tx.commit().await?;
         Ok(())
@@ -185,7 +186,7 @@ impl Admin {
             .into_iter()
             .map(|u| AdminUser {
                 id: u.id,
-                role: u.role.parse().unwrap_or(Role::ClientUser),
+                role: u.role,
                 tenant: u.tenant_id.and_then(|t| tenants.get(&t).cloned()),
                 email: u.email,
                 name: u.display_name,
@@ -203,11 +204,7 @@ impl Admin {
         let role: Role = role.parse().map_err(|_| DomainError::Invalid("Please choose a role.".into()))?;
         let tenant = match (role.is_client(), client.trim()) {
             (true, "") => return Err(DomainError::Invalid("A client user needs a client.".into())),
-            (true, slug) => Some(
-                tenant_by_slug(&self.db, slug)
-                    .await
-                    .map_err(|_| DomainError::Invalid("Please choose the client.".into()))?,
-            ),
+            (true, slug) => Some(tenant_by_slug(&self.db, slug).await.missing_is_invalid("Please choose the client.")?),
             (false, "") => None,
             (false, _) => return Err(DomainError::Invalid("Staff belong to no client.".into())),
         };
@@ -220,7 +217,7 @@ impl Admin {
             token_hash: Set(session::hash_token(&token)),
             email: Set(email.as_str().to_string()),
             tenant_id: Set(tenant.as_ref().map(|t| t.id)),
-            role: Set(role.as_str().into()),
+            role: Set(role),
             invited_by: Set(Some(self.user.id)),
             expires_at: Set(now() + Duration::days(INVITATION_DAYS)),
             used_at: Set(None),
@@ -229,8 +226,15 @@ impl Admin {
         }
         .insert(&tx)
         .await?;
-        audit::record(&tx, Some(self.user.id), tenant.as_ref().map(|t| t.id), "invitation_sent", email.as_str(), None)
-            .await?;
+        audit::record(
+            &tx,
+            Some(self.user.id),
+            tenant.as_ref().map(|t| t.id),
+            AuditAction::InvitationSent,
+            email.as_str(),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Invited {
             token,
@@ -248,7 +252,7 @@ impl Admin {
         }
         let tx = crate::db::write(&self.db).await?;
         let u = user::Entity::find_by_id(user_id).one(&tx).await?.ok_or(DomainError::NotFound)?;
-        let old: Role = u.role.parse().unwrap_or(Role::ClientUser);
+        let old: Role = u.role;
         if old.is_client() != role.is_client() {
             return Err(DomainError::Invalid(
                 "A client user cannot become staff, or staff a client user: invite them instead.".into(),
@@ -256,13 +260,13 @@ impl Admin {
         }
         let (email, tenant_id) = (u.email.clone(), u.tenant_id);
         let mut row = u.into_active_model();
-        row.role = Set(role.as_str().into());
+        row.role = Set(role);
         row.update(&tx).await?;
         audit::record(
             &tx,
             Some(self.user.id),
             tenant_id,
-            "role_changed",
+            AuditAction::RoleChanged,
             &format!("{email}: {} → {}", old.as_str(), role.as_str()),
             None,
         )
@@ -288,7 +292,7 @@ impl Admin {
             let ended = session::end_all_for_user(&tx, user_id).await?;
             format!("{email} ({ended} sessions ended)")
         };
-        let action = if active { "user_reactivated" } else { "user_deactivated" };
+        let action = if active { AuditAction::UserReactivated } else { AuditAction::UserDeactivated };
         audit::record(&tx, Some(self.user.id), tenant_id, action, &target, None).await?;
         tx.commit().await?;
         Ok(())
@@ -297,13 +301,11 @@ impl Admin {
     /// Audit events, newest first, 100 at a time.
     pub async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
         let mut q = audit_event::Entity::find();
-        if let Some(a) = filter.action.as_deref() {
+        if let Some(a) = filter.action {
             q = q.filter(audit_event::Column::Action.eq(a));
         }
         if let Some(slug) = filter.client.as_deref() {
-            let t = tenant_by_slug(&self.db, slug)
-                .await
-                .map_err(|_| DomainError::Invalid(format!("There is no client {slug:?}.")))?;
+            let t = tenant_by_slug(&self.db, slug).await.missing_is_invalid(format!("There is no client {slug:?}."))?;
             q = q.filter(audit_event::Column::TenantId.eq(t.id));
         }
         if let Some(from) = filter.from {
@@ -346,15 +348,15 @@ impl Admin {
     }
 
     /// The actions on record, for the filter.
-    pub async fn audit_actions(&self) -> Result<Vec<String>> {
-        let mut actions: Vec<String> = audit_event::Entity::find()
+    pub async fn audit_actions(&self) -> Result<Vec<AuditAction>> {
+        let mut actions: Vec<AuditAction> = audit_event::Entity::find()
             .select_only()
             .column(audit_event::Column::Action)
             .distinct()
             .into_tuple()
             .all(&self.db)
             .await?;
-        actions.sort();
+        actions.sort_by_key(|a| a.as_str());
         Ok(actions)
     }
 }

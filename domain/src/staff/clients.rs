@@ -74,7 +74,7 @@ impl Unscoped {
             .select_only()
             .column(ticket::Column::TenantId)
             .expr(Expr::col(ticket::Column::Id).count())
-            .filter(ticket::Column::Status.is_not_in([TicketStatus::Resolved.as_str(), TicketStatus::Closed.as_str()]))
+            .filter(ticket::Column::Status.is_not_in([TicketStatus::Resolved, TicketStatus::Closed]))
             .group_by(ticket::Column::TenantId)
             .into_tuple::<(i64, i64)>()
             .all(self.db())
@@ -110,8 +110,8 @@ impl Unscoped {
             .map(|s| StaffSystem {
                 readiness: ready.remove(&s.id),
                 id: s.id,
-                kind: s.kind.parse().unwrap_or(SystemKind::Other),
-                criticality: s.criticality.parse().unwrap_or(Criticality::Medium),
+                kind: s.kind,
+                criticality: s.criticality,
                 name: s.name,
                 vendor: s.vendor,
                 notes: s.notes,
@@ -131,7 +131,7 @@ impl Unscoped {
             hours: hours_in_words(&business_hours(&tenant)),
             time_zone: time_zone(&tenant),
             included_hours: tenant.included_hours,
-            status: tenant.status.parse().unwrap_or(TenantStatus::Active),
+            status: tenant.status,
             team,
             systems,
             slug: tenant.slug,

@@ -12,7 +12,7 @@ use crate::time::now;
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
-use vocabulary::{CoverageRole, KnowledgeLevel, Role, TenantStatus};
+use vocabulary::{AuditAction, CoverageRole, KnowledgeLevel, TenantStatus};
 
 /// How far ahead gaps are looked for.
 pub const GAP_HORIZON_DAYS: i64 = 60;
@@ -122,7 +122,7 @@ pub(crate) async fn time_off_between(
 pub(crate) async fn team_lines(db: &impl ConnectionTrait, only: Option<i64>) -> Result<Vec<TeamLine>> {
     let t = now();
     let mut tenants = tenant::Entity::find()
-        .filter(tenant::Column::Status.eq(TenantStatus::Active.as_str()))
+        .filter(tenant::Column::Status.eq(TenantStatus::Active))
         .order_by_asc(tenant::Column::Name)
         .order_by_asc(tenant::Column::Id);
     let mut rows = coverage::Entity::find().order_by_asc(coverage::Column::Position).order_by_asc(coverage::Column::Id);
@@ -155,7 +155,7 @@ pub(crate) async fn team_lines(db: &impl ConnectionTrait, only: Option<i64>) -> 
     let assignment = |tenant_id: i64, system_id: Option<i64>, today: NaiveDate| {
         let of = |role: CoverageRole| {
             rows.iter()
-                .filter(|r| r.tenant_id == tenant_id && r.system_id == system_id && r.role == role.as_str())
+                .filter(|r| r.tenant_id == tenant_id && r.system_id == system_id && r.role == role)
                 .filter_map(|r| named(r.user_id))
                 .collect::<Vec<_>>()
         };
@@ -183,9 +183,7 @@ pub(crate) async fn team_lines(db: &impl ConnectionTrait, only: Option<i64>) -> 
                 team: assignment(tn.id, None, today),
                 account_manager: rows
                     .iter()
-                    .filter(|r| {
-                        r.tenant_id == tn.id && r.system_id.is_none() && r.role == CoverageRole::AccountManager.as_str()
-                    })
+                    .filter(|r| r.tenant_id == tn.id && r.system_id.is_none() && r.role == CoverageRole::AccountManager)
                     .find_map(|r| named(r.user_id)),
                 systems: own
                     .into_iter()
@@ -225,11 +223,8 @@ pub struct CoverageBoard {
 impl Unscoped {
     pub async fn coverage_board(&self) -> Result<CoverageBoard> {
         let teams = team_lines(self.db(), None).await?;
-        let techs: Vec<StaffMember> = staff_members(self.db())
-            .await?
-            .into_iter()
-            .filter(|s| matches!(s.role, Role::Tech | Role::MspAdmin))
-            .collect();
+        let techs: Vec<StaffMember> =
+            staff_members(self.db()).await?.into_iter().filter(|s| s.role.does_the_work()).collect();
         let knowledge = knowledge_map(self.db(), None).await?;
         let tenants: HashMap<i64, (String, String)> =
             teams.iter().map(|t| (t.tenant_id, (t.slug.clone(), t.name.clone()))).collect();
@@ -302,7 +297,7 @@ async fn replace(
             tenant_id: Set(tenant_id),
             system_id: Set(system_id),
             user_id: Set(user_id),
-            role: Set(role.as_str().into()),
+            role: Set(role),
             position: Set(position),
             ..Default::default()
         }
@@ -336,11 +331,7 @@ impl Editor {
             user::Entity::find_by_id(am)
                 .one(&tx)
                 .await?
-                .filter(|u| {
-                    u.active
-                        && u.tenant_id.is_none()
-                        && matches!(u.role.parse(), Ok(Role::AccountManager | Role::MspAdmin))
-                })
+                .filter(|u| u.active && u.tenant_id.is_none() && u.role.manages_accounts())
                 .ok_or_else(|| DomainError::Invalid("Please choose an account manager.".into()))?;
         }
         let mut all = people(primary, backups);
@@ -353,7 +344,15 @@ impl Editor {
             all,
         )
         .await?;
-        crate::audit::record(&tx, Some(self.user.id), Some(tenant.id), "coverage_changed", &tenant.slug, None).await?;
+        crate::audit::record(
+            &tx,
+            Some(self.user.id),
+            Some(tenant.id),
+            AuditAction::CoverageChanged,
+            &tenant.slug,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -367,7 +366,8 @@ impl Editor {
         replace(&tx, s.tenant_id, Some(s.id), &[CoverageRole::Primary, CoverageRole::Backup], people(primary, backups))
             .await?;
         let slug = super::slug_of(&tx, s.tenant_id).await?;
-        crate::audit::record(&tx, Some(self.user.id), Some(s.tenant_id), "coverage_changed", &s.name, None).await?;
+        crate::audit::record(&tx, Some(self.user.id), Some(s.tenant_id), AuditAction::CoverageChanged, &s.name, None)
+            .await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -387,7 +387,7 @@ impl Editor {
                 tenant_id: Set(s.tenant_id),
                 system_id: Set(system_id),
                 user_id: Set(user_id),
-                level: Set(level.as_str().into()),
+                level: Set(level),
                 updated_at: Set(now()),
                 ..Default::default()
             }

@@ -79,7 +79,7 @@ pub(crate) async fn staff_members(db: &impl ConnectionTrait) -> Result<Vec<Staff
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|u| Some(StaffMember { role: u.role.parse().ok()?, id: u.id, name: u.display_name }))
+        .map(|u| StaffMember { role: u.role, id: u.id, name: u.display_name })
         .collect())
 }
 
@@ -88,7 +88,7 @@ pub(crate) async fn technician(db: &impl ConnectionTrait, id: i64, what: &str) -
     user::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|u| u.active && u.tenant_id.is_none() && matches!(u.role.parse(), Ok(Role::Tech | Role::MspAdmin)))
+        .filter(|u| u.active && u.tenant_id.is_none() && u.role.does_the_work())
         .ok_or_else(|| DomainError::Invalid(format!("Please choose a tech as the {what}.")))
 }
 

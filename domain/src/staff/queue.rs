@@ -7,7 +7,7 @@
 use super::{Editor, StaffMember, staff_members, technician, tenant_by_slug};
 use crate::auth::StaffAccess;
 use crate::entities::{tenant, ticket, ticket_comment, ticket_status_change, user};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, MissingIsInvalid, Result};
 use crate::scope::Unscoped;
 use crate::tickets::{NewTicket, insert_ticket};
 use crate::time::now;
@@ -17,7 +17,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use std::collections::HashMap;
-use vocabulary::{Impact, Priority, Role, TicketSource, TicketStatus, Urgency, Visibility};
+use vocabulary::{Impact, Priority, TicketSource, TicketStatus, Urgency, Visibility};
 
 /// The queue's filters.
 #[derive(Clone, Debug, Default)]
@@ -51,7 +51,7 @@ pub struct QueueRow {
 }
 
 fn due(t: &ticket::Model) -> Option<(&'static str, DateTime<Utc>)> {
-    let status: TicketStatus = t.status.parse().unwrap_or(TicketStatus::Open);
+    let status: TicketStatus = t.status;
     if !status.is_open() {
         None
     } else if t.first_response_at.is_none() {
@@ -87,7 +87,7 @@ async fn rows(db: &impl ConnectionTrait, tickets: Vec<ticket::Model>) -> Result<
                 tenant_slug: slug,
                 tenant_name: name,
                 number: tk.number,
-                status: tk.status.parse().unwrap_or(TicketStatus::Open),
+                status: tk.status,
                 priority: Priority::from_number(tk.priority as i64)
                     .unwrap_or(Priority::of(Impact::Individual, Urgency::Inconvenience)),
                 assignee: tk.assignee_id.and_then(|a| people.get(&a).cloned()),
@@ -134,15 +134,12 @@ impl Unscoped {
     pub async fn queue(&self, filter: &QueueFilter) -> Result<Vec<QueueRow>> {
         let mut q = ticket::Entity::find();
         q = match filter.status {
-            Some(s) => q.filter(ticket::Column::Status.eq(s.as_str())),
-            None => q.filter(
-                ticket::Column::Status.is_not_in([TicketStatus::Resolved.as_str(), TicketStatus::Closed.as_str()]),
-            ),
+            Some(s) => q.filter(ticket::Column::Status.eq(s)),
+            None => q.filter(ticket::Column::Status.is_not_in([TicketStatus::Resolved, TicketStatus::Closed])),
         };
         if let Some(slug) = filter.client.as_deref() {
-            let tenant = tenant_by_slug(self.db(), slug)
-                .await
-                .map_err(|_| DomainError::Invalid(format!("There is no client {slug:?}.")))?;
+            let tenant =
+                tenant_by_slug(self.db(), slug).await.missing_is_invalid(format!("There is no client {slug:?}."))?;
             q = q.filter(ticket::Column::TenantId.eq(tenant.id));
         }
         match filter.assignee {
@@ -209,16 +206,12 @@ impl Unscoped {
                 .into_iter()
                 .map(|u| (u.id, (u.display_name, u.tenant_id.is_none())))
                 .collect();
-        let techs = staff_members(self.db())
-            .await?
-            .into_iter()
-            .filter(|s| matches!(s.role, Role::Tech | Role::MspAdmin))
-            .collect();
+        let techs = staff_members(self.db()).await?.into_iter().filter(|s| s.role.does_the_work()).collect();
         Ok(StaffTicket {
             description: t.description.clone(),
-            impact: t.impact.parse().unwrap_or(Impact::Individual),
-            urgency: t.urgency.parse().unwrap_or(Urgency::Inconvenience),
-            source: t.source.parse().unwrap_or(TicketSource::Portal),
+            impact: t.impact,
+            urgency: t.urgency,
+            source: t.source,
             assignee_id: t.assignee_id,
             first_response_due_at: t.first_response_due_at,
             resolution_due_at: t.resolution_due_at,
@@ -233,7 +226,7 @@ impl Unscoped {
                         author,
                         from_staff,
                         body: c.body,
-                        visibility: c.visibility.parse().unwrap_or(Visibility::Internal),
+                        visibility: c.visibility,
                         created_at: c.created_at,
                     }
                 })
@@ -242,8 +235,8 @@ impl Unscoped {
                 .into_iter()
                 .map(|h| {
                     (
-                        h.from_status.and_then(|s| s.parse().ok()),
-                        h.to_status.parse().unwrap_or(TicketStatus::Open),
+                        h.from_status,
+                        h.to_status,
                         h.changed_by.and_then(|b| people.get(&b).map(|p| p.0.clone())),
                         h.created_at,
                     )
@@ -302,7 +295,7 @@ async fn add_comment(
         ticket_id: Set(t.id),
         author_id: Set(Some(author)),
         body: Set(body),
-        visibility: Set(visibility.as_str().into()),
+        visibility: Set(visibility),
         created_at: Set(at),
         ..Default::default()
     }
@@ -335,8 +328,7 @@ impl StaffAccess {
     ) -> Result<i64> {
         let db = self.unscoped();
         let tx = crate::db::write(db.db()).await?;
-        let tenant =
-            tenant_by_slug(&tx, client).await.map_err(|_| DomainError::Invalid("Please choose the client.".into()))?;
+        let tenant = tenant_by_slug(&tx, client).await.missing_is_invalid("Please choose the client.")?;
         let requester = match requester_email.trim() {
             "" => None,
             email => Some(
@@ -378,7 +370,7 @@ impl Editor {
     pub async fn set_status(&self, id: i64, status: TicketStatus) -> Result<()> {
         let tx = crate::db::write(self.db()).await?;
         let t = ticket::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
-        if t.status == status.as_str() {
+        if t.status == status {
             return Err(DomainError::Invalid(format!("The ticket is already {}.", status.label().to_lowercase())));
         }
         let at = now();
@@ -403,7 +395,7 @@ impl Editor {
                 row.closed_at = Set(None);
             }
         }
-        row.status = Set(status.as_str().into());
+        row.status = Set(status);
         row.updated_at = Set(at);
         row.update(&tx).await?;
         ticket_status_change::ActiveModel {
@@ -411,7 +403,7 @@ impl Editor {
             ticket_id: Set(t.id),
             changed_by: Set(Some(self.user.id)),
             from_status: Set(Some(t.status)),
-            to_status: Set(status.as_str().into()),
+            to_status: Set(status),
             created_at: Set(at),
             ..Default::default()
         }

@@ -7,7 +7,7 @@ use super::tenant_by_slug;
 use crate::audit;
 use crate::auth::{CurrentUser, StaffAccess};
 use crate::entities::{mail_queue, summary, tenant, user};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, MissingIsInvalid, Result};
 use crate::figures::Month;
 use crate::mail::{Email, html_escape};
 use crate::scope::{TenantScope, Unscoped};
@@ -19,7 +19,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
-use vocabulary::{Role, SummaryStatus, TenantStatus};
+use vocabulary::{AuditAction, MailStatus, Role, SummaryStatus, TenantStatus};
 
 /// Permission to draft, edit and send summaries: account managers and MSP admins.
 #[derive(Clone, Debug)]
@@ -30,7 +30,9 @@ pub struct SummaryWriter {
 
 impl StaffAccess {
     pub fn summary_writer(&self) -> Option<SummaryWriter> {
-        matches!(self.user.role, Role::AccountManager | Role::MspAdmin)
+        self.user
+            .role
+            .manages_accounts()
             .then(|| SummaryWriter { user: self.user.clone(), db: self.unscoped().db().clone() })
     }
 }
@@ -73,7 +75,7 @@ pub struct Recipient {
 #[derive(Clone, Debug)]
 pub struct Delivery {
     pub to: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
 }
@@ -139,7 +141,7 @@ async fn ensure_draft(db: &DatabaseConnection, t: &tenant::Model, month: Month, 
         subject: Set(format!("Thank you, {}: your IT in {}", t.name, start.format("%B %Y"))),
         personal_note: Set(String::new()),
         content: Set(serde_json::to_string(&DraftChoices::default()).expect("serialisable")),
-        status: Set(SummaryStatus::Draft.as_str().into()),
+        status: Set(SummaryStatus::Draft),
         sent_at: Set(None),
         recipients: Set("[]".into()),
         created_at: Set(now()),
@@ -160,10 +162,8 @@ impl Unscoped {
     /// client that has no summary for it yet: the monthly job and `limelight summaries draft`.
     /// Answers how many drafts exist for the period afterwards (new or not).
     pub async fn draft_month_for_all(&self, month: Option<Month>) -> Result<usize> {
-        let tenants = tenant::Entity::find()
-            .filter(tenant::Column::Status.eq(TenantStatus::Active.as_str()))
-            .all(self.db())
-            .await?;
+        let tenants =
+            tenant::Entity::find().filter(tenant::Column::Status.eq(TenantStatus::Active)).all(self.db()).await?;
         for t in &tenants {
             let m = month.unwrap_or_else(|| last_month(t.time_zone.parse().unwrap_or(chrono_tz::UTC), now()));
             ensure_draft(self.db(), t, m, None).await?;
@@ -187,7 +187,7 @@ impl Unscoped {
             .map(|t| (t.id, t.name))
             .collect();
         let topics: Vec<String> = rows.iter().map(|r| topic(r.id)).collect();
-        let mail: Vec<(Option<String>, String)> = mail_queue::Entity::find()
+        let mail: Vec<(Option<String>, MailStatus)> = mail_queue::Entity::find()
             .select_only()
             .column(mail_queue::Column::Topic)
             .column(mail_queue::Column::Status)
@@ -200,15 +200,15 @@ impl Unscoped {
             .map(|r| {
                 let t = topic(r.id);
                 let mine = mail.iter().filter(|(tp, _)| tp.as_deref() == Some(t.as_str()));
-                let sent = mine.clone().filter(|(_, s)| s == "sent").count() as i64;
-                let waiting = mine.filter(|(_, s)| s != "sent").count() as i64;
+                let sent = mine.clone().filter(|(_, s)| *s == MailStatus::Sent).count() as i64;
+                let waiting = mine.filter(|(_, s)| *s != MailStatus::Sent).count() as i64;
                 SummaryRow {
                     id: r.id,
                     tenant_name: names.get(&r.tenant_id).cloned().unwrap_or_default(),
                     period_start: r.period_start,
                     period_end: r.period_end,
                     subject: r.subject,
-                    status: r.status.parse().unwrap_or(SummaryStatus::Draft),
+                    status: r.status,
                     sent_at: r.sent_at,
                     delivery: (sent, waiting),
                 }
@@ -220,7 +220,7 @@ impl Unscoped {
         let s = summary::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
         let t = tenant::Entity::find_by_id(s.tenant_id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
         let scope = TenantScope::new(self.db().clone(), t.id, None);
-        let status: SummaryStatus = s.status.parse().unwrap_or(SummaryStatus::Draft);
+        let status: SummaryStatus = s.status;
         let users = user::Entity::find()
             .filter(user::Column::TenantId.eq(t.id))
             .filter(user::Column::Active.eq(true))
@@ -236,7 +236,7 @@ impl Unscoped {
                 let content = scope.summary_content_with(s.period_start, s.period_end, Some(&chosen)).await?;
                 let candidates = candidates.into_iter().map(|h| (h.clone(), chosen.contains(&h.id))).collect();
                 let recipients = if choices.recipients.is_empty() {
-                    users.iter().filter(|u| u.role == Role::ClientAdmin.as_str()).map(|u| u.id).collect()
+                    users.iter().filter(|u| u.role == Role::ClientAdmin).map(|u| u.id).collect()
                 } else {
                     choices.recipients
                 };
@@ -274,7 +274,7 @@ impl Unscoped {
                 .map(|u| Recipient {
                     chosen: chosen_ids.contains(&u.id),
                     id: u.id,
-                    role: u.role.parse().unwrap_or(Role::ClientUser),
+                    role: u.role,
                     name: u.display_name,
                     email: u.email,
                 })
@@ -286,7 +286,7 @@ impl Unscoped {
 
 async fn draft_row(db: &impl ConnectionTrait, id: i64) -> Result<summary::Model> {
     let s = summary::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound)?;
-    if s.status != SummaryStatus::Draft.as_str() {
+    if s.status != SummaryStatus::Draft {
         return Err(DomainError::Invalid("This summary has been sent: it can no longer change.".into()));
     }
     Ok(s)
@@ -334,9 +334,7 @@ impl SummaryWriter {
     /// A draft for a client and a month (default: last month in its time zone). An existing
     /// summary of that period is answered instead of a second one.
     pub async fn draft(&self, client: &str, month: Option<&str>) -> Result<i64> {
-        let t = tenant_by_slug(&self.db, client)
-            .await
-            .map_err(|_| DomainError::Invalid("Please choose the client.".into()))?;
+        let t = tenant_by_slug(&self.db, client).await.missing_is_invalid("Please choose the client.")?;
         let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
             Some(m) => parse_month(m)?,
             None => last_month(t.time_zone.parse().unwrap_or(chrono_tz::UTC), now()),
@@ -405,13 +403,14 @@ impl SummaryWriter {
         let tenant_id = s.tenant_id;
         let mut row = s.into_active_model();
         row.content = Set(serde_json::to_string(&detail.content).expect("serialisable"));
-        row.status = Set(SummaryStatus::Sent.as_str().into());
+        row.status = Set(SummaryStatus::Sent);
         row.sent_at = Set(Some(now()));
         row.recipients = Set(serde_json::to_string(&to).expect("serialisable"));
         row.author_id = Set(Some(self.user.id));
         row.updated_at = Set(now());
         row.update(&tx).await?;
-        audit::record(&tx, Some(self.user.id), Some(tenant_id), "summary_sent", &detail.subject, None).await?;
+        audit::record(&tx, Some(self.user.id), Some(tenant_id), AuditAction::SummarySent, &detail.subject, None)
+            .await?;
         tx.commit().await?;
         let link = format!("{}/portal/summaries/{id}", base_url.trim_end_matches('/'));
         let (text, html) =

@@ -45,8 +45,8 @@ impl Editor {
         let row = system::ActiveModel {
             tenant_id: Set(tenant.id),
             name: Set(input.name),
-            kind: Set(input.kind.as_str().into()),
-            criticality: Set(input.criticality.as_str().into()),
+            kind: Set(input.kind),
+            criticality: Set(input.criticality),
             vendor: Set(input.vendor),
             notes: Set(input.notes),
             created_at: Set(now()),
@@ -64,8 +64,8 @@ impl Editor {
         let tenant_id = s.tenant_id;
         let mut row = s.into_active_model();
         row.name = Set(input.name);
-        row.kind = Set(input.kind.as_str().into());
-        row.criticality = Set(input.criticality.as_str().into());
+        row.kind = Set(input.kind);
+        row.criticality = Set(input.criticality);
         row.vendor = Set(input.vendor);
         row.notes = Set(input.notes);
         row.update(self.db()).await?;

@@ -5,7 +5,7 @@
 use super::{Editor, business_hours, optional_text, required_text, technician, tenant_by_slug, time_zone};
 use crate::audit;
 use crate::entities::{system, ticket, work_entry, work_entry_system};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, MissingIsInvalid, Result};
 use crate::rules::after_hours;
 use crate::scope::Unscoped;
 use crate::time::now;
@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
-use vocabulary::{Category, Visibility, WorkState};
+use vocabulary::{AuditAction, Category, Visibility, WorkState};
 
 /// The work form as typed: text, parsed here.
 #[derive(Clone, Debug, Default)]
@@ -100,9 +100,7 @@ struct WorkInput {
 }
 
 async fn check(db: &impl ConnectionTrait, form: &WorkForm, performer: i64) -> Result<WorkInput> {
-    let tenant = tenant_by_slug(db, form.client.trim())
-        .await
-        .map_err(|_| DomainError::Invalid("Please choose the client.".into()))?;
+    let tenant = tenant_by_slug(db, form.client.trim()).await.missing_is_invalid("Please choose the client.")?;
     let category: Category =
         form.category.parse().map_err(|_| DomainError::Invalid("Please choose a category.".into()))?;
     let title = required_text(&form.title, "title", 200)?;
@@ -183,9 +181,7 @@ pub struct AfterHoursCheck {
 
 impl Unscoped {
     pub async fn after_hours_check(&self, client: &str, start: &str, duration: &str) -> Result<AfterHoursCheck> {
-        let tenant = tenant_by_slug(self.db(), client.trim())
-            .await
-            .map_err(|_| DomainError::Invalid("Please choose the client.".into()))?;
+        let tenant = tenant_by_slug(self.db(), client.trim()).await.missing_is_invalid("Please choose the client.")?;
         let tz = time_zone(&tenant);
         let at = parse_local(start, tz)?;
         let minutes = parse_duration(duration)?;
@@ -219,16 +215,16 @@ impl Unscoped {
             Some(t) => ticket::Entity::find_by_id(t).one(self.db()).await?.map(|t| t.number.to_string()),
             None => None,
         };
-        let state = e.state.parse().unwrap_or(WorkState::Done);
+        let state = e.state;
         Ok((
             WorkForm {
                 client: tenant.slug,
                 systems,
-                category: e.category,
+                category: e.category.as_str().into(),
                 title: e.title,
                 details: e.details,
                 why_it_matters: e.why_it_matters,
-                state: e.state,
+                state: e.state.as_str().into(),
                 start: e
                     .started_at
                     .with_timezone(&time_zone_of(&tenant.time_zone))
@@ -236,7 +232,7 @@ impl Unscoped {
                     .to_string(),
                 duration_minutes: e.duration_minutes.to_string(),
                 proactive: e.proactive,
-                visibility: e.visibility,
+                visibility: e.visibility.as_str().into(),
                 shadowed_by: e.shadowed_by,
                 vendor_name: e.vendor_name.unwrap_or_default(),
                 vendor_case_ref: e.vendor_case_ref.unwrap_or_default(),
@@ -295,16 +291,16 @@ impl Editor {
         let t = now();
         let row = work_entry::ActiveModel {
             tenant_id: Set(w.tenant_id),
-            category: Set(w.category.as_str().into()),
+            category: Set(w.category),
             title: Set(w.title),
             details: Set(w.details),
             why_it_matters: Set(w.why_it_matters),
-            state: Set(w.state.as_str().into()),
+            state: Set(w.state),
             started_at: Set(w.started_at),
             duration_minutes: Set(w.duration_minutes),
             after_hours: Set(w.after_hours),
             proactive: Set(w.proactive),
-            visibility: Set(w.visibility.as_str().into()),
+            visibility: Set(w.visibility),
             performed_by: Set(self.user.id),
             shadowed_by: Set(w.shadowed_by),
             vendor_name: Set(w.vendor_name),
@@ -333,16 +329,16 @@ impl Editor {
         }
         let mut row = existing.into_active_model();
         row.tenant_id = Set(w.tenant_id);
-        row.category = Set(w.category.as_str().into());
+        row.category = Set(w.category);
         row.title = Set(w.title);
         row.details = Set(w.details);
         row.why_it_matters = Set(w.why_it_matters);
-        row.state = Set(w.state.as_str().into());
+        row.state = Set(w.state);
         row.started_at = Set(w.started_at);
         row.duration_minutes = Set(w.duration_minutes);
         row.after_hours = Set(w.after_hours);
         row.proactive = Set(w.proactive);
-        row.visibility = Set(w.visibility.as_str().into());
+        row.visibility = Set(w.visibility);
         row.shadowed_by = Set(w.shadowed_by);
         row.vendor_name = Set(w.vendor_name);
         row.vendor_case_ref = Set(w.vendor_case_ref);
@@ -359,7 +355,7 @@ impl Editor {
     pub async fn mark_done(&self, id: i64) -> Result<()> {
         let tx = crate::db::write(self.db()).await?;
         let e = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
-        if e.state == WorkState::Done.as_str() {
+        if e.state == WorkState::Done {
             return Err(DomainError::Invalid("This work is already done.".into()));
         }
         let tenant =
@@ -367,7 +363,7 @@ impl Editor {
         let t = now();
         let started = e.started_at.min(t);
         let mut row = e.clone().into_active_model();
-        row.state = Set(WorkState::Done.as_str().into());
+        row.state = Set(WorkState::Done);
         row.started_at = Set(started);
         row.after_hours = Set(after_hours(&business_hours(&tenant), started, e.duration_minutes));
         row.updated_at = Set(t);
@@ -386,7 +382,7 @@ impl Editor {
             &tx,
             Some(self.user.id),
             Some(e.tenant_id),
-            "work_deleted",
+            AuditAction::WorkDeleted,
             &format!("work entry {id}: {}", e.title),
             None,
         )

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, http::HeaderMap};
 use domain::auth::{self, Access, Client};
+use domain::vocabulary::AuditAction;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -54,7 +55,7 @@ pub async fn logout(State(state): State<AppState>, access: Option<Extension<Acce
         }
         if let Some(Extension(a)) = access {
             let user = a.user();
-            let _ = domain::audit::record(&state.db, Some(user.id), None, "logout", &user.email, None).await;
+            let _ = domain::audit::record(&state.db, Some(user.id), None, AuditAction::Logout, &user.email, None).await;
         }
     }
     ([(http::header::SET_COOKIE, state.cookies.cleared())], Redirect::to("/login")).into_response()

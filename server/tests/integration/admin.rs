@@ -55,7 +55,7 @@ async fn an_admin_adds_edits_and_archives_a_client() {
         200
     );
     let t = tenant::Entity::find_by_id(t.id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(t.status, "archived");
+    assert_eq!(t.status.as_str(), "archived");
 }
 
 #[tokio::test]

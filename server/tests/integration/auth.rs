@@ -221,8 +221,7 @@ async fn cross_site_posts_are_refused() {
     // Same-origin requests pass.
     let res = c.post(app.url("/api/msp/clients")).header("sec-fetch-site", "same-origin").send_or_fail().await;
     assert_eq!(res.status(), 200);
-    let res =
-        c.post(app.url("/api/msp/clients")).header("origin", format!("http://{}", app.addr)).send_or_fail().await;
+    let res = c.post(app.url("/api/msp/clients")).header("origin", format!("http://{}", app.addr)).send_or_fail().await;
     assert_eq!(res.status(), 200);
 }
 

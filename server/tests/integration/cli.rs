@@ -129,6 +129,6 @@ async fn summaries_draft_makes_one_draft_per_client_and_month_however_often_it_r
     let conn = db.connect().await;
     let drafts = domain::entities::summary::Entity::find().all(&conn).await.unwrap();
     assert_eq!(drafts.len(), 2, "one per client");
-    assert!(drafts.iter().all(|d| d.status == "draft" && d.period_start.to_string() == "2026-01-01"));
+    assert!(drafts.iter().all(|d| d.status.as_str() == "draft" && d.period_start.to_string() == "2026-01-01"));
     assert!(drafts.iter().all(|d| d.period_end.to_string() == "2026-01-31"));
 }

@@ -25,7 +25,7 @@ async fn the_dashboard_adds_up() {
         .unwrap();
     let this_month: Vec<_> = entries.iter().filter(|e| e.started_at >= month_start).collect();
     let minutes: i64 = this_month.iter().map(|e| e.duration_minutes as i64).sum();
-    let patches = this_month.iter().filter(|e| e.category == "patch").count();
+    let patches = this_month.iter().filter(|e| e.category.as_str() == "patch").count();
 
     let c = app.signed_in("dana@acme-dental.test").await;
     let d: serde_json::Value = call(&c, &app, "portal/home", &[]).await.json().await.unwrap();

@@ -20,14 +20,17 @@ async fn the_demo_has_a_year_of_every_kind_of_work_and_a_covered_absence() {
     }
     let oldest = entries.iter().map(|e| e.started_at).min().unwrap();
     assert!(now - oldest > chrono::Duration::days(330), "less than a year of history");
-    assert!(entries.iter().any(|e| e.after_hours && e.visibility == "client"), "no after-hours work");
-    assert!(entries.iter().any(|e| e.visibility == "internal"), "no internal work");
-    assert!(entries.iter().any(|e| e.vendor_case_ref.is_some() && e.category == "vendor"), "no vendor case");
-    assert!(entries.iter().any(|e| e.state == "planned" && e.started_at > now), "no planned maintenance ahead");
-    assert!(entries.iter().all(|e| e.state == "planned" || e.started_at <= now), "done work in the future");
+    assert!(entries.iter().any(|e| e.after_hours && e.visibility.as_str() == "client"), "no after-hours work");
+    assert!(entries.iter().any(|e| e.visibility.as_str() == "internal"), "no internal work");
+    assert!(entries.iter().any(|e| e.vendor_case_ref.is_some() && e.category.as_str() == "vendor"), "no vendor case");
+    assert!(
+        entries.iter().any(|e| e.state.as_str() == "planned" && e.started_at > now),
+        "no planned maintenance ahead"
+    );
+    assert!(entries.iter().all(|e| e.state.as_str() == "planned" || e.started_at <= now), "done work in the future");
 
     let statuses: HashSet<String> =
-        ticket::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.status).collect();
+        ticket::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.status.as_str().to_string()).collect();
     for s in TicketStatus::ALL {
         assert!(statuses.contains(s.as_str()), "no ticket in status {s}");
     }
@@ -56,10 +59,9 @@ async fn the_demo_has_a_year_of_every_kind_of_work_and_a_covered_absence() {
         .map(|t| t.user_id)
         .collect();
     let cover = coverage::Entity::find().all(db).await.unwrap();
-    let covered_absence = cover
-        .iter()
-        .filter(|c| c.role == "primary" && away.contains(&c.user_id))
-        .any(|p| cover.iter().any(|b| b.tenant_id == p.tenant_id && b.role == "backup" && !away.contains(&b.user_id)));
+    let covered_absence = cover.iter().filter(|c| c.role.as_str() == "primary" && away.contains(&c.user_id)).any(|p| {
+        cover.iter().any(|b| b.tenant_id == p.tenant_id && b.role.as_str() == "backup" && !away.contains(&b.user_id))
+    });
     assert!(covered_absence, "no primary on time off today with a backup covering");
 
     assert!(knowledge::Entity::find().count(db).await.unwrap() > 0);

@@ -669,7 +669,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     // A draft in the client's own tenant: never shown to a client.
     let mut draft: summary::ActiveModel = own_summary.clone().into();
     draft.id = sea_orm::ActiveValue::NotSet;
-    draft.status = sea_orm::Set("draft".into());
+    draft.status = sea_orm::Set("draft".parse().unwrap());
     draft.subject = sea_orm::Set("Draft: not ready".into());
     // Another period: one summary per client and period.
     draft.period_start = sea_orm::Set(own_summary.period_start - chrono::Duration::days(31));

@@ -117,7 +117,7 @@ async fn a_send_that_fails_is_retried_and_nothing_is_lost() {
         call(&admin, &app, "portal/invite", &[("email", "later@acme-dental.test"), ("role", "client_user")]).await;
     assert_eq!(res.status(), 200, "the invitation is made even though the mail server is down");
     let row = mail_queue::Entity::find().one(&app.db).await.unwrap().unwrap();
-    assert_eq!(row.status, "queued");
+    assert_eq!(row.status.as_str(), "queued");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
     assert!(row.next_attempt_at > domain::time::now(), "the next attempt waits (backoff)");
@@ -151,5 +151,5 @@ async fn without_smtp_mail_goes_to_the_outbox_through_the_queue() {
     assert_eq!(mail.len(), 1);
     assert!(mail[0].contains("To: box@acme-dental.test") && mail[0].contains("multipart/alternative"));
     let row = mail_queue::Entity::find().one(&app.db).await.unwrap().unwrap();
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status.as_str(), "sent");
 }

@@ -34,8 +34,8 @@ async fn insert_system(db: &sea_orm::DatabaseConnection, tenant_id: i64) -> i64 
     system::ActiveModel {
         tenant_id: Set(tenant_id),
         name: Set("Server".into()),
-        kind: Set("server".into()),
-        criticality: Set("high".into()),
+        kind: Set("server".parse().unwrap()),
+        criticality: Set("high".parse().unwrap()),
         vendor: Set(None),
         notes: Set(String::new()),
         created_at: Set(domain::time::now()),
@@ -104,4 +104,32 @@ async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
     assert_eq!(pragma("synchronous").await, "2", "FULL");
     assert_eq!(pragma("foreign_keys").await, "1");
     assert!(pragma("busy_timeout").await.parse::<i64>().unwrap() >= 5000);
+}
+
+/// A word in a closed-set column that is not in its set (written by hand, or by an older or newer
+/// version) fails the read: the page answers an opaque 500 instead of guessing a word.
+#[tokio::test]
+async fn a_stored_word_outside_its_set_is_an_error_not_a_default() {
+    let app = spawn_app().await;
+    let acme = app.add_tenant("acme").await;
+    app.add_user("dana@acme.test", "client_admin", Some("acme")).await;
+    let tech = app.add_user("sam@msp.test", "tech", None).await;
+    let entry = crate::common::work_entry(acme, tech, "Patched the file server").insert(&app.db).await.unwrap().id;
+    let client = app.signed_in("dana@acme.test").await;
+    let page = client.get(app.url(&format!("/portal/work/{entry}"))).send_or_fail().await;
+    assert_eq!(page.status(), 200);
+
+    app.db
+        .execute_unprepared(&format!("UPDATE work_entry SET category = 'gardening' WHERE id = {entry}"))
+        .await
+        .unwrap();
+    let page = client.get(app.url(&format!("/portal/work/{entry}"))).send_or_fail().await;
+    assert_eq!(page.status(), 500);
+    let body = page.text().await.unwrap();
+    assert!(!body.contains("Patched the file server"), "the entry was shown with a guessed category");
+
+    // A role nobody knows: the person is not signed in as some default role.
+    app.db.execute_unprepared("UPDATE user_account SET role = 'boss' WHERE email = 'sam@msp.test'").await.unwrap();
+    let res = app.post_login(&browser(), "sam@msp.test", PASSWORD).await;
+    assert_eq!(res.status(), 500, "signed in with an unknown role");
 }

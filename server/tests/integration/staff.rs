@@ -159,13 +159,13 @@ async fn planned_work_is_marked_done_edited_and_deleted_with_an_audit_record() {
     let form = with(work_form("acme-dental", "Firmware upgrade", &later, &[]), "state", "planned");
     let id = call(&riley, &app, "msp/work-save", &form).await.json::<i64>().await.unwrap();
     let planned = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(planned.state, "planned");
+    assert_eq!(planned.state.as_str(), "planned");
     // The edit form shows it, and the page offers "Mark done".
     let html = riley.get(app.url(&format!("/msp/work/{id}"))).send_or_fail().await.text().await.unwrap();
     assert!(html.contains("Firmware upgrade") && html.contains("Mark done"), "{html}");
     assert_eq!(call(&riley, &app, "msp/work-done", &[("id", &id.to_string())]).await.status(), 200);
     let done = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(done.state, "done");
+    assert_eq!(done.state.as_str(), "done");
     assert!(done.started_at <= domain::time::now(), "done now, not in two days");
     assert_eq!(call(&riley, &app, "msp/work-done", &[("id", &id.to_string())]).await.status(), 422);
     // Edit: the title and the visibility.
@@ -313,7 +313,7 @@ async fn staff_work_a_ticket_through_the_queue() {
     let done = ticket::Entity::find_by_id(t.id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(done.assignee_id, Some(riley_id.parse().unwrap()));
     assert!(done.first_response_at.is_some() && done.resolved_at.is_some());
-    assert_eq!(done.status, "resolved");
+    assert_eq!(done.status.as_str(), "resolved");
     assert_eq!(call(&riley, &app, "msp/ticket-status", &[("id", &id), ("status", "resolved")]).await.status(), 422);
     // The client sees the reply and the status, never the internal note.
     let html = lee.get(app.url(&format!("/portal/tickets/{number}"))).send_or_fail().await.text().await.unwrap();

@@ -75,16 +75,16 @@ mod drafting {
             description: Set("d".into()),
             requester_id: Set(None),
             assignee_id: Set(None),
-            status: Set("resolved".into()),
-            impact: Set("individual".into()),
-            urgency: Set("inconvenience".into()),
+            status: Set("resolved".parse().unwrap()),
+            impact: Set("individual".parse().unwrap()),
+            urgency: Set("inconvenience".parse().unwrap()),
             priority: Set(4),
             first_response_due_at: Set(created + chrono::Duration::minutes(30)),
             resolution_due_at: Set(created + chrono::Duration::minutes(target)),
             first_response_at: Set(Some(created + chrono::Duration::minutes(5))),
             resolved_at: Set(Some(created + chrono::Duration::minutes(minutes))),
             closed_at: Set(None),
-            source: Set("phone".into()),
+            source: Set("phone".parse().unwrap()),
             created_at: Set(created),
             updated_at: Set(created),
             ..Default::default()
@@ -296,7 +296,7 @@ mod drafting {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.status, "sent");
+        assert_eq!(row.status.as_str(), "sent");
         // Sent: the client reads it; it no longer changes.
         let page = dana.get(app.url(&format!("/portal/summaries/{id}"))).send_or_fail().await.text().await.unwrap();
         assert!(

@@ -37,7 +37,7 @@ async fn internal_comments_never_reach_a_client() {
     app.seed_demo().await;
     let admin = app.signed_in("dana@acme-dental.test").await;
     let internal = ticket_comment::Entity::find().all(&app.db).await.unwrap();
-    assert!(internal.iter().any(|c| c.visibility == "internal" && c.body.starts_with("Internal:")));
+    assert!(internal.iter().any(|c| c.visibility.as_str() == "internal" && c.body.starts_with("Internal:")));
     for n in 1..=6 {
         let html = admin.get(app.url(&format!("/portal/tickets/{n}"))).send_or_fail().await.text().await.unwrap();
         assert!(!html.contains("Internal:"), "ticket {n}'s page");

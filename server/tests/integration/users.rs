@@ -55,7 +55,7 @@ async fn an_invited_colleague_sets_a_password_and_signs_in_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(created.role, "client_user");
+    assert_eq!(created.role.as_str(), "client_user");
 
     // Single use.
     assert_eq!(accept("a good password", "a good password").await.unwrap().status(), 404);

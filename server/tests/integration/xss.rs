@@ -14,7 +14,7 @@ async fn work_entry_fields_are_inert_on_every_page() {
         tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
     let tech = user::Entity::find().filter(user::Column::Role.eq("tech")).one(&app.db).await.unwrap().unwrap();
     let mut entry = crate::common::work_entry(acme.id, tech.id, &format!("Title {PAYLOAD}"));
-    entry.category = Set("security".into());
+    entry.category = Set("security".parse().unwrap());
     entry.details = Set(format!(
         "Details {PAYLOAD}
 
@@ -47,10 +47,8 @@ async fn typed_search_text_is_inert_where_it_is_echoed() {
     let url = format!("/portal/work?q={}&category=%22%3E%3Cscript%3E", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E");
     let res = c.get(app.url(&url)).send_or_fail().await;
     assert_eq!(res.status(), 422, "an unknown category is refused");
-    let html = c
-        .get(app.url(&format!("/portal/work?q={}", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E")))
-        .send_or_fail()
-        .await;
+    let html =
+        c.get(app.url(&format!("/portal/work?q={}", "%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E"))).send_or_fail().await;
     let body = html.text().await.unwrap();
     assert!(!body.contains(q) && !body.contains("<script>alert(5)"), "the search text is escaped");
     assert!(body.contains("No work matches"));

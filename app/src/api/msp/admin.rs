@@ -167,7 +167,9 @@ pub async fn admin_audit(
             .transpose()
     };
     let filter = AuditFilter {
-        action: given(&action),
+        action: given(&action)
+            .map(|a| a.parse().map_err(|_| bad(&format!("There is no action {a:?} in the audit log."))))
+            .transpose()?,
         client: given(&client),
         from: day(&from)?,
         to: day(&to)?,

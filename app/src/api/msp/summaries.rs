@@ -83,7 +83,7 @@ pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
         deliveries: d
             .deliveries
             .iter()
-            .map(|m| (m.to.clone(), m.status.clone(), m.attempts, m.last_error.clone().unwrap_or_default()))
+            .map(|m| (m.to.clone(), m.status, m.attempts, m.last_error.clone().unwrap_or_default()))
             .collect(),
         preview: crate::api::summaries::ssr::summary_view(&as_sent, d.time_zone),
         email_text,

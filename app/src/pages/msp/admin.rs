@@ -178,7 +178,7 @@ pub fn AuditLog() -> impl IntoView {
                 <form method="get" action="/msp/audit" class="filters" role="search">
                     <div><label for="a-action">"Action"</label>
                         <select id="a-action" name="action"><option value="">"Any"</option>
-                            {v.actions.iter().map(|a| view! { <option value=a.clone() selected=action.as_deref() == Some(a.as_str())>{a.clone()}</option> }).collect_view()}
+                            {v.actions.iter().map(|a| view! { <option value=a.as_str() selected=action.as_deref() == Some(a.as_str())>{a.as_str()}</option> }).collect_view()}
                         </select></div>
                     <div><label for="a-client">"Client"</label>
                         <select id="a-client" name="client"><option value="">"Any"</option>
@@ -195,7 +195,7 @@ pub fn AuditLog() -> impl IntoView {
                         <th scope="col">"Client"</th><th scope="col">"What"</th><th scope="col">"From"</th></tr></thead>
                     <tbody>
                         {v.rows.into_iter().map(|r| view! {
-                            <tr><td>{r.at}</td><td><code>{r.action}</code></td><td>{r.actor}</td><td>{r.client}</td><td>{r.target}</td><td>{r.ip}</td></tr>
+                            <tr><td>{r.at}</td><td><code>{r.action.as_str()}</code></td><td>{r.actor}</td><td>{r.client}</td><td>{r.target}</td><td>{r.ip}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -53,8 +53,8 @@ fn slug_param() -> impl Fn() -> String + Clone + Send + Sync + 'static {
 }
 
 /// Options for a select of people, with "nobody" first.
-fn people_options(people: &[StaffOption], roles: &[Role], chosen: Option<i64>) -> impl IntoView + use<> {
-    let list: Vec<StaffOption> = people.iter().filter(|p| roles.contains(&p.role)).cloned().collect();
+fn people_options(people: &[StaffOption], may: fn(Role) -> bool, chosen: Option<i64>) -> impl IntoView + use<> {
+    let list: Vec<StaffOption> = people.iter().filter(|p| may(p.role)).cloned().collect();
     view! {
         <option value="">"—"</option>
         {list.into_iter().map(|p| view! {
@@ -62,8 +62,6 @@ fn people_options(people: &[StaffOption], roles: &[Role], chosen: Option<i64>) -
         }).collect_view()}
     }
 }
-
-const TECHS: &[Role] = &[Role::Tech, Role::MspAdmin];
 
 fn names(people: &[PersonView]) -> String {
     if people.is_empty() { "—".into() } else { people.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", ") }
@@ -191,15 +189,14 @@ fn team_forms(
 ) -> impl IntoView + use<> {
     let backups: Vec<Option<i64>> = (0..3).map(|i| d.team.team.backups.get(i).map(|b| b.id)).collect();
     let staff = &d.staff;
-    let primary = people_options(staff, TECHS, d.team.team.primary.as_ref().map(|p| p.id));
-    let b1 = people_options(staff, TECHS, backups[0]);
-    let b2 = people_options(staff, TECHS, backups[1]);
-    let b3 = people_options(staff, TECHS, backups[2]);
-    let am =
-        people_options(staff, &[Role::AccountManager, Role::MspAdmin], d.team.account_manager.as_ref().map(|p| p.id));
-    let sp = people_options(staff, TECHS, None);
-    let sb1 = people_options(staff, TECHS, None);
-    let sb2 = people_options(staff, TECHS, None);
+    let primary = people_options(staff, Role::does_the_work, d.team.team.primary.as_ref().map(|p| p.id));
+    let b1 = people_options(staff, Role::does_the_work, backups[0]);
+    let b2 = people_options(staff, Role::does_the_work, backups[1]);
+    let b3 = people_options(staff, Role::does_the_work, backups[2]);
+    let am = people_options(staff, Role::manages_accounts, d.team.account_manager.as_ref().map(|p| p.id));
+    let sp = people_options(staff, Role::does_the_work, None);
+    let sb1 = people_options(staff, Role::does_the_work, None);
+    let sb2 = people_options(staff, Role::does_the_work, None);
     let systems: Vec<(i64, String)> = d.systems.iter().map(|s| (s.id, s.name.clone())).collect();
     let slug = d.slug.clone();
     view! {

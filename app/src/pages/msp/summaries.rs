@@ -121,7 +121,7 @@ pub fn MspSummary() -> impl IntoView {
                             <thead><tr><th scope="col">"To"</th><th scope="col">"Status"</th><th scope="col">"Attempts"</th><th scope="col">"Last error"</th></tr></thead>
                             <tbody>
                                 {s.deliveries.iter().map(|(to, status, attempts, error)| view! {
-                                    <tr><td>{to.clone()}</td><td>{status.clone()}</td><td>{*attempts}</td><td>{error.clone()}</td></tr>
+                                    <tr><td>{to.clone()}</td><td>{status.as_str()}</td><td>{*attempts}</td><td>{error.clone()}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>
