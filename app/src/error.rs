@@ -59,8 +59,10 @@ mod ssr {
                 DomainError::NotFound => AppError::NotFound,
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
                 DomainError::Forbidden(m) => AppError::Forbidden(m),
-                DomainError::Database(cause) => {
-                    tracing::error!(%cause, "database error");
+                e @ DomainError::Database { .. } => {
+                    // Logged here, once, inside the request's span (route, user, tenant, request
+                    // id); the person sees only that it failed.
+                    tracing::error!(error = %domain::error::cause_chain(&e), "internal error");
                     AppError::Internal
                 }
             }

@@ -1,7 +1,10 @@
 use sea_orm::DbErr;
+use std::panic::Location;
 
 /// What can go wrong in the domain. `Invalid` and `Conflict` carry a message meant for the person
-/// who typed the input; `Database` is logged and shown as an opaque failure.
+/// who typed the input; `NotFound` is an answer (there is no such thing for this caller), not a
+/// failure; `Database` is a failure, logged once with its cause and where it happened, and shown
+/// as an opaque one.
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
     #[error("{0}")]
@@ -13,8 +16,38 @@ pub enum DomainError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
-    #[error("database error: {0}")]
-    Database(#[from] DbErr),
+    #[error("database error at {at}: {source}")]
+    Database { source: DbErr, at: &'static Location<'static> },
+}
+
+impl From<DbErr> for DomainError {
+    /// `?` on a database call records the line of that `?`: the operation that failed.
+    #[track_caller]
+    fn from(source: DbErr) -> Self {
+        DomainError::Database { source, at: Location::caller() }
+    }
+}
+
+impl DomainError {
+    /// Whether this is a failure on our side (to log and hide), not an answer for the person.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, DomainError::Database { .. })
+    }
+}
+
+/// An error and its causes, outermost first: "a: b: c".
+pub fn cause_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        next = cause.source();
+    }
+    text
 }
 
 impl From<crate::input::InputError> for DomainError {
@@ -37,5 +70,26 @@ impl<T> MissingIsInvalid<T> for Result<T> {
             DomainError::NotFound => DomainError::Invalid(message.into()),
             other => other,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failing_lookup() -> Result<()> {
+        Err(DbErr::Custom("connection reset".into()))?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_database_failure_says_where_it_happened_and_why() {
+        let e = failing_lookup().unwrap_err();
+        let DomainError::Database { at, .. } = &e else { panic!("not a database failure: {e:?}") };
+        assert!(at.file().ends_with("error.rs"), "{at}");
+        assert_eq!(at.line(), line!() - 9, "the `?` that failed");
+        let text = cause_chain(&e);
+        assert!(text.contains("connection reset") && text.contains("error.rs"), "{text}");
+        assert!(e.is_internal() && !DomainError::NotFound.is_internal());
     }
 }

@@ -59,7 +59,8 @@ impl TenantScope {
         &self.db
     }
 
-    pub(crate) fn tenant_id(&self) -> i64 {
+    /// The scope's tenant (for logs; queries add it themselves).
+    pub fn tenant_id(&self) -> i64 {
         self.tenant_id
     }
 

@@ -90,7 +90,7 @@ impl From<DomainError> for Failure {
         match e {
             DomainError::Invalid(m) | DomainError::Conflict(m) | DomainError::Forbidden(m) => Failure::Input(m),
             DomainError::NotFound => Failure::Input("not found".into()),
-            DomainError::Database(e) => Failure::Internal(format!("database error: {e}")),
+            e @ DomainError::Database { .. } => Failure::Internal(domain::error::cause_chain(&e)),
         }
     }
 }

@@ -13,7 +13,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         return Ok(None);
     };
     let tenant_name = match &access {
-        Access::Client(c) => Some(c.scope.tenant().await.map_err(guard::domain)?.name),
+        Access::Client(c) => Some(c.scope.tenant().await?.name),
         Access::Staff(_) => None,
     };
     let user = access.user();
@@ -33,13 +33,10 @@ pub async fn change_password(
     use crate::api::account::ssr::*;
     let access = guard::signed_in()?;
     if confirm_password.is_some_and(|c| c != new_password) {
-        return Err(guard::fail(AppError::Invalid("The two new passwords are not the same.".into())));
+        return Err(AppError::Invalid("The two new passwords are not the same.".into()));
     }
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
-    sessions
-        .change_password(access.user(), current_password, new_password, &request_client())
-        .await
-        .map_err(guard::domain)?;
+    sessions.change_password(access.user(), current_password, new_password, &request_client()).await?;
     // A plain form post (no JavaScript) lands back on the account page with the news.
     leptos_axum::redirect("/portal/account?changed");
     Ok(())
@@ -54,11 +51,11 @@ pub async fn account_sessions() -> Result<Vec<SessionView>, AppError> {
     let access = guard::signed_in()?;
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
     let tz = match &access {
-        Access::Client(c) => c.scope.tenant().await.map_err(guard::domain)?.time_zone,
+        Access::Client(c) => c.scope.tenant().await?.time_zone,
         Access::Staff(_) => chrono_tz::UTC,
     };
     let current = access.user().session_id;
-    let list = sessions.list(access.user()).await.map_err(guard::domain)?;
+    let list = sessions.list(access.user()).await?;
     Ok(list
         .into_iter()
         .map(|s| SessionView {
@@ -80,8 +77,8 @@ pub async fn end_session(id: i64) -> Result<(), AppError> {
     use crate::api::account::ssr::*;
     let access = guard::signed_in()?;
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
-    if !sessions.end(access.user(), id).await.map_err(guard::domain)? {
-        return Err(guard::fail(AppError::NotFound));
+    if !sessions.end(access.user(), id).await? {
+        return Err(AppError::NotFound);
     }
     leptos_axum::redirect(if id == access.user().session_id { "/login" } else { "/portal/account" });
     Ok(())
@@ -222,10 +219,9 @@ pub async fn forgot_password(#[server(default)] email: String) -> Result<(), App
 /// The email a reset link is for; a used, expired or unknown link is 404.
 #[server(endpoint = "reset/info")]
 pub async fn reset_info(token: String) -> Result<String, AppError> {
-    use super::guard;
     use crate::api::users::ssr::Outgoing;
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    outgoing.reset_email(&token).await.map_err(guard::domain)
+    outgoing.reset_email(&token).await.map_err(AppError::from)
 }
 
 /// Sets a new password with a reset link, ends every other session, and signs this browser in.
@@ -235,17 +231,16 @@ pub async fn complete_reset(
     #[server(default)] password: String,
     #[server(default)] confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::guard;
     use crate::api::account::ssr::{SessionIssuer, request_client};
     use crate::api::users::ssr::Outgoing;
     if password != confirm_password {
-        return Err(guard::fail(AppError::Invalid("The two passwords are not the same.".into())));
+        return Err(AppError::Invalid("The two passwords are not the same.".into()));
     }
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
     let client = request_client();
-    let user_id = outgoing.complete_reset(&token, password, &client).await.map_err(guard::domain)?;
-    sessions.sign_in(user_id, &client).await.map_err(guard::domain)?;
+    let user_id = outgoing.complete_reset(&token, password, &client).await?;
+    sessions.sign_in(user_id, &client).await?;
     leptos_axum::redirect(outgoing.home_of(user_id).await);
     Ok(())
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn portal_home() -> Result<DashboardView, AppError> {
     use super::guard;
     let client = guard::client()?;
-    ssr::dashboard(&client.scope).await.map_err(guard::domain)
+    ssr::dashboard(&client.scope).await.map_err(AppError::from)
 }
 
 /// One client-visible work entry of the session's tenant; anything else is 404.
@@ -17,8 +17,8 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
 pub async fn portal_work_entry(id: i64) -> Result<WorkDetailView, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tenant = client.scope.tenant().await.map_err(guard::domain)?;
-    let item = client.scope.work_entry(id).await.map_err(guard::domain)?;
+    let tenant = client.scope.tenant().await?;
+    let item = client.scope.work_entry(id).await?;
     let details_html = domain::markdown::to_safe_html(&item.details);
     Ok(WorkDetailView { work: ssr::work_view(item, tenant.time_zone), details_html })
 }
@@ -30,10 +30,10 @@ pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<
     use super::guard;
     use crate::views::SystemOption;
     let client = guard::client()?;
-    let (filter, cursor) = ssr::parse_filter(&query).map_err(|m| guard::fail(AppError::Invalid(m)))?;
-    let tenant = client.scope.tenant().await.map_err(guard::domain)?;
-    let page = client.scope.work_history(&filter, cursor, 25).await.map_err(guard::domain)?;
-    let systems = client.scope.system_names().await.map_err(guard::domain)?;
+    let (filter, cursor) = ssr::parse_filter(&query).map_err(|m| AppError::Invalid(m))?;
+    let tenant = client.scope.tenant().await?;
+    let page = client.scope.work_history(&filter, cursor, 25).await?;
+    let systems = client.scope.system_names().await?;
     Ok(WorkHistoryView {
         items: page.items.into_iter().map(|w| ssr::work_view(w, tenant.time_zone)).collect(),
         next: page.next.map(|c| c.encode()),
@@ -47,8 +47,8 @@ pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<
 pub async fn portal_team() -> Result<TeamView, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let team = client.scope.team().await.map_err(guard::domain)?;
-    let systems = client.scope.system_readiness().await.map_err(guard::domain)?;
+    let team = client.scope.team().await?;
+    let systems = client.scope.system_readiness().await?;
     Ok(ssr::team_view(&team, systems))
 }
 

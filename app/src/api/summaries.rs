@@ -8,8 +8,8 @@ use leptos::prelude::*;
 pub async fn portal_summaries() -> Result<Vec<SummaryListItem>, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let list = client.scope.sent_summaries().await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let list = client.scope.sent_summaries().await?;
     Ok(list.iter().map(|s| ssr::item(s, tz)).collect())
 }
 
@@ -18,8 +18,8 @@ pub async fn portal_summaries() -> Result<Vec<SummaryListItem>, AppError> {
 pub async fn portal_summary(id: i64) -> Result<SummaryView, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let s = client.scope.sent_summary(id).await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let s = client.scope.sent_summary(id).await?;
     Ok(ssr::summary_view(&s, tz))
 }
 

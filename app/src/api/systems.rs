@@ -9,8 +9,8 @@ use leptos::prelude::*;
 pub async fn portal_systems() -> Result<Vec<SystemRow>, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let rows = client.scope.systems_with_last_work().await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let rows = client.scope.systems_with_last_work().await?;
     Ok(rows
         .into_iter()
         .map(|(s, last)| SystemRow {
@@ -26,17 +26,16 @@ pub async fn portal_system(id: i64, #[server(default)] after: Option<String>) ->
     use super::guard;
     use domain::history::{Cursor, WorkFilter};
     let client = guard::client()?;
-    let system = client.scope.system(id).await.map_err(guard::domain)?;
+    let system = client.scope.system(id).await?;
     let cursor = match after.as_deref().filter(|a| !a.is_empty()) {
-        Some(a) => Some(
-            Cursor::decode(a)
-                .ok_or_else(|| guard::fail(AppError::Invalid("That page link is not valid any more.".into())))?,
-        ),
+        Some(a) => {
+            Some(Cursor::decode(a).ok_or_else(|| AppError::Invalid("That page link is not valid any more.".into()))?)
+        }
         None => None,
     };
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
+    let tz = client.scope.tenant().await?.time_zone;
     let filter = WorkFilter { system_id: Some(system.id), ..Default::default() };
-    let page = client.scope.work_history(&filter, cursor, 25).await.map_err(guard::domain)?;
+    let page = client.scope.work_history(&filter, cursor, 25).await?;
     Ok(SystemDetailView {
         system: ssr::system_view(system),
         work: page.items.into_iter().map(|w| crate::api::portal::ssr::work_view(w, tz)).collect(),

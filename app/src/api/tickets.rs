@@ -20,8 +20,7 @@ pub async fn portal_tickets(
         None => {}
         Some("open") => filter.open_only = true,
         Some(s) => {
-            filter.status =
-                Some(s.parse().map_err(|_| guard::fail(AppError::Invalid(format!("There is no status {s:?}."))))?)
+            filter.status = Some(s.parse().map_err(|_| AppError::Invalid(format!("There is no status {s:?}.")))?)
         }
     }
     if let Some(p) = given(&priority) {
@@ -30,11 +29,11 @@ pub async fn portal_tickets(
                 .parse::<i64>()
                 .ok()
                 .and_then(vocabulary::Priority::from_number)
-                .ok_or_else(|| guard::fail(AppError::Invalid(format!("There is no priority {p:?}."))))?,
+                .ok_or_else(|| AppError::Invalid(format!("There is no priority {p:?}.")))?,
         );
     }
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let list = client.scope.tickets(&filter, 200).await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let list = client.scope.tickets(&filter, 200).await?;
     Ok(TicketListView {
         tickets: list.iter().map(|t| ssr::row(t, tz)).collect(),
         whole_company: client.user.role == vocabulary::Role::ClientAdmin,
@@ -47,8 +46,8 @@ pub async fn portal_ticket(number: i64) -> Result<TicketDetailView, AppError> {
     use super::guard;
     use crate::views::CommentView;
     let client = guard::client()?;
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let t = client.scope.ticket(number).await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let t = client.scope.ticket(number).await?;
     let when = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string();
     Ok(TicketDetailView {
         ticket: ssr::row(&t.summary, tz),
@@ -89,8 +88,8 @@ pub async fn open_ticket(
 ) -> Result<i64, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency).map_err(guard::domain)?;
-    let number = client.scope.open_ticket(new).await.map_err(guard::domain)?;
+    let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
+    let number = client.scope.open_ticket(new).await?;
     if let Some(out) = use_context::<crate::api::users::ssr::Outgoing>() {
         out.notify_client_ticket(&client.scope, number).await;
     }
@@ -103,7 +102,7 @@ pub async fn open_ticket(
 pub async fn comment_on_ticket(number: i64, #[server(default)] body: String) -> Result<(), AppError> {
     use super::guard;
     let client = guard::client()?;
-    client.scope.comment_on_ticket(number, &body).await.map_err(guard::domain)?;
+    client.scope.comment_on_ticket(number, &body).await?;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(())
 }

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 pub async fn portal_users() -> Result<Vec<ColleagueView>, AppError> {
     use super::guard;
     let client = guard::client()?;
-    let tz = client.scope.tenant().await.map_err(guard::domain)?.time_zone;
-    let list = client.scope.colleagues().await.map_err(guard::domain)?;
+    let tz = client.scope.tenant().await?.time_zone;
+    let list = client.scope.colleagues().await?;
     Ok(list
         .into_iter()
         .map(|c| ColleagueView {
@@ -39,10 +39,10 @@ pub async fn invite_colleague(
     use crate::api::users::ssr::Outgoing;
     let client = guard::client()?;
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    let invited = client.scope.invite(&email, &role).await.map_err(guard::domain)?;
+    let invited = client.scope.invite(&email, &role).await?;
     outgoing.send_invitation(&invited, &client.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not send an invitation");
-        guard::fail(AppError::Internal)
+        AppError::Internal
     })?;
     leptos_axum::redirect("/portal/users?invited");
     Ok(())
@@ -53,7 +53,7 @@ pub async fn invite_colleague(
 pub async fn deactivate_colleague(id: i64) -> Result<(), AppError> {
     use super::guard;
     let client = guard::client()?;
-    client.scope.deactivate_colleague(id).await.map_err(guard::domain)?;
+    client.scope.deactivate_colleague(id).await?;
     leptos_axum::redirect("/portal/users");
     Ok(())
 }
@@ -61,10 +61,9 @@ pub async fn deactivate_colleague(id: i64) -> Result<(), AppError> {
 /// What an invitation link offers; an unknown, used or expired link is 404.
 #[server(endpoint = "invite/info")]
 pub async fn invitation_info(token: String) -> Result<InvitationView, AppError> {
-    use super::guard;
     use crate::api::users::ssr::Outgoing;
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    let inv = outgoing.invitation(&token).await.map_err(guard::domain)?;
+    let inv = outgoing.invitation(&token).await?;
     Ok(InvitationView { email: inv.email, tenant_name: inv.tenant_name })
 }
 
@@ -76,16 +75,15 @@ pub async fn accept_invitation(
     #[server(default)] password: String,
     #[server(default)] confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::guard;
     use crate::api::account::ssr::{SessionIssuer, request_client};
     use crate::api::users::ssr::Outgoing;
     if password != confirm_password {
-        return Err(guard::fail(AppError::Invalid("The two passwords are not the same.".into())));
+        return Err(AppError::Invalid("The two passwords are not the same.".into()));
     }
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
     let sessions = use_context::<SessionIssuer>().ok_or(AppError::Internal)?;
-    let user_id = outgoing.accept(&token, &name, password).await.map_err(guard::domain)?;
-    sessions.sign_in(user_id, &request_client()).await.map_err(guard::domain)?;
+    let user_id = outgoing.accept(&token, &name, password).await?;
+    sessions.sign_in(user_id, &request_client()).await?;
     // Home for the invitee's role: the portal for a client, the workspace for staff.
     leptos_axum::redirect(outgoing.home_of(user_id).await);
     Ok(())

@@ -2,6 +2,7 @@
 //! functions, so they work without JavaScript (the server sends the browser back here).
 
 use crate::api::account::{ChangePassword, EndSession, account_sessions};
+use crate::pages::not_found::answer_with;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -75,7 +76,10 @@ pub fn PortalAccount() -> impl IntoView {
                                 </ul>
                             }
                                 .into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => {
+                                answer_with(&e);
+                                view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+                            }
                         }
                     })}
                 </Suspense>

@@ -18,9 +18,21 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// A page that shows an error answers with the error's status (404, 401, 403, 422, 500): every
+/// page that renders an error calls this, so the status follows from the error's type.
+pub fn answer_with(e: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(e.status());
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = e;
+}
+
 /// An error as a page shows it: "not found" is the 404 page (its status already set), anything
 /// else a calm message.
 pub fn error_page(e: AppError) -> AnyView {
+    answer_with(&e);
     match e {
         AppError::NotFound => view! { <NotFound/> }.into_any(),
         e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
@@ -80,7 +92,10 @@ where
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => page(d).into_any(),
-                        Err(e) => on_error(e),
+                        Err(e) => {
+                            answer_with(&e);
+                            on_error(e)
+                        }
                     }
                 })
             }}

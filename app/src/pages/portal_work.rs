@@ -3,7 +3,7 @@
 use crate::api::portal::portal_work_history;
 use crate::components::feed::FeedItem;
 use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::pages::not_found::{NotFound, answer_with};
 use crate::views::WorkQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -104,11 +104,14 @@ pub fn PortalWorkHistory() -> impl IntoView {
                                 .into_any()
                         }
                         Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => view! {
-                            <p class="error" role="alert">{e.to_string()}</p>
-                            <p><a href="/portal/work">"Show all work"</a></p>
+                        Err(e) => {
+                            answer_with(&e);
+                            view! {
+                                <p class="error" role="alert">{e.to_string()}</p>
+                                <p><a href="/portal/work">"Show all work"</a></p>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
                     }
                 })}
             </Suspense>

@@ -153,7 +153,7 @@ async fn ensure_draft(db: &DatabaseConnection, t: &tenant::Model, month: Month, 
     match inserted {
         Ok(s) => Ok(s.id),
         // Another process drafted it a moment ago.
-        Err(e) => existing().one(db).await?.map(|s| s.id).ok_or(DomainError::Database(e)),
+        Err(e) => existing().one(db).await?.map(|s| s.id).ok_or_else(|| e.into()),
     }
 }
 

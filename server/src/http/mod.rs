@@ -3,10 +3,13 @@
 
 pub mod auth_routes;
 pub mod cookies;
+pub mod error_status;
+pub mod executor;
 pub mod export;
 pub mod headers;
 pub mod health;
 pub mod origin;
+pub mod request_span;
 pub mod session_layer;
 
 use crate::state::AppState;
@@ -27,7 +30,12 @@ use std::sync::{Arc, OnceLock};
 /// others wait, so no server is answering while the flag is up.
 fn routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES
+        .get_or_init(|| {
+            executor::install();
+            generate_route_list(App)
+        })
+        .clone()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -60,6 +68,8 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), session_layer::resolve))
+        .layer(axum::middleware::from_fn(error_status::from_error_type))
+        .layer(axum::middleware::from_fn(request_span::span))
         .layer(axum::middleware::from_fn(origin::refuse_cross_site))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)

@@ -46,6 +46,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     }
     req.extensions_mut().insert(client);
     if let Some(a) = access {
+        super::request_span::record_access(&a);
         req.extensions_mut().insert(a);
     }
     next.run(req).await

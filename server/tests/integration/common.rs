@@ -118,6 +118,7 @@ pub async fn spawn_app_on_one_worker() -> TestApp {
 }
 
 async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) -> TestApp {
+    captured_logs();
     let test_db = TestDb::new().await;
     let db = test_db.connect().await;
     domain::db::migrate(&db).await.expect("migrate");
@@ -273,5 +274,34 @@ impl SendOrFail for reqwest::RequestBuilder {
             Err(e) if e.is_timeout() => panic!("no answer within the timeout: {}", what.unwrap_or_default()),
             Err(e) => panic!("request failed: {}: {e}", what.unwrap_or_default()),
         }
+    }
+}
+
+/// What the servers of this test process log, from the first call on (one subscriber for the
+/// process; tests pick their own lines out by request id).
+pub fn captured_logs() -> &'static std::sync::Mutex<Vec<u8>> {
+    use std::sync::{Mutex, OnceLock};
+    static LOGS: OnceLock<&'static Mutex<Vec<u8>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs: &'static Mutex<Vec<u8>> = Box::leak(Box::new(Mutex::new(Vec::new())));
+        let writer = move || LogWriter(logs);
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("warn,server::http::request_span=info"))
+            .with_ansi(false)
+            .with_writer(writer)
+            .try_init();
+        logs
+    })
+}
+
+pub struct LogWriter(&'static std::sync::Mutex<Vec<u8>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

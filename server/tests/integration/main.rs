@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod dashboard;
 mod demo;
+mod errors;
 mod history;
 mod isolation;
 mod mail;

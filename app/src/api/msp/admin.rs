@@ -10,8 +10,7 @@ pub async fn admin_clients() -> Result<Vec<AdminClientView>, AppError> {
     let admin = guard::admin()?;
     Ok(admin
         .clients()
-        .await
-        .map_err(guard::domain)?
+        .await?
         .into_iter()
         .map(|c| AdminClientView {
             slug: c.slug,
@@ -34,7 +33,7 @@ pub async fn admin_client_new(
 ) -> Result<(), AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    let slug = admin.create_client(&slug, &name, &time_zone).await.map_err(guard::domain)?;
+    let slug = admin.create_client(&slug, &name, &time_zone).await?;
     leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
     Ok(())
 }
@@ -53,7 +52,7 @@ pub async fn admin_client_edit(
     use domain::staff::admin::ClientForm;
     let admin = guard::admin()?;
     let form = ClientForm { name, time_zone, days, start, end, included_hours };
-    admin.edit_client(&slug, &form).await.map_err(guard::domain)?;
+    admin.edit_client(&slug, &form).await?;
     leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
     Ok(())
 }
@@ -62,8 +61,8 @@ pub async fn admin_client_edit(
 pub async fn admin_client_status(slug: String, #[server(default)] status: String) -> Result<(), AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    let status = status.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose a status.".into())))?;
-    admin.set_client_status(&slug, status).await.map_err(guard::domain)?;
+    let status = status.parse().map_err(|_| AppError::Invalid("Please choose a status.".into()))?;
+    admin.set_client_status(&slug, status).await?;
     leptos_axum::redirect("/msp/admin/clients");
     Ok(())
 }
@@ -76,8 +75,7 @@ pub async fn admin_users() -> Result<AdminUsersView, AppError> {
     let me = admin.user.id;
     let clients = admin
         .clients()
-        .await
-        .map_err(guard::domain)?
+        .await?
         .into_iter()
         .filter(|c| c.status == vocabulary::TenantStatus::Active)
         .map(|c| (c.slug, c.name))
@@ -85,8 +83,7 @@ pub async fn admin_users() -> Result<AdminUsersView, AppError> {
     Ok(AdminUsersView {
         users: admin
             .users()
-            .await
-            .map_err(guard::domain)?
+            .await?
             .into_iter()
             .map(|u| AdminUserView {
                 me: u.id == me,
@@ -117,10 +114,10 @@ pub async fn admin_invite(
     use crate::api::users::ssr::Outgoing;
     let admin = guard::admin()?;
     let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    let invited = admin.invite(&email, &role, &client).await.map_err(guard::domain)?;
+    let invited = admin.invite(&email, &role, &client).await?;
     outgoing.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not queue an invitation");
-        guard::fail(AppError::Internal)
+        AppError::Internal
     })?;
     leptos_axum::redirect("/msp/admin/users?invited");
     Ok(())
@@ -130,7 +127,7 @@ pub async fn admin_invite(
 pub async fn admin_user_role(id: i64, #[server(default)] role: String) -> Result<(), AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    admin.change_role(id, &role).await.map_err(guard::domain)?;
+    admin.change_role(id, &role).await?;
     leptos_axum::redirect("/msp/admin/users");
     Ok(())
 }
@@ -140,7 +137,7 @@ pub async fn admin_user_role(id: i64, #[server(default)] role: String) -> Result
 pub async fn admin_user_active(id: i64, #[server(default)] active: String) -> Result<(), AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    admin.set_active(id, active == "true").await.map_err(guard::domain)?;
+    admin.set_active(id, active == "true").await?;
     leptos_axum::redirect("/msp/admin/users");
     Ok(())
 }
@@ -158,7 +155,7 @@ pub async fn admin_audit(
     use domain::staff::admin::AuditFilter;
     let admin = guard::admin()?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let bad = |m: &str| guard::fail(AppError::Invalid(m.to_string()));
+    let bad = |m: &str| AppError::Invalid(m.to_string());
     let day = |v: &Option<String>| -> Result<Option<chrono::NaiveDate>, AppError> {
         given(v)
             .map(|d| {
@@ -175,7 +172,7 @@ pub async fn admin_audit(
         to: day(&to)?,
         before: given(&before).map(|b| b.parse().map_err(|_| bad("That page link is not valid."))).transpose()?,
     };
-    let rows = admin.audit(&filter).await.map_err(guard::domain)?;
+    let rows = admin.audit(&filter).await?;
     let next = (rows.len() == 100).then(|| rows.last().map(|r| r.id)).flatten();
     Ok(AuditView {
         rows: rows
@@ -190,8 +187,8 @@ pub async fn admin_audit(
                 ip: r.ip.unwrap_or_default(),
             })
             .collect(),
-        actions: admin.audit_actions().await.map_err(guard::domain)?,
-        clients: admin.clients().await.map_err(guard::domain)?.into_iter().map(|c| (c.slug, c.name)).collect(),
+        actions: admin.audit_actions().await?,
+        clients: admin.clients().await?.into_iter().map(|c| (c.slug, c.name)).collect(),
         next,
     })
 }

@@ -10,7 +10,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     use super::super::guard;
     use crate::views::msp::{KnowledgeRowView, StaffOption};
     let staff = guard::staff()?;
-    let b = staff.unscoped().coverage_board().await.map_err(guard::domain)?;
+    let b = staff.unscoped().coverage_board().await?;
     let techs: Vec<StaffOption> =
         b.techs.iter().map(|t| StaffOption { id: t.id, name: t.name.clone(), role: t.role }).collect();
     let today = domain::time::now().date_naive();
@@ -82,8 +82,7 @@ pub async fn msp_team_save(
             &backups,
             optional_id(&account_manager, "account manager")?,
         )
-        .await
-        .map_err(guard::domain)?;
+        .await?;
     leptos_axum::redirect(&format!("/msp/clients/{client}#team"));
     Ok(())
 }
@@ -101,8 +100,7 @@ pub async fn msp_system_cover(
     let editor = guard::editor()?;
     let backups: Vec<i64> =
         [optional_id(&backup_1, "backup")?, optional_id(&backup_2, "backup")?].into_iter().flatten().collect();
-    let slug =
-        editor.set_system_cover(system_id, optional_id(&primary, "primary")?, &backups).await.map_err(guard::domain)?;
+    let slug = editor.set_system_cover(system_id, optional_id(&primary, "primary")?, &backups).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#team"));
     Ok(())
 }
@@ -114,9 +112,9 @@ pub async fn msp_knowledge(system_id: i64, user_id: i64, #[server(default)] leve
     let editor = guard::editor()?;
     let level = match level.trim() {
         "" => None,
-        l => Some(l.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose a knowledge level.".into())))?),
+        l => Some(l.parse().map_err(|_| AppError::Invalid("Please choose a knowledge level.".into()))?),
     };
-    editor.set_knowledge(system_id, user_id, level).await.map_err(guard::domain)?;
+    editor.set_knowledge(system_id, user_id, level).await?;
     leptos_axum::redirect(&format!("/msp/coverage#system-{system_id}"));
     Ok(())
 }
@@ -126,7 +124,7 @@ pub async fn msp_knowledge(system_id: i64, user_id: i64, #[server(default)] leve
 pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    let cal = staff.time_off_calendar().await.map_err(guard::domain)?;
+    let cal = staff.time_off_calendar().await?;
     let admin = staff.user.role == vocabulary::Role::MspAdmin;
     let people =
         super::ssr::staff_options(&staff).await?.into_iter().filter(|p| admin || p.id == staff.user.id).collect();
@@ -148,7 +146,7 @@ pub async fn msp_time_off_add(
 ) -> Result<(), AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    staff.add_time_off(user_id, &first_day, &last_day, &note).await.map_err(guard::domain)?;
+    staff.add_time_off(user_id, &first_day, &last_day, &note).await?;
     leptos_axum::redirect("/msp/time-off?added");
     Ok(())
 }
@@ -157,7 +155,7 @@ pub async fn msp_time_off_add(
 pub async fn msp_time_off_remove(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    staff.remove_time_off(id).await.map_err(guard::domain)?;
+    staff.remove_time_off(id).await?;
     leptos_axum::redirect("/msp/time-off");
     Ok(())
 }

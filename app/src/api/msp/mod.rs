@@ -19,7 +19,7 @@ pub async fn msp_overview() -> Result<OverviewView, AppError> {
     use super::guard;
     let staff = guard::staff()?;
     let tz = use_context::<ssr::MspClock>().map(|c| c.0).unwrap_or(chrono_tz::UTC);
-    let o = staff.unscoped().overview(tz).await.map_err(guard::domain)?;
+    let o = staff.unscoped().overview(tz).await?;
     let tzs = ssr::tenant_zones(&staff).await?;
     let day = |d: chrono::NaiveDate| d.format("%a %-d %b").to_string();
     Ok(OverviewView {
@@ -54,7 +54,7 @@ pub async fn msp_overview() -> Result<OverviewView, AppError> {
 pub async fn msp_clients() -> Result<Vec<ClientRowView>, AppError> {
     use super::guard;
     let staff = guard::staff()?;
-    let rows = staff.unscoped().client_rows().await.map_err(guard::domain)?;
+    let rows = staff.unscoped().client_rows().await?;
     Ok(rows
         .into_iter()
         .map(|r| ClientRowView {
@@ -77,7 +77,7 @@ pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
     use super::guard;
     use crate::views::msp::StaffSystemView;
     let staff = guard::staff()?;
-    let d = staff.unscoped().client_detail(&slug).await.map_err(guard::domain)?;
+    let d = staff.unscoped().client_detail(&slug).await?;
     let tzs: std::collections::HashMap<String, chrono_tz::Tz> = [(d.slug.clone(), d.time_zone)].into();
     Ok(ClientDetailView {
         time_zone: d.time_zone.name().to_string(),
@@ -128,8 +128,8 @@ pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
 pub async fn msp_preview(slug: String) -> Result<DashboardView, AppError> {
     use super::guard;
     let staff = guard::staff()?;
-    let tenant_id = staff.unscoped().tenant_id_of(&slug).await.map_err(guard::domain)?;
-    crate::api::portal::ssr::dashboard(&staff.client_view_of(tenant_id)).await.map_err(guard::domain)
+    let tenant_id = staff.unscoped().tenant_id_of(&slug).await?;
+    crate::api::portal::ssr::dashboard(&staff.client_view_of(tenant_id)).await.map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]
@@ -155,8 +155,7 @@ pub mod ssr {
         Ok(staff
             .unscoped()
             .tenants()
-            .await
-            .map_err(super::super::guard::domain)?
+            .await?
             .into_iter()
             .map(|t| (t.slug, t.time_zone.parse().unwrap_or(chrono_tz::UTC)))
             .collect())
@@ -166,8 +165,7 @@ pub mod ssr {
         Ok(staff
             .unscoped()
             .staff_members()
-            .await
-            .map_err(super::super::guard::domain)?
+            .await?
             .into_iter()
             .map(|s| StaffOption { id: s.id, name: s.name, role: s.role })
             .collect())
@@ -304,10 +302,7 @@ pub mod ssr {
     pub fn optional_id(text: &str, what: &str) -> Result<Option<i64>, AppError> {
         match text.trim() {
             "" => Ok(None),
-            t => t
-                .parse()
-                .map(Some)
-                .map_err(|_| super::super::guard::fail(AppError::Invalid(format!("Please choose a {what}.")))),
+            t => t.parse().map(Some).map_err(|_| AppError::Invalid(format!("Please choose a {what}."))),
         }
     }
 }

@@ -11,7 +11,7 @@ pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
     use crate::views::msp::SummaryRowView;
     let staff = guard::staff()?;
     let db = staff.unscoped();
-    let rows = db.summary_rows().await.map_err(guard::domain)?;
+    let rows = db.summary_rows().await?;
     Ok(SummaryListView {
         rows: rows
             .into_iter()
@@ -34,8 +34,7 @@ pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
             .collect(),
         clients: db
             .tenants()
-            .await
-            .map_err(guard::domain)?
+            .await?
             .into_iter()
             .filter(|t| t.status == vocabulary::TenantStatus::Active)
             .map(|t| (t.slug, t.name))
@@ -50,7 +49,7 @@ pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
     use crate::api::users::ssr::Outgoing;
     use domain::summaries::SentSummary;
     let staff = guard::staff()?;
-    let d = staff.unscoped().summary_detail(id).await.map_err(guard::domain)?;
+    let d = staff.unscoped().summary_detail(id).await?;
     let as_sent = SentSummary {
         id: d.id,
         subject: d.subject.clone(),
@@ -101,7 +100,7 @@ pub async fn msp_summary_new(
 ) -> Result<i64, AppError> {
     use super::super::guard;
     let writer = guard::summary_writer()?;
-    let id = writer.draft(&client, Some(&month)).await.map_err(guard::domain)?;
+    let id = writer.draft(&client, Some(&month)).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(id)
 }
@@ -116,7 +115,7 @@ pub async fn msp_summary_save(
 ) -> Result<(), AppError> {
     use super::super::guard;
     let writer = guard::summary_writer()?;
-    writer.save(id, &subject, &personal_note, &highlights, &recipients).await.map_err(guard::domain)?;
+    writer.save(id, &subject, &personal_note, &highlights, &recipients).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}?saved"));
     Ok(())
 }
@@ -128,7 +127,7 @@ pub async fn msp_summary_send(id: i64) -> Result<(), AppError> {
     use crate::api::users::ssr::Outgoing;
     let writer = guard::summary_writer()?;
     let out = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    out.send_summary(&writer, id).await.map_err(guard::domain)?;
+    out.send_summary(&writer, id).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(())
 }

@@ -18,7 +18,7 @@ pub async fn msp_tickets(
     use domain::staff::queue::QueueFilter;
     let staff = guard::staff()?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let bad = |m: String| guard::fail(AppError::Invalid(m));
+    let bad = |m: String| AppError::Invalid(m);
     let filter = QueueFilter {
         client: given(&client),
         status: given(&status).map(|s| s.parse().map_err(|_| bad(format!("There is no status {s:?}.")))).transpose()?,
@@ -32,10 +32,10 @@ pub async fn msp_tickets(
     };
     let db = staff.unscoped();
     let zones = super::ssr::tenant_zones(&staff).await?;
-    let tickets = db.queue(&filter).await.map_err(guard::domain)?;
+    let tickets = db.queue(&filter).await?;
     Ok(QueueView {
         tickets: tickets.iter().map(|r| super::ssr::queue_row(r, &zones)).collect(),
-        clients: db.tenants().await.map_err(guard::domain)?.into_iter().map(|t| (t.slug, t.name)).collect(),
+        clients: db.tenants().await?.into_iter().map(|t| (t.slug, t.name)).collect(),
         techs: super::ssr::staff_options(&staff)
             .await?
             .into_iter()
@@ -50,7 +50,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
     use super::super::guard;
     use crate::views::msp::{StaffCommentView, StaffOption};
     let staff = guard::staff()?;
-    let t = staff.unscoped().staff_ticket(id).await.map_err(guard::domain)?;
+    let t = staff.unscoped().staff_ticket(id).await?;
     let zones = super::ssr::tenant_zones(&staff).await?;
     let tz = zones.get(&t.row.tenant_slug).copied().unwrap_or(chrono_tz::UTC);
     let fmt = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %H:%M").to_string();
@@ -125,7 +125,7 @@ pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> 
     use super::super::guard;
     let editor = guard::editor()?;
     let assignee = super::ssr::optional_id(&assignee, "tech")?;
-    editor.assign(id, assignee).await.map_err(guard::domain)?;
+    editor.assign(id, assignee).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())
 }
@@ -134,8 +134,8 @@ pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> 
 pub async fn msp_ticket_status(id: i64, #[server(default)] status: String) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    let status = status.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose a status.".into())))?;
-    editor.set_status(id, status).await.map_err(guard::domain)?;
+    let status = status.parse().map_err(|_| AppError::Invalid("Please choose a status.".into()))?;
+    editor.set_status(id, status).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())
 }
@@ -150,10 +150,10 @@ pub async fn msp_ticket_comment(
     use super::super::guard;
     use crate::api::users::ssr::Outgoing;
     if internal.is_some() {
-        guard::editor()?.comment_internally(id, &body).await.map_err(guard::domain)?;
+        guard::editor()?.comment_internally(id, &body).await?;
     } else {
         let staff = guard::staff()?;
-        staff.reply_in_public(id, &body).await.map_err(guard::domain)?;
+        staff.reply_in_public(id, &body).await?;
         if let Some(out) = use_context::<Outgoing>() {
             out.notify_public_reply(&staff.unscoped(), id, &staff.user.display_name, body.trim()).await;
         }
@@ -177,12 +177,12 @@ pub async fn msp_ticket_new(
     use super::super::guard;
     use crate::api::users::ssr::Outgoing;
     let staff = guard::staff()?;
-    let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency).map_err(guard::domain)?;
+    let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
     let source = match source.trim() {
         "" => vocabulary::TicketSource::Staff,
-        s => s.parse().map_err(|_| guard::fail(AppError::Invalid("Please choose how the ticket came in.".into())))?,
+        s => s.parse().map_err(|_| AppError::Invalid("Please choose how the ticket came in.".into()))?,
     };
-    let id = staff.open_ticket_for(&client, &requester, new, source).await.map_err(guard::domain)?;
+    let id = staff.open_ticket_for(&client, &requester, new, source).await?;
     if let Some(out) = use_context::<Outgoing>() {
         out.notify_new_ticket(&staff.unscoped(), id).await;
     }

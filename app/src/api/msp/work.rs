@@ -17,12 +17,12 @@ pub async fn msp_work_form(
     let staff = guard::staff()?;
     let db = staff.unscoped();
     let editing = match id {
-        Some(id) => Some(db.work_for_edit(id).await.map_err(guard::domain)?),
+        Some(id) => Some(db.work_for_edit(id).await?),
         None => None,
     };
     let mut clients = Vec::new();
-    let mut systems_of = db.systems_by_tenant().await.map_err(guard::domain)?;
-    for t in db.tenants().await.map_err(guard::domain)? {
+    let mut systems_of = db.systems_by_tenant().await?;
+    for t in db.tenants().await? {
         // Archived clients take no new work; an entry of one can still be edited.
         let own = editing.as_ref().is_some_and(|(f, _, _)| f.client == t.slug);
         if t.status != vocabulary::TenantStatus::Active && !own {
@@ -44,7 +44,7 @@ pub async fn msp_work_form(
     let (values, planned) = match editing {
         Some((f, state, _)) => (ssr::values(f), state == vocabulary::WorkState::Planned),
         None => {
-            let last = db.last_client_of(staff.user.id).await.map_err(guard::domain)?;
+            let last = db.last_client_of(staff.user.id).await?;
             let known = |c: &String| clients.iter().any(|x| &x.slug == c);
             let client =
                 client.filter(known).or(last.filter(known)).or_else(|| clients.first().map(|c| c.slug.clone()));
@@ -81,7 +81,7 @@ pub async fn msp_work_check(
 ) -> Result<String, AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    let check = staff.unscoped().after_hours_check(&client, &start, &duration).await.map_err(guard::domain)?;
+    let check = staff.unscoped().after_hours_check(&client, &start, &duration).await?;
     Ok(if check.after_hours {
         format!("After hours for this client ({}).", check.local)
     } else {
@@ -135,8 +135,7 @@ pub async fn msp_work_save(
     let saved = match entry_id {
         Some(id) => editor.update_work(id, &form).await,
         None => editor.log_work(&form).await,
-    }
-    .map_err(guard::domain)?;
+    }?;
     leptos_axum::redirect(&format!("/msp/clients/{}?saved={}", saved.tenant_slug, saved.id));
     Ok(saved.id)
 }
@@ -146,7 +145,7 @@ pub async fn msp_work_save(
 pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    editor.mark_done(id).await.map_err(guard::domain)?;
+    editor.mark_done(id).await?;
     leptos_axum::redirect(&format!("/msp/work/{id}"));
     Ok(())
 }
@@ -156,7 +155,7 @@ pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
 pub async fn msp_work_delete(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    let slug = editor.delete_work(id).await.map_err(guard::domain)?;
+    let slug = editor.delete_work(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}?deleted"));
     Ok(())
 }
@@ -177,9 +176,9 @@ pub async fn msp_system_save(
     let editor = guard::editor()?;
     let form = SystemForm { name, kind, criticality, vendor, notes };
     let slug = match id {
-        Some(id) => editor.edit_system(id, &form).await.map_err(guard::domain)?,
+        Some(id) => editor.edit_system(id, &form).await?,
         None => {
-            editor.add_system(&client, &form).await.map_err(guard::domain)?;
+            editor.add_system(&client, &form).await?;
             client
         }
     };
@@ -200,7 +199,7 @@ pub async fn msp_runbook_save(
     use domain::staff::runbooks::RunbookForm;
     let editor = guard::editor()?;
     let form = RunbookForm { system_id: super::ssr::optional_id(&system_id, "system")?, title, body };
-    let id = editor.save_runbook(&client, id, &form).await.map_err(guard::domain)?;
+    let id = editor.save_runbook(&client, id, &form).await?;
     leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
     Ok(())
 }
@@ -210,7 +209,7 @@ pub async fn msp_runbook_save(
 pub async fn msp_runbook_review(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    let slug = editor.review_runbook(id).await.map_err(guard::domain)?;
+    let slug = editor.review_runbook(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#runbook-{id}"));
     Ok(())
 }
