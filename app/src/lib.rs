@@ -12,6 +12,10 @@ pub mod app;
 pub mod components;
 pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod presenters;
+#[cfg(feature = "ssr")]
+pub mod services;
 pub mod views;
 
 pub use app::{App, shell};

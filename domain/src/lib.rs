@@ -8,6 +8,8 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod emailed_links;
+pub mod emails;
 pub mod entities;
 pub mod error;
 pub mod figures;

@@ -1,10 +1,12 @@
-//! Ticket emails: a new ticket goes to whoever covers its client now (the backup when the primary
-//! is away), a public reply from staff goes to the requester. Composed here, sent by the caller's
-//! mailer.
+//! Emails that follow from what someone did: a new ticket goes to whoever covers its client now
+//! (the backup when the primary is away), a public reply from staff goes to the requester, a sent
+//! summary to its recipients. [`Notifier`] composes and queues them; a notice that cannot be sent
+//! is logged, never shown to the person who acted (their action succeeded).
 
+use crate::emails;
 use crate::entities::{tenant, ticket, user};
 use crate::error::Result;
-use crate::mail::{Email, html_escape};
+use crate::mail::Email;
 use crate::rules::Cover;
 use crate::scope::{TenantScope, Unscoped};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
@@ -29,25 +31,19 @@ async fn new_ticket(db: &DatabaseConnection, tenant_id: i64, ticket_id: i64, bas
         return Ok(None);
     };
     let priority = Priority::from_number(t.priority as i64).map(|p| p.to_string()).unwrap_or_default();
-    let covering = if matches!(cover, Cover::Backup(_)) { " (you are covering: the primary is away)" } else { "" };
     let link = format!("{}/msp/tickets/{}", base_url.trim_end_matches('/'), t.id);
-    let subject = format!("[{priority}] {} #{}: {}", tn.name, t.number, t.subject);
-    let text = format!(
-        "A new ticket for {}{covering}.\n\n#{} {}\nPriority: {priority}\n\n{}\n\nOpen it: {link}\n",
-        tn.name, t.number, t.subject, t.description
-    );
-    let html = format!(
-        "<p>A new ticket for <strong>{}</strong>{}.</p><p><strong>#{} {}</strong><br>Priority: {}</p>\
-         <p style=\"white-space:pre-wrap\">{}</p><p><a href=\"{}\">Open the ticket</a></p>",
-        html_escape(&tn.name),
-        html_escape(covering),
-        t.number,
-        html_escape(&t.subject),
-        html_escape(&priority),
-        html_escape(&t.description),
-        html_escape(&link)
-    );
-    Ok(Some(Email { to: person.email, subject, text, html }))
+    Ok(Some(emails::new_ticket(
+        &person.email,
+        &emails::TicketNotice {
+            tenant_name: &tn.name,
+            number: t.number,
+            subject: &t.subject,
+            description: &t.description,
+            priority: &priority,
+            covering: matches!(cover, Cover::Backup(_)),
+            link: &link,
+        },
+    )))
 }
 
 async fn public_reply(
@@ -63,21 +59,7 @@ async fn public_reply(
         return Ok(None);
     };
     let link = format!("{}/portal/tickets/{}", base_url.trim_end_matches('/'), t.number);
-    let subject = format!("Re: #{} {}", t.number, t.subject);
-    let text = format!(
-        "{author} replied to your ticket #{} {}:\n\n{body}\n\nSee the whole conversation: {link}\n",
-        t.number, t.subject
-    );
-    let html = format!(
-        "<p>{} replied to your ticket <strong>#{} {}</strong>:</p><blockquote style=\"white-space:pre-wrap\">{}</blockquote>\
-         <p><a href=\"{}\">See the whole conversation</a></p>",
-        html_escape(author),
-        t.number,
-        html_escape(&t.subject),
-        html_escape(body),
-        html_escape(&link)
-    );
-    Ok(Some(Email { to: person.email, subject, text, html }))
+    Ok(Some(emails::public_reply(&person.email, author, t.number, &t.subject, body, &link)))
 }
 
 impl TenantScope {
@@ -108,5 +90,55 @@ impl Unscoped {
         base_url: &str,
     ) -> Result<Option<Email>> {
         public_reply(self.db(), ticket_id, author, body, base_url).await
+    }
+}
+
+/// Queues the notices; created once by the server.
+#[derive(Clone)]
+pub struct Notifier {
+    mail: crate::mail::MailQueue,
+    public_url: String,
+}
+
+impl Notifier {
+    pub fn new(mail: crate::mail::MailQueue, public_url: &str) -> Self {
+        Notifier { mail, public_url: public_url.trim_end_matches('/').to_string() }
+    }
+
+    /// The portal's address, for links (the summary preview shows the client's link).
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    async fn deliver(&self, notice: Result<Option<Email>>, what: &str) {
+        match notice {
+            Ok(Some(email)) => {
+                if let Err(e) = self.mail.send(email, Some(what)).await {
+                    tracing::error!(error = %e, what, "could not send a notification");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %crate::error::cause_chain(&e), what, "could not compose a notification"),
+        }
+    }
+
+    /// A ticket staff just opened, for whoever covers its client now.
+    pub async fn new_ticket(&self, staff: &Unscoped, ticket_id: i64) {
+        self.deliver(staff.new_ticket_notice(ticket_id, &self.public_url).await, "new ticket").await
+    }
+
+    /// A ticket a client just opened through their scope, for whoever covers them now.
+    pub async fn client_ticket(&self, scope: &TenantScope, number: i64) {
+        self.deliver(scope.new_ticket_notice(number, &self.public_url).await, "new ticket").await
+    }
+
+    /// A public reply, for the ticket's requester.
+    pub async fn public_reply(&self, staff: &Unscoped, ticket_id: i64, author: &str, body: &str) {
+        self.deliver(staff.public_reply_notice(ticket_id, author, body, &self.public_url).await, "public reply").await
+    }
+
+    /// Sends a summary draft to its chosen recipients.
+    pub async fn send_summary(&self, writer: &crate::staff::summaries::SummaryWriter, id: i64) -> Result<Vec<i64>> {
+        writer.send(id, &self.public_url, &self.mail).await
     }
 }

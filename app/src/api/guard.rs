@@ -9,13 +9,23 @@ use domain::auth::{Access, ClientAccess, StaffAccess};
 use http::request::Parts;
 use leptos::prelude::use_context;
 
+/// The caller's address and browser, as the server's session layer recorded them.
+pub fn request_client() -> domain::auth::Client {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<domain::auth::Client>().cloned()).unwrap_or_default()
+}
+
 pub fn access() -> Option<Access> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<Access>().cloned())
 }
 
 /// A client user of some tenant. Staff get 404: client routes are not theirs.
 pub fn client() -> Result<ClientAccess, AppError> {
-    match access() {
+    client_of(access())
+}
+
+/// The same, for a plain route that has the session's access in hand (the CSV export).
+pub fn client_of(access: Option<Access>) -> Result<ClientAccess, AppError> {
+    match access {
         Some(Access::Client(c)) => Ok(c),
         Some(Access::Staff(_)) => Err(AppError::NotFound),
         None => Err(AppError::Unauthorized),

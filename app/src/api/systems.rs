@@ -14,8 +14,8 @@ pub async fn portal_systems() -> Result<Vec<SystemRow>, AppError> {
     Ok(rows
         .into_iter()
         .map(|(s, last)| SystemRow {
-            system: ssr::system_view(s),
-            last_work: last.map(|w| crate::api::portal::ssr::work_view(w, tz)),
+            system: crate::presenters::systems::system_view(s),
+            last_work: last.map(|w| crate::presenters::portal::work_view(w, tz)),
         })
         .collect())
 }
@@ -37,24 +37,8 @@ pub async fn portal_system(id: i64, #[server(default)] after: Option<String>) ->
     let filter = WorkFilter { system_id: Some(system.id), ..Default::default() };
     let page = client.scope.work_history(&filter, cursor, 25).await?;
     Ok(SystemDetailView {
-        system: ssr::system_view(system),
-        work: page.items.into_iter().map(|w| crate::api::portal::ssr::work_view(w, tz)).collect(),
+        system: crate::presenters::systems::system_view(system),
+        work: page.items.into_iter().map(|w| crate::presenters::portal::work_view(w, tz)).collect(),
         next: page.next.map(|c| c.encode()),
     })
-}
-
-#[cfg(feature = "ssr")]
-pub mod ssr {
-    use crate::views::SystemView;
-    use domain::work::SystemInfo;
-
-    pub fn system_view(s: SystemInfo) -> SystemView {
-        SystemView {
-            id: s.id,
-            name: s.name,
-            kind: s.kind.label().to_string(),
-            criticality: s.criticality.label().to_string(),
-            vendor: s.vendor,
-        }
-    }
 }

@@ -35,7 +35,7 @@ pub async fn portal_tickets(
     let tz = client.scope.tenant().await?.time_zone;
     let list = client.scope.tickets(&filter, 200).await?;
     Ok(TicketListView {
-        tickets: list.iter().map(|t| ssr::row(t, tz)).collect(),
+        tickets: list.iter().map(|t| crate::presenters::tickets::row(t, tz)).collect(),
         whole_company: client.user.role == vocabulary::Role::ClientAdmin,
     })
 }
@@ -50,7 +50,7 @@ pub async fn portal_ticket(number: i64) -> Result<TicketDetailView, AppError> {
     let t = client.scope.ticket(number).await?;
     let when = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string();
     Ok(TicketDetailView {
-        ticket: ssr::row(&t.summary, tz),
+        ticket: crate::presenters::tickets::row(&t.summary, tz),
         description: t.description.clone(),
         impact: t.impact.label().to_string(),
         urgency: t.urgency.label().to_string(),
@@ -88,11 +88,10 @@ pub async fn open_ticket(
 ) -> Result<i64, AppError> {
     use super::guard;
     let client = guard::client()?;
+    let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
     let number = client.scope.open_ticket(new).await?;
-    if let Some(out) = use_context::<crate::api::users::ssr::Outgoing>() {
-        out.notify_client_ticket(&client.scope, number).await;
-    }
+    notifier.client_ticket(&client.scope, number).await;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(number)
 }
@@ -105,32 +104,4 @@ pub async fn comment_on_ticket(number: i64, #[server(default)] body: String) -> 
     client.scope.comment_on_ticket(number, &body).await?;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-pub mod ssr {
-    use crate::views::TicketRow;
-    use domain::tickets::TicketSummary;
-
-    pub fn row(t: &TicketSummary, tz: chrono_tz::Tz) -> TicketRow {
-        let fmt = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string();
-        let now = domain::time::now();
-        let (target, overdue) = if !t.status.is_open() {
-            (None, false)
-        } else if t.first_response_at.is_none() {
-            (Some(format!("First response by {}", fmt(t.first_response_due_at))), now > t.first_response_due_at)
-        } else {
-            (Some(format!("Resolution by {}", fmt(t.resolution_due_at))), now > t.resolution_due_at)
-        };
-        TicketRow {
-            number: t.number,
-            subject: t.subject.clone(),
-            status: t.status,
-            priority: t.priority.number(),
-            requester: t.requester.clone(),
-            opened: t.created_at.with_timezone(&tz).format("%a %-d %b %Y").to_string(),
-            target,
-            overdue,
-        }
-    }
 }

@@ -205,3 +205,49 @@ pub async fn change_password(
     tx.commit().await?;
     Ok(())
 }
+
+/// The signed-in person's own sessions: what their account page does with them. Created once by
+/// the server; server functions get these operations, never the database.
+#[derive(Clone)]
+pub struct Sessions {
+    db: DatabaseConnection,
+    policy: SessionPolicy,
+}
+
+impl Sessions {
+    pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
+        Sessions { db, policy }
+    }
+
+    /// Changes the password (ending every session of the user) and starts a new session for the
+    /// browser that asked, so it stays signed in.
+    pub async fn change_password(
+        &self,
+        user: &CurrentUser,
+        current: String,
+        new: String,
+        from: &Client,
+    ) -> Result<session::NewSession> {
+        change_password(&self.db, user, current, new, from).await?;
+        self.start(user.id, from).await
+    }
+
+    pub async fn list(&self, user: &CurrentUser) -> Result<Vec<session::SessionInfo>> {
+        session::list_for_user(&self.db, user.id).await
+    }
+
+    /// Ends one of the user's own sessions; `false` if they have no such session.
+    pub async fn end(&self, user: &CurrentUser, id: i64) -> Result<bool> {
+        let ended = session::end_for_user(&self.db, user.id, id).await?;
+        if ended {
+            audit::record(&self.db, Some(user.id), None, vocabulary::AuditAction::SessionEnded, &user.email, None)
+                .await?;
+        }
+        Ok(ended)
+    }
+
+    /// A new session for a browser (after a password change, an accepted invitation or a reset).
+    pub async fn start(&self, user_id: i64, from: &Client) -> Result<session::NewSession> {
+        session::create(&self.db, user_id, self.policy, from.user_agent.clone(), from.ip.clone()).await
+    }
+}

@@ -6,10 +6,11 @@
 use super::tenant_by_slug;
 use crate::audit;
 use crate::auth::{CurrentUser, StaffAccess};
+use crate::emails;
 use crate::entities::{mail_queue, summary, tenant, user};
 use crate::error::{DomainError, MissingIsInvalid, Result};
 use crate::figures::Month;
-use crate::mail::{Email, html_escape};
+use crate::mail::Email;
 use crate::scope::{TenantScope, Unscoped};
 use crate::summaries::{Highlight, SummaryContent};
 use crate::time::now;
@@ -292,44 +293,6 @@ async fn draft_row(db: &impl ConnectionTrait, id: i64) -> Result<summary::Model>
     Ok(s)
 }
 
-/// The email of a summary: the same figures as its page, in plain text and HTML.
-pub fn summary_email(tenant: &str, subject: &str, note: &str, c: &SummaryContent, link: &str) -> (String, String) {
-    let h = |m: i64| format!("{:.1}", m as f64 / 60.0);
-    let mut lines = vec![
-        format!("{} pieces of work, {} hours", c.entries, h(c.minutes)),
-        format!("{} hours of it outside your business hours, while you slept", h(c.after_hours_minutes)),
-        format!("{} patches applied, {} upgrades, {} vendor cases handled", c.patches, c.upgrades, c.vendor_cases),
-        format!("{} tickets opened, {} resolved", c.tickets_opened, c.tickets_resolved),
-    ];
-    if let Some(p) = c.sla_met_percent {
-        lines.push(format!("{p}% of tickets resolved within our target"));
-    }
-    if let Some(m) = c.median_resolution_minutes {
-        lines.push(format!("half of them resolved within {} hours", h(m)));
-    }
-    let highlights: Vec<String> = c.highlights.iter().map(|x| format!("{}: {}", x.title, x.why_it_matters)).collect();
-    let text = format!(
-        "{subject}\n\n{note}\n\nWhat we did for {tenant}:\n- {}\n\n{}Read it in your portal: {link}\n",
-        lines.join("\n- "),
-        if highlights.is_empty() { String::new() } else { format!("Highlights:\n- {}\n\n", highlights.join("\n- ")) }
-    );
-    let li = |items: &[String]| items.iter().map(|i| format!("<li>{}</li>", html_escape(i))).collect::<String>();
-    let html = format!(
-        "<h1>{}</h1>{}<h2>What we did for {}</h2><ul>{}</ul>{}<p><a href=\"{}\">Read it in your portal</a></p>",
-        html_escape(subject),
-        if note.is_empty() {
-            String::new()
-        } else {
-            format!("<p style=\"white-space:pre-wrap\">{}</p>", html_escape(note))
-        },
-        html_escape(tenant),
-        li(&lines),
-        if highlights.is_empty() { String::new() } else { format!("<h2>Highlights</h2><ul>{}</ul>", li(&highlights)) },
-        html_escape(link)
-    );
-    (text, html)
-}
-
 impl SummaryWriter {
     /// A draft for a client and a month (default: last month in its time zone). An existing
     /// summary of that period is answered instead of a second one.
@@ -414,7 +377,7 @@ impl SummaryWriter {
         tx.commit().await?;
         let link = format!("{}/portal/summaries/{id}", base_url.trim_end_matches('/'));
         let (text, html) =
-            summary_email(&detail.tenant_name, &detail.subject, &detail.personal_note, &detail.content, &link);
+            emails::summary(&detail.tenant_name, &detail.subject, &detail.personal_note, &detail.content, &link);
         let mut queued = Vec::new();
         for address in to {
             let email = Email { to: address, subject: detail.subject.clone(), text: text.clone(), html: html.clone() };

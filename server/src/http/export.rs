@@ -1,7 +1,10 @@
 //! `GET /portal/work.csv`: the client's filtered work history as CSV, streamed a batch at a time
 //! through the same keyset pagination as the page, so memory stays flat however long the history.
+//! The same guard, filter parsing and presenter as the page's server function; the `csv` crate
+//! writes the rows.
 
-use app::api::portal::ssr::parse_filter;
+use app::api::guard;
+use app::presenters::portal::{WORK_CSV_HEADER, parse_filter, work_csv_row};
 use app::views::WorkQuery;
 use axum::Extension;
 use axum::body::Body;
@@ -10,47 +13,27 @@ use axum::response::{IntoResponse, Response};
 use domain::auth::Access;
 use domain::history::{Cursor, MAX_PAGE, WorkFilter};
 use domain::scope::TenantScope;
-use domain::work::WorkItem;
 use http::{StatusCode, header};
 
-const HEADER: &[&str] =
-    &["Date", "Time", "Category", "Title", "Why it matters", "Systems", "Minutes", "After hours", "Done by", "Vendor"];
-
-/// One CSV field: always quoted, quotes doubled, and a leading `= + - @` (or tab, carriage return)
-/// defused with an apostrophe, so a spreadsheet never runs a cell as a formula.
-pub fn field(value: &str) -> String {
-    let defused = match value.chars().next() {
+/// A leading `= + - @` (or tab, carriage return) defused with an apostrophe, so a spreadsheet
+/// never runs a cell as a formula.
+pub fn defuse(value: &str) -> String {
+    match value.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
         _ => value.to_string(),
-    };
-    format!("\"{}\"", defused.replace('"', "\"\""))
+    }
 }
 
-fn line(fields: &[String]) -> String {
-    let mut l = fields.join(",");
-    l.push_str("\r\n");
-    l
-}
-
-fn row(w: &WorkItem, tz: chrono_tz::Tz) -> String {
-    let local = w.started_at.with_timezone(&tz);
-    let vendor = match (&w.vendor_name, &w.vendor_case_ref) {
-        (Some(v), Some(c)) => format!("{v} (case {c})"),
-        (Some(v), None) => v.clone(),
-        _ => String::new(),
-    };
-    line(&[
-        field(&local.format("%Y-%m-%d").to_string()),
-        field(&local.format("%H:%M").to_string()),
-        field(w.category.label()),
-        field(&w.title),
-        field(&w.why_it_matters),
-        field(&w.systems.join("; ")),
-        field(&w.duration_minutes.to_string()),
-        field(if w.after_hours { "yes" } else { "no" }),
-        field(&w.performed_by),
-        field(&vendor),
-    ])
+/// Rows as CSV text: every field quoted (quotes doubled by the writer), lines ending CRLF.
+pub fn csv_lines<'a>(rows: impl IntoIterator<Item = &'a [String]>) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row.iter().map(|f| defuse(f))).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("the fields are text")
 }
 
 /// What the stream still has to do.
@@ -60,10 +43,9 @@ enum Next {
 }
 
 pub async fn work_csv(access: Option<Extension<Access>>, Query(query): Query<WorkQuery>) -> Response {
-    let scope = match access {
-        Some(Extension(Access::Client(c))) => c.scope,
-        Some(_) => return (StatusCode::NOT_FOUND, "Not found").into_response(),
-        None => return (StatusCode::UNAUTHORIZED, "Please sign in again.").into_response(),
+    let scope = match guard::client_of(access.map(|Extension(a)| a)) {
+        Ok(c) => c.scope,
+        Err(e) => return (e.status(), e.to_string()).into_response(),
     };
     let (filter, _) = match parse_filter(&query) {
         Ok(f) => f,
@@ -72,27 +54,27 @@ pub async fn work_csv(access: Option<Extension<Access>>, Query(query): Query<Wor
     let tz = match scope.tenant().await {
         Ok(t) => t.time_zone,
         Err(e) => {
-            tracing::error!(error = %e, "CSV export: could not read the tenant");
+            tracing::error!(error = %domain::error::cause_chain(&e), "CSV export: could not read the tenant");
             return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response();
         }
     };
-    let head = futures::stream::once(async {
-        Ok::<_, std::io::Error>(line(&HEADER.iter().map(|h| field(h)).collect::<Vec<_>>()))
-    });
+    let header = WORK_CSV_HEADER.map(String::from);
+    let head = futures::stream::once(async move { Ok::<_, std::io::Error>(csv_lines([&header[..]])) });
     let rows = futures::stream::unfold(
         (scope, filter, Next::Batch(None)),
         move |(scope, filter, next): (TenantScope, WorkFilter, Next)| async move {
             let Next::Batch(cursor) = next else { return None };
             match scope.work_history(&filter, cursor, MAX_PAGE).await {
                 Ok(page) => {
-                    let chunk: String = page.items.iter().map(|w| row(w, tz)).collect();
+                    let rows: Vec<[String; 10]> = page.items.iter().map(|w| work_csv_row(w, tz)).collect();
+                    let chunk = csv_lines(rows.iter().map(|r| &r[..]));
                     let next = page.next.map_or(Next::Done, |c| Next::Batch(Some(c)));
                     Some((Ok(chunk), (scope, filter, next)))
                 }
                 Err(e) => {
                     // The header is sent: all we can do is cut the download short, which the
                     // browser reports as a failed download rather than a complete file.
-                    tracing::error!(error = %e, "CSV export failed midway");
+                    tracing::error!(error = %domain::error::cause_chain(&e), "CSV export failed midway");
                     Some((Err(std::io::Error::other("export failed")), (scope, filter, Next::Done)))
                 }
             }
@@ -112,7 +94,11 @@ pub async fn work_csv(access: Option<Extension<Access>>, Query(query): Query<Wor
 
 #[cfg(test)]
 mod tests {
-    use super::field;
+    use super::csv_lines;
+
+    fn field(value: &str) -> String {
+        csv_lines([&[value.to_string()][..]]).trim_end_matches("\r\n").to_string()
+    }
 
     #[test]
     fn fields_are_quoted_and_formulas_defused() {
@@ -123,5 +109,6 @@ mod tests {
             assert!(field(risky).starts_with("\"'"), "{risky}");
         }
         assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_lines([&["a".to_string(), "b".to_string()][..]]), "\"a\",\"b\"\r\n");
     }
 }

@@ -13,8 +13,7 @@ pub mod request_span;
 pub mod session_layer;
 
 use crate::state::AppState;
-use app::api::account::ssr::SessionIssuer;
-use app::api::users::ssr::Outgoing;
+use app::services::Services;
 use app::{App, shell};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -41,13 +40,13 @@ fn routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = routes();
     let cookies = state.cookies.clone();
-    let issuer = SessionIssuer::new(
-        state.db.clone(),
-        state.sessions,
-        Arc::new(move |token, expires| cookies.session(token, expires)),
-    );
-    let outgoing = Outgoing::new(state.db.clone(), state.mail.clone(), state.public_url.clone());
-    let clock = app::api::msp::ssr::MspClock(state.msp_time_zone);
+    let services = Services {
+        sessions: domain::auth::Sessions::new(state.db.clone(), state.sessions),
+        links: domain::emailed_links::EmailedLinks::new(state.db.clone(), state.mail.clone(), &state.public_url),
+        notifier: domain::notifications::Notifier::new(state.mail.clone(), &state.public_url),
+        session_cookie: Arc::new(move |token, expires| cookies.session(token, expires)),
+        msp_time_zone: state.msp_time_zone,
+    };
     let leptos_options = state.leptos.clone();
     Router::new()
         .route("/", get(auth_routes::home))
@@ -59,11 +58,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || {
-                provide_context(issuer.clone());
-                provide_context(outgoing.clone());
-                provide_context(clock);
-            },
+            move || provide_context(services.clone()),
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

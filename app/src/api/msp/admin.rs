@@ -111,11 +111,10 @@ pub async fn admin_invite(
     #[server(default)] client: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use crate::api::users::ssr::Outgoing;
     let admin = guard::admin()?;
-    let outgoing = use_context::<Outgoing>().ok_or(AppError::Internal)?;
+    let links = crate::services::services()?.links;
     let invited = admin.invite(&email, &role, &client).await?;
-    outgoing.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
+    links.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not queue an invitation");
         AppError::Internal
     })?;

@@ -29,7 +29,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     Ok(CoverageView {
         days: days.iter().map(|d| d.format("%a %-d").to_string()).collect(),
         calendar,
-        teams: b.teams.iter().map(super::ssr::team_line).collect(),
+        teams: b.teams.iter().map(crate::presenters::msp::team_line).collect(),
         systems: b
             .systems
             .into_iter()
@@ -41,7 +41,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
                         (t.id, level, earned)
                     })
                     .collect(),
-                risks: super::ssr::risk_words(&s.readiness),
+                risks: crate::presenters::msp::risk_words(&s.readiness),
                 tenant_slug: s.tenant_slug,
                 tenant_name: s.tenant_name,
                 system_id: s.readiness.id,
@@ -49,7 +49,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
                 criticality: s.readiness.criticality,
             })
             .collect(),
-        time_off: b.time_off.into_iter().map(|t| ssr::time_off_view(t, &staff)).collect(),
+        time_off: b.time_off.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff)).collect(),
         techs,
         can_edit: staff.editor().is_some(),
     })
@@ -66,7 +66,7 @@ pub async fn msp_team_save(
     #[server(default)] account_manager: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use super::ssr::optional_id;
+    use crate::presenters::msp::optional_id;
     let editor = guard::editor()?;
     let backups: Vec<i64> = [backup_1, backup_2, backup_3]
         .iter()
@@ -96,7 +96,7 @@ pub async fn msp_system_cover(
     #[server(default)] backup_2: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use super::ssr::optional_id;
+    use crate::presenters::msp::optional_id;
     let editor = guard::editor()?;
     let backups: Vec<i64> =
         [optional_id(&backup_1, "backup")?, optional_id(&backup_2, "backup")?].into_iter().flatten().collect();
@@ -126,11 +126,14 @@ pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
     let staff = guard::staff()?;
     let cal = staff.time_off_calendar().await?;
     let admin = staff.user.role == vocabulary::Role::MspAdmin;
-    let people =
-        super::ssr::staff_options(&staff).await?.into_iter().filter(|p| admin || p.id == staff.user.id).collect();
+    let people = crate::presenters::msp::staff_options(&staff)
+        .await?
+        .into_iter()
+        .filter(|p| admin || p.id == staff.user.id)
+        .collect();
     Ok(TimeOffPageView {
-        entries: cal.entries.into_iter().map(|t| ssr::time_off_view(t, &staff)).collect(),
-        gaps: cal.gaps.iter().map(super::ssr::team_line).collect(),
+        entries: cal.entries.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff)).collect(),
+        gaps: cal.gaps.iter().map(crate::presenters::msp::team_line).collect(),
         people,
         me: staff.user.id,
     })
@@ -158,24 +161,4 @@ pub async fn msp_time_off_remove(id: i64) -> Result<(), AppError> {
     staff.remove_time_off(id).await?;
     leptos_axum::redirect("/msp/time-off");
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use crate::views::msp::TimeOffView;
-    use domain::auth::StaffAccess;
-    use domain::staff::coverage::TimeOffItem;
-
-    pub fn time_off_view(t: TimeOffItem, staff: &StaffAccess) -> TimeOffView {
-        let day = |d: chrono::NaiveDate| d.format("%a %-d %b %Y").to_string();
-        TimeOffView {
-            id: t.id,
-            removable: t.user_id == staff.user.id || staff.user.role == vocabulary::Role::MspAdmin,
-            name: t.name,
-            first: day(t.first_day),
-            last: day(t.last_day),
-            days: (t.last_day - t.first_day).num_days() + 1,
-            note: t.note,
-        }
-    }
 }

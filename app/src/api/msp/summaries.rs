@@ -46,7 +46,6 @@ pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
 #[server(endpoint = "msp/summary")]
 pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
     use super::super::guard;
-    use crate::api::users::ssr::Outgoing;
     use domain::summaries::SentSummary;
     let staff = guard::staff()?;
     let d = staff.unscoped().summary_detail(id).await?;
@@ -59,10 +58,9 @@ pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
         personal_note: d.personal_note.clone(),
         content: d.content.clone(),
     };
-    let base = use_context::<Outgoing>().map(|o| o.public_url().to_string()).unwrap_or_default();
-    let link = format!("{base}/portal/summaries/{id}");
+    let link = format!("{}/portal/summaries/{id}", crate::services::services()?.notifier.public_url());
     let (email_text, email_html) =
-        domain::staff::summaries::summary_email(&d.tenant_name, &d.subject, &d.personal_note, &d.content, &link);
+        domain::emails::summary(&d.tenant_name, &d.subject, &d.personal_note, &d.content, &link);
     Ok(SummaryEditView {
         id: d.id,
         tenant_name: d.tenant_name.clone(),
@@ -84,7 +82,7 @@ pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
             .iter()
             .map(|m| (m.to.clone(), m.status, m.attempts, m.last_error.clone().unwrap_or_default()))
             .collect(),
-        preview: crate::api::summaries::ssr::summary_view(&as_sent, d.time_zone),
+        preview: crate::presenters::summaries::summary_view(&as_sent, d.time_zone),
         email_text,
         email_html,
         can_write: staff.summary_writer().is_some(),
@@ -124,10 +122,8 @@ pub async fn msp_summary_save(
 #[server(endpoint = "msp/summary-send")]
 pub async fn msp_summary_send(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    use crate::api::users::ssr::Outgoing;
     let writer = guard::summary_writer()?;
-    let out = use_context::<Outgoing>().ok_or(AppError::Internal)?;
-    out.send_summary(&writer, id).await?;
+    crate::services::services()?.notifier.send_summary(&writer, id).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(())
 }

@@ -31,12 +31,12 @@ pub async fn msp_tickets(
         priorities: Vec::new(),
     };
     let db = staff.unscoped();
-    let zones = super::ssr::tenant_zones(&staff).await?;
+    let zones = crate::presenters::msp::tenant_zones(&staff).await?;
     let tickets = db.queue(&filter).await?;
     Ok(QueueView {
-        tickets: tickets.iter().map(|r| super::ssr::queue_row(r, &zones)).collect(),
+        tickets: tickets.iter().map(|r| crate::presenters::msp::queue_row(r, &zones)).collect(),
         clients: db.tenants().await?.into_iter().map(|t| (t.slug, t.name)).collect(),
-        techs: super::ssr::staff_options(&staff)
+        techs: crate::presenters::msp::staff_options(&staff)
             .await?
             .into_iter()
             .filter(|s| matches!(s.role, vocabulary::Role::Tech | vocabulary::Role::MspAdmin))
@@ -51,7 +51,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
     use crate::views::msp::{StaffCommentView, StaffOption};
     let staff = guard::staff()?;
     let t = staff.unscoped().staff_ticket(id).await?;
-    let zones = super::ssr::tenant_zones(&staff).await?;
+    let zones = crate::presenters::msp::tenant_zones(&staff).await?;
     let tz = zones.get(&t.row.tenant_slug).copied().unwrap_or(chrono_tz::UTC);
     let fmt = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %H:%M").to_string();
     let took = |from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>| {
@@ -84,7 +84,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
         None => format!("Due {}", fmt(t.resolution_due_at)),
     };
     Ok(StaffTicketView {
-        row: super::ssr::queue_row(&t.row, &zones),
+        row: crate::presenters::msp::queue_row(&t.row, &zones),
         description: t.description,
         impact: t.impact.label().into(),
         urgency: t.urgency.label().into(),
@@ -124,7 +124,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
 pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    let assignee = super::ssr::optional_id(&assignee, "tech")?;
+    let assignee = crate::presenters::msp::optional_id(&assignee, "tech")?;
     editor.assign(id, assignee).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())
@@ -148,15 +148,13 @@ pub async fn msp_ticket_comment(
     #[server(default)] internal: Option<String>,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use crate::api::users::ssr::Outgoing;
     if internal.is_some() {
         guard::editor()?.comment_internally(id, &body).await?;
     } else {
         let staff = guard::staff()?;
+        let notifier = crate::services::services()?.notifier;
         staff.reply_in_public(id, &body).await?;
-        if let Some(out) = use_context::<Outgoing>() {
-            out.notify_public_reply(&staff.unscoped(), id, &staff.user.display_name, body.trim()).await;
-        }
+        notifier.public_reply(&staff.unscoped(), id, &staff.user.display_name, body.trim()).await;
     }
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())
@@ -175,17 +173,15 @@ pub async fn msp_ticket_new(
     #[server(default)] source: String,
 ) -> Result<i64, AppError> {
     use super::super::guard;
-    use crate::api::users::ssr::Outgoing;
     let staff = guard::staff()?;
+    let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
     let source = match source.trim() {
         "" => vocabulary::TicketSource::Staff,
         s => s.parse().map_err(|_| AppError::Invalid("Please choose how the ticket came in.".into()))?,
     };
     let id = staff.open_ticket_for(&client, &requester, new, source).await?;
-    if let Some(out) = use_context::<Outgoing>() {
-        out.notify_new_ticket(&staff.unscoped(), id).await;
-    }
+    notifier.new_ticket(&staff.unscoped(), id).await;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(id)
 }

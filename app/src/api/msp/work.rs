@@ -36,13 +36,13 @@ pub async fn msp_work_form(
             time_zone: t.time_zone,
         });
     }
-    let techs = super::ssr::staff_options(&staff)
+    let techs = crate::presenters::msp::staff_options(&staff)
         .await?
         .into_iter()
         .filter(|s| matches!(s.role, vocabulary::Role::Tech | vocabulary::Role::MspAdmin))
         .collect();
     let (values, planned) = match editing {
-        Some((f, state, _)) => (ssr::values(f), state == vocabulary::WorkState::Planned),
+        Some((f, state, _)) => (crate::presenters::msp::work::values(f), state == vocabulary::WorkState::Planned),
         None => {
             let last = db.last_client_of(staff.user.id).await?;
             let known = |c: &String| clients.iter().any(|x| &x.slug == c);
@@ -126,7 +126,7 @@ pub async fn msp_work_save(
         duration_minutes,
         proactive: proactive.is_some(),
         visibility,
-        shadowed_by: super::ssr::optional_id(&shadowed_by, "person shadowing")?,
+        shadowed_by: crate::presenters::msp::optional_id(&shadowed_by, "person shadowing")?,
         vendor_name,
         vendor_case_ref,
         ticket,
@@ -198,7 +198,7 @@ pub async fn msp_runbook_save(
     use super::super::guard;
     use domain::staff::runbooks::RunbookForm;
     let editor = guard::editor()?;
-    let form = RunbookForm { system_id: super::ssr::optional_id(&system_id, "system")?, title, body };
+    let form = RunbookForm { system_id: crate::presenters::msp::optional_id(&system_id, "system")?, title, body };
     let id = editor.save_runbook(&client, id, &form).await?;
     leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
     Ok(())
@@ -212,31 +212,4 @@ pub async fn msp_runbook_review(id: i64) -> Result<(), AppError> {
     let slug = editor.review_runbook(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#runbook-{id}"));
     Ok(())
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use crate::views::msp::WorkFormValues;
-    use domain::staff::work_log::WorkForm;
-
-    pub fn values(f: WorkForm) -> WorkFormValues {
-        WorkFormValues {
-            client: f.client,
-            systems: f.systems,
-            category: f.category,
-            title: f.title,
-            details: f.details,
-            why_it_matters: f.why_it_matters,
-            state: f.state,
-            start: f.start,
-            duration_minutes: f.duration_minutes,
-            proactive: f.proactive,
-            visibility: f.visibility,
-            shadowed_by: f.shadowed_by,
-            vendor_name: f.vendor_name,
-            vendor_case_ref: f.vendor_case_ref,
-            ticket: f.ticket,
-            highlight: f.highlight,
-        }
-    }
 }

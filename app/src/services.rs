@@ -1,0 +1,47 @@
+//! What server functions reach besides the caller's own access: the operations the server wires
+//! up once at start (the person's sessions, the emailed-link flows, notices), how the session
+//! cookie is written, and the MSP's own time zone. The server provides one [`Services`] value to
+//! every request; [`services`] fetches it and fails loudly (logged, 500) should it be missing,
+//! instead of quietly skipping what it would have done.
+
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use domain::auth::Sessions;
+use domain::auth::session::NewSession;
+use domain::emailed_links::EmailedLinks;
+use domain::notifications::Notifier;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+
+/// Writes the Set-Cookie value for a session token and its expiry (the server knows the cookie's
+/// name and flags).
+pub type SessionCookie = Arc<dyn Fn(&str, Option<DateTime<Utc>>) -> String + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Services {
+    pub sessions: Sessions,
+    pub links: EmailedLinks,
+    pub notifier: Notifier,
+    pub session_cookie: SessionCookie,
+    /// `LIMELIGHT_TIME_ZONE`: what "today" means on the staff overview.
+    pub msp_time_zone: chrono_tz::Tz,
+}
+
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| {
+        tracing::error!("this request has no services: the server did not provide them");
+        AppError::Internal
+    })
+}
+
+impl Services {
+    /// Signs the calling browser in to a session that was just started.
+    pub fn set_session_cookie(&self, session: &NewSession) {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            let cookie = (self.session_cookie)(&session.token, Some(session.expires_at));
+            if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+                res.append_header(http::header::SET_COOKIE, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The flows where an emailed link is the permission: invitations (a colleague's or an MSP
+//! admin's) and password resets. The link's token is all the caller has, so these reach the
+//! database without a session; created once by the server.
+
+use crate::auth::Client;
+use crate::auth::reset::{self, RESET_MINUTES};
+use crate::emails;
+use crate::error::{DomainError, Result};
+use crate::invitations::{self, INVITATION_DAYS, Invited, OpenInvitation};
+use crate::mail::{MailError, MailQueue};
+use sea_orm::DatabaseConnection;
+use vocabulary::Role;
+
+/// Who a used link signed in: the browser goes to the role's home.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkUsed {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+#[derive(Clone)]
+pub struct EmailedLinks {
+    db: DatabaseConnection,
+    mail: MailQueue,
+    public_url: String,
+}
+
+impl EmailedLinks {
+    pub fn new(db: DatabaseConnection, mail: MailQueue, public_url: &str) -> Self {
+        EmailedLinks { db, mail, public_url: public_url.trim_end_matches('/').to_string() }
+    }
+
+    /// Emails an invitation that was just made.
+    pub async fn send_invitation(&self, invited: &Invited, from_name: &str) -> Result<(), MailError> {
+        let link = format!("{}/invite/{}", self.public_url, invited.token);
+        let email = emails::invitation(&invited.email, from_name, &invited.tenant_name, &link, INVITATION_DAYS);
+        self.mail.send(email, Some("invitation")).await.map(|_| ())
+    }
+
+    /// What an open invitation offers; a used, expired or unknown one is `NotFound`.
+    pub async fn invitation(&self, token: &str) -> Result<OpenInvitation> {
+        invitations::invitation(&self.db, token).await
+    }
+
+    /// Creates the invitee's account.
+    pub async fn accept(&self, token: &str, name: &str, password: String) -> Result<LinkUsed> {
+        let user_id = invitations::accept(&self.db, token, name, password).await?;
+        self.used_by(user_id).await
+    }
+
+    /// Sends a reset link when the email has an account; nothing otherwise (the answer is the
+    /// same either way). A link that could not be queued is logged, not shown.
+    pub async fn request_reset(&self, email: &str, from: &Client) -> Result<()> {
+        let Some(r) = reset::request(&self.db, email, from).await? else { return Ok(()) };
+        let link = format!("{}/reset/{}", self.public_url, r.token);
+        if let Err(e) = self
+            .mail
+            .send(emails::password_reset(&r.email, &r.name, &link, RESET_MINUTES), Some("password_reset"))
+            .await
+        {
+            tracing::error!(error = %e, "could not queue a password reset email");
+        }
+        Ok(())
+    }
+
+    /// The email a reset link is for; a used, expired or unknown link is `NotFound`.
+    pub async fn reset_email(&self, token: &str) -> Result<String> {
+        reset::email_for(&self.db, token).await
+    }
+
+    /// Sets the new password and ends every session of the person.
+    pub async fn complete_reset(&self, token: &str, password: String, from: &Client) -> Result<LinkUsed> {
+        let user_id = reset::complete(&self.db, token, password, from).await?;
+        self.used_by(user_id).await
+    }
+
+    async fn used_by(&self, user_id: i64) -> Result<LinkUsed> {
+        let role = crate::users::role_of(&self.db, user_id).await?.ok_or(DomainError::NotFound)?;
+        Ok(LinkUsed { user_id, role })
+    }
+}

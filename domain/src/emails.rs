@@ -1,0 +1,132 @@
+//! Every email the portal sends, as text and HTML: invitations, password resets, ticket notices
+//! and thank-you summaries. Plain functions of what each email says, so the wording lives in one
+//! place and every value that reaches the HTML part is escaped here.
+
+use crate::mail::{Email, html_escape};
+use crate::summaries::SummaryContent;
+
+/// An invitation to set a password and join a client's portal (or the staff workspace).
+pub fn invitation(to: &str, from_name: &str, tenant_name: &str, link: &str, valid_days: i64) -> Email {
+    let text = format!(
+        "Hello,\n\n{from_name} has invited you to {tenant_name}'s client portal, where you can see the work \
+         your IT team does for you, open tickets and follow them.\n\nSet your password here (the link \
+         works once, for {valid_days} days):\n{link}\n\nIf you were not expecting this, you can ignore it.\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p>{} has invited you to {}'s client portal, where you can see the work your IT \
+         team does for you, open tickets and follow them.</p><p><a href=\"{}\">Set your password</a> \
+         (the link works once, for {valid_days} days).</p><p>If you were not expecting this, you \
+         can ignore it.</p>",
+        html_escape(from_name),
+        html_escape(tenant_name),
+        html_escape(link)
+    );
+    let subject = format!("You're invited to {tenant_name}'s portal");
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// A single-use link to choose a new password.
+pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
+    let text = format!(
+        "Hello {name},\n\nSomeone (we hope you) asked to reset your Limelight password. Choose a new one \
+         here (the link works once, for {valid_minutes} minutes):\n{link}\n\nIf it was not you, ignore \
+         this email: your password stays as it is.\n"
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>Someone (we hope you) asked to reset your Limelight password. \
+         <a href=\"{}\">Choose a new password</a> (the link works once, for {valid_minutes} minutes).</p>\
+         <p>If it was not you, ignore this email: your password stays as it is.</p>",
+        html_escape(name),
+        html_escape(link)
+    );
+    Email { to: to.to_string(), subject: "Reset your Limelight password".into(), text, html }
+}
+
+/// What a new-ticket notice says about its ticket.
+pub struct TicketNotice<'a> {
+    pub tenant_name: &'a str,
+    pub number: i64,
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub priority: &'a str,
+    /// Sent to a backup because the primary is away.
+    pub covering: bool,
+    pub link: &'a str,
+}
+
+/// A new ticket, for whoever covers its client now.
+pub fn new_ticket(to: &str, t: &TicketNotice) -> Email {
+    let covering = if t.covering { " (you are covering: the primary is away)" } else { "" };
+    let subject = format!("[{}] {} #{}: {}", t.priority, t.tenant_name, t.number, t.subject);
+    let text = format!(
+        "A new ticket for {}{covering}.\n\n#{} {}\nPriority: {}\n\n{}\n\nOpen it: {}\n",
+        t.tenant_name, t.number, t.subject, t.priority, t.description, t.link
+    );
+    let html = format!(
+        "<p>A new ticket for <strong>{}</strong>{}.</p><p><strong>#{} {}</strong><br>Priority: {}</p>\
+         <p style=\"white-space:pre-wrap\">{}</p><p><a href=\"{}\">Open the ticket</a></p>",
+        html_escape(t.tenant_name),
+        html_escape(covering),
+        t.number,
+        html_escape(t.subject),
+        html_escape(t.priority),
+        html_escape(t.description),
+        html_escape(t.link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// A public reply from staff, for the ticket's requester.
+pub fn public_reply(to: &str, author: &str, number: i64, ticket_subject: &str, body: &str, link: &str) -> Email {
+    let subject = format!("Re: #{number} {ticket_subject}");
+    let text = format!(
+        "{author} replied to your ticket #{number} {ticket_subject}:\n\n{body}\n\nSee the whole conversation: {link}\n"
+    );
+    let html = format!(
+        "<p>{} replied to your ticket <strong>#{number} {}</strong>:</p><blockquote style=\"white-space:pre-wrap\">{}</blockquote>\
+         <p><a href=\"{}\">See the whole conversation</a></p>",
+        html_escape(author),
+        html_escape(ticket_subject),
+        html_escape(body),
+        html_escape(link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// The email of a summary: the same figures as its page, in plain text and HTML.
+pub fn summary(tenant: &str, subject: &str, note: &str, c: &SummaryContent, link: &str) -> (String, String) {
+    let h = |m: i64| format!("{:.1}", m as f64 / 60.0);
+    let mut lines = vec![
+        format!("{} pieces of work, {} hours", c.entries, h(c.minutes)),
+        format!("{} hours of it outside your business hours, while you slept", h(c.after_hours_minutes)),
+        format!("{} patches applied, {} upgrades, {} vendor cases handled", c.patches, c.upgrades, c.vendor_cases),
+        format!("{} tickets opened, {} resolved", c.tickets_opened, c.tickets_resolved),
+    ];
+    if let Some(p) = c.sla_met_percent {
+        lines.push(format!("{p}% of tickets resolved within our target"));
+    }
+    if let Some(m) = c.median_resolution_minutes {
+        lines.push(format!("half of them resolved within {} hours", h(m)));
+    }
+    let highlights: Vec<String> = c.highlights.iter().map(|x| format!("{}: {}", x.title, x.why_it_matters)).collect();
+    let text = format!(
+        "{subject}\n\n{note}\n\nWhat we did for {tenant}:\n- {}\n\n{}Read it in your portal: {link}\n",
+        lines.join("\n- "),
+        if highlights.is_empty() { String::new() } else { format!("Highlights:\n- {}\n\n", highlights.join("\n- ")) }
+    );
+    let li = |items: &[String]| items.iter().map(|i| format!("<li>{}</li>", html_escape(i))).collect::<String>();
+    let html = format!(
+        "<h1>{}</h1>{}<h2>What we did for {}</h2><ul>{}</ul>{}<p><a href=\"{}\">Read it in your portal</a></p>",
+        html_escape(subject),
+        if note.is_empty() {
+            String::new()
+        } else {
+            format!("<p style=\"white-space:pre-wrap\">{}</p>", html_escape(note))
+        },
+        html_escape(tenant),
+        li(&lines),
+        if highlights.is_empty() { String::new() } else { format!("<h2>Highlights</h2><ul>{}</ul>", li(&highlights)) },
+        html_escape(link)
+    );
+    (text, html)
+}
