@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod mail;
 pub mod markdown;
 pub mod notifications;
+pub mod operator;
 pub mod rules;
 pub mod scope;
 pub mod staff;

@@ -3,7 +3,8 @@
 //! [`TenantScope`] is the only door client-facing code has: it is created by authentication from
 //! the session (never from a URL or a form), its fields are private, and every query it builds
 //! carries the tenant filter. [`Unscoped`] reaches every tenant; staff code gets it from
-//! `StaffAccess::unscoped`, the CLI from [`Unscoped::for_cli`].
+//! `StaffAccess::unscoped`, the command line and the background jobs through the capabilities of
+//! [`crate::operator`]. Reads only: every change is a method of a capability.
 
 use crate::entities::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
@@ -97,12 +98,7 @@ impl Unscoped {
         Unscoped { db }
     }
 
-    /// The command line acts as the operator of the installation.
-    pub fn for_cli(db: DatabaseConnection) -> Self {
-        Unscoped { db }
-    }
-
-    pub fn db(&self) -> &DatabaseConnection {
+    pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
     }
 }

@@ -50,7 +50,7 @@ pub(crate) async fn insert(
 }
 
 impl Unscoped {
-    pub async fn add_tenant(&self, new: NewTenant, actor: Option<i64>) -> Result<tenant::Model> {
+    pub(crate) async fn add_tenant(&self, new: NewTenant, actor: Option<i64>) -> Result<tenant::Model> {
         let tx = crate::db::write(self.db()).await?;
         if tenant::Entity::find().filter(tenant::Column::Slug.eq(new.slug.as_str())).one(&tx).await?.is_some() {
             return Err(DomainError::Conflict(format!(

@@ -76,7 +76,7 @@ pub(crate) async fn insert(
 
 impl Unscoped {
     /// Creates a user; nothing is written when any check fails.
-    pub async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
+    pub(crate) async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
         let hash = password::hash(&new.password).await;
         self.add_user_with_hash(new.email, new.name, new.role, new.tenant_slug.as_deref(), hash, actor).await
     }
@@ -120,7 +120,7 @@ impl Unscoped {
     }
 
     /// Deactivates a user and ends all of their sessions.
-    pub async fn deactivate_user(&self, email: &str, actor: Option<i64>) -> Result<()> {
+    pub(crate) async fn deactivate_user(&self, email: &str, actor: Option<i64>) -> Result<()> {
         let email = Email::parse(email)?;
         let tx = crate::db::write(self.db()).await?;
         let u = user::Entity::find()

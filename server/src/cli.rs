@@ -5,7 +5,7 @@ use crate::state::AppState;
 use clap::{Parser, Subcommand};
 use domain::DomainError;
 use domain::input::Password;
-use domain::scope::Unscoped;
+use domain::operator::Operator;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -187,7 +187,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             // Check the input before touching the database.
             let new = domain::tenants::NewTenant::parse(&slug, &name, &timezone)?;
             let db = database(&config).await?;
-            let t = Unscoped::for_cli(db).add_tenant(new, None).await?;
+            let t = Operator::for_command_line(db).add_tenant(new).await?;
             println!("{}\t{}\t{}", t.slug, t.name, t.time_zone);
             Ok(())
         }
@@ -195,20 +195,20 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let password = password_from_stdin()?;
             let new = domain::users::NewUser::parse(&email, &role, tenant.as_deref(), name.as_deref(), password)?;
             let db = database(&config).await?;
-            let u = Unscoped::for_cli(db).add_user(new, None).await?;
+            let u = Operator::for_command_line(db).add_user(new).await?;
             println!("{}\t{}\t{}", u.email, u.role, tenant.as_deref().unwrap_or("-"));
             Ok(())
         }
         Command::User { command: UserCommand::Deactivate { email } } => {
             let db = database(&config).await?;
-            Unscoped::for_cli(db).deactivate_user(&email, None).await?;
+            Operator::for_command_line(db).deactivate_user(&email).await?;
             eprintln!("limelight: {email} is deactivated and signed out everywhere");
             Ok(())
         }
         Command::Summaries { command: SummariesCommand::Draft { month } } => {
             let month = month.as_deref().map(domain::staff::summaries::parse_month).transpose()?;
             let db = database(&config).await?;
-            let n = Unscoped::for_cli(db).draft_month_for_all(month).await?;
+            let n = Operator::for_command_line(db).draft_month_for_all(month).await?;
             eprintln!("limelight: every active client ({n}) has a summary for the month");
             Ok(())
         }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod forms;
+
 /// The error for a word that is not in the set; its message names the accepted words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownWord {

@@ -173,27 +173,6 @@ pub struct ClientDetailView {
     pub can_edit: bool,
 }
 
-/// The work form's values, as text (what the inputs hold).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkFormValues {
-    pub client: String,
-    pub systems: Vec<i64>,
-    pub category: String,
-    pub title: String,
-    pub details: String,
-    pub why_it_matters: String,
-    pub state: String,
-    pub start: String,
-    pub duration_minutes: String,
-    pub proactive: bool,
-    pub visibility: String,
-    pub shadowed_by: Option<i64>,
-    pub vendor_name: String,
-    pub vendor_case_ref: String,
-    pub ticket: String,
-    pub highlight: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSystems {
     pub slug: String,
@@ -210,7 +189,7 @@ pub struct WorkFormView {
     pub planned: bool,
     pub clients: Vec<ClientSystems>,
     pub techs: Vec<StaffOption>,
-    pub values: WorkFormValues,
+    pub values: vocabulary::forms::WorkForm,
     pub can_edit: bool,
 }
 

@@ -311,10 +311,24 @@ async fn add_comment(
     Ok(())
 }
 
+/// Permission to open tickets for clients and answer them in public: every member of staff
+/// (account managers included). Created by `StaffAccess::ticket_desk`.
+#[derive(Clone, Debug)]
+pub struct TicketDesk {
+    pub user: crate::auth::CurrentUser,
+    db: sea_orm::DatabaseConnection,
+}
+
 impl StaffAccess {
-    /// Any member of staff may answer a client in public (account managers included).
+    pub fn ticket_desk(&self) -> TicketDesk {
+        TicketDesk { user: self.user.clone(), db: self.unscoped().db().clone() }
+    }
+}
+
+impl TicketDesk {
+    /// Answers a client in public.
     pub async fn reply_in_public(&self, id: i64, body: &str) -> Result<()> {
-        add_comment(self.unscoped().db(), self.user.id, id, body, Visibility::Client).await
+        add_comment(&self.db, self.user.id, id, body, Visibility::Client).await
     }
 
     /// Any member of staff may open a ticket for a client (by phone, email, or for themselves).
@@ -326,8 +340,7 @@ impl StaffAccess {
         new: NewTicket,
         source: TicketSource,
     ) -> Result<i64> {
-        let db = self.unscoped();
-        let tx = crate::db::write(db.db()).await?;
+        let tx = crate::db::write(&self.db).await?;
         let tenant = tenant_by_slug(&tx, client).await.missing_is_invalid("Please choose the client.")?;
         let requester = match requester_email.trim() {
             "" => None,

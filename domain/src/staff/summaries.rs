@@ -162,7 +162,7 @@ impl Unscoped {
     /// A draft of `month` (default: last month in each client's time zone) for every active
     /// client that has no summary for it yet: the monthly job and `limelight summaries draft`.
     /// Answers how many drafts exist for the period afterwards (new or not).
-    pub async fn draft_month_for_all(&self, month: Option<Month>) -> Result<usize> {
+    pub(crate) async fn draft_month_for_all(&self, month: Option<Month>) -> Result<usize> {
         let tenants =
             tenant::Entity::find().filter(tenant::Column::Status.eq(TenantStatus::Active)).all(self.db()).await?;
         for t in &tenants {

@@ -28,21 +28,37 @@ pub struct TimeOffCalendar {
     pub gaps: Vec<TeamLine>,
 }
 
+/// Permission to keep time off: every member of staff their own, MSP admins anyone's. Created
+/// by `StaffAccess::time_off_book`.
+#[derive(Clone, Debug)]
+pub struct TimeOffBook {
+    user: crate::auth::CurrentUser,
+    db: sea_orm::DatabaseConnection,
+}
+
 impl StaffAccess {
-    fn may_manage(&self, user_id: i64) -> Result<()> {
-        if user_id == self.user.id || self.user.role == Role::MspAdmin {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden("You can add and remove only your own time off.".into()))
-        }
+    /// Every member of staff keeps their own time off (MSP admins anyone's).
+    pub fn time_off_book(&self) -> TimeOffBook {
+        TimeOffBook { user: self.user.clone(), db: self.unscoped().db().clone() }
     }
 
+    /// Who is away in the weeks ahead, and the clients that will have nobody covering.
     pub async fn time_off_calendar(&self) -> Result<TimeOffCalendar> {
         let db = self.unscoped();
         let today = now().date_naive();
         let entries = time_off_between(db.db(), today - Duration::days(1), today + Duration::days(MAX_DAYS)).await?;
         let gaps = team_lines(db.db(), None).await?.into_iter().filter(|t| !t.team.gap_days.is_empty()).collect();
         Ok(TimeOffCalendar { entries, gaps })
+    }
+}
+
+impl TimeOffBook {
+    fn may_manage(&self, user_id: i64) -> Result<()> {
+        if user_id == self.user.id || self.user.role == Role::MspAdmin {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden("You can add and remove only your own time off.".into()))
+        }
     }
 
     /// Adds days off for `user_id` (default: oneself); answers the merged stretch.
@@ -67,8 +83,7 @@ impl StaffAccess {
             return Err(DomainError::Invalid("That time off is already over.".into()));
         }
         let note = optional_text(note, "note", 200)?.unwrap_or_default();
-        let db = self.unscoped();
-        let tx = crate::db::write(db.db()).await?;
+        let tx = crate::db::write(&self.db).await?;
         user::Entity::find_by_id(user_id)
             .one(&tx)
             .await?
@@ -104,10 +119,9 @@ impl StaffAccess {
     }
 
     pub async fn remove_time_off(&self, id: i64) -> Result<()> {
-        let db = self.unscoped();
-        let t = time_off::Entity::find_by_id(id).one(db.db()).await?.ok_or(DomainError::NotFound)?;
+        let t = time_off::Entity::find_by_id(id).one(&self.db).await?.ok_or(DomainError::NotFound)?;
         self.may_manage(t.user_id)?;
-        time_off::Entity::delete_by_id(id).exec(db.db()).await?;
+        time_off::Entity::delete_by_id(id).exec(&self.db).await?;
         Ok(())
     }
 }

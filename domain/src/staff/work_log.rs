@@ -16,28 +16,8 @@ use sea_orm::{
 };
 use vocabulary::{AuditAction, Category, Visibility, WorkState};
 
-/// The work form as typed: text, parsed here.
-#[derive(Clone, Debug, Default)]
-pub struct WorkForm {
-    pub client: String,
-    pub systems: Vec<i64>,
-    pub category: String,
-    pub title: String,
-    pub details: String,
-    pub why_it_matters: String,
-    pub state: String,
-    /// `YYYY-MM-DDTHH:MM`, in the client's own time zone.
-    pub start: String,
-    pub duration_minutes: String,
-    pub proactive: bool,
-    pub visibility: String,
-    pub shadowed_by: Option<i64>,
-    pub vendor_name: String,
-    pub vendor_case_ref: String,
-    /// A ticket number of that client.
-    pub ticket: String,
-    pub highlight: bool,
-}
+/// The work form as typed (shared with the browser, which fills it in): text, parsed here.
+pub use vocabulary::forms::WorkForm;
 
 /// The longest single entry: a week.
 const MAX_MINUTES: i32 = 7 * 24 * 60;

@@ -77,10 +77,10 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
     // Last month's summary drafts: checked hourly, so the first day of each month has them
     // whichever process runs it, however often it restarts (one per client and period, by index).
-    let drafts = domain::scope::Unscoped::for_cli(state.db.clone());
+    let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());
     tokio::spawn(async move {
         loop {
-            if let Err(e) = drafts.draft_month_for_all(None).await {
+            if let Err(e) = drafts.run().await {
                 tracing::error!(error = %e, "the monthly summary drafts could not be made");
             }
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;

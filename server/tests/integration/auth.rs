@@ -158,7 +158,7 @@ async fn deactivation_ends_every_session() {
     app.add_user("client@acme.test", "client_admin", Some("acme")).await;
     let a = app.signed_in("client@acme.test").await;
     let b = app.signed_in("client@acme.test").await;
-    app.unscoped().deactivate_user("client@acme.test", None).await.unwrap();
+    app.operator().deactivate_user("client@acme.test").await.unwrap();
     for c in [a, b] {
         assert_eq!(c.get(app.url("/portal")).send_or_fail().await.status(), 303);
     }

@@ -4,7 +4,7 @@
 use domain::DatabaseConnection;
 use domain::db::DbConfig;
 use domain::input::Password;
-use domain::scope::Unscoped;
+use domain::operator::Operator;
 use reqwest::redirect::Policy;
 use server::{AppState, Config};
 use std::net::SocketAddr;
@@ -186,18 +186,19 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    pub fn unscoped(&self) -> Unscoped {
-        Unscoped::for_cli(self.db.clone())
+    /// The installation's operator, as at the command line: test set-up acts through it.
+    pub fn operator(&self) -> Operator {
+        Operator::for_command_line(self.db.clone())
     }
 
     pub async fn add_tenant(&self, slug: &str) -> i64 {
         let new = domain::tenants::NewTenant::parse(slug, &format!("Tenant {slug}"), "America/New_York").unwrap();
-        self.unscoped().add_tenant(new, None).await.unwrap().id
+        self.operator().add_tenant(new).await.unwrap().id
     }
 
     pub async fn add_user(&self, email: &str, role: &str, tenant: Option<&str>) -> i64 {
         let new = domain::users::NewUser::parse(email, role, tenant, None, PASSWORD.into()).unwrap();
-        self.unscoped().add_user(new, None).await.unwrap().id
+        self.operator().add_user(new).await.unwrap().id
     }
 
     /// POSTs the login form; answers the response (a 303 either way).

@@ -178,7 +178,7 @@ mod drafting {
             .json::<i64>()
             .await
             .unwrap();
-        let d = app.unscoped().summary_detail(id).await.unwrap();
+        let d = app.operator().unscoped().summary_detail(id).await.unwrap();
         let c = &d.content;
         assert_eq!((d.period_start.to_string(), d.period_end.to_string()), ("2026-03-01".into(), "2026-03-31".into()));
         assert_eq!(c.entries, 3, "internal, planned and April's work are not counted");
@@ -207,11 +207,11 @@ mod drafting {
         let app = spawn_app().await;
         app.seed_demo().await;
         let month = domain::staff::summaries::parse_month("2026-01").unwrap();
-        let (one, two) = (app.unscoped(), app.unscoped());
+        let (one, two) = (app.operator(), app.operator());
         let (a, b) = tokio::join!(one.draft_month_for_all(Some(month)), two.draft_month_for_all(Some(month)));
         a.unwrap();
         b.unwrap();
-        app.unscoped().draft_month_for_all(Some(month)).await.unwrap();
+        app.operator().draft_month_for_all(Some(month)).await.unwrap();
         let drafts = summary::Entity::find()
             .filter(summary::Column::PeriodStart.eq(month.first_day))
             .count(&app.db)
@@ -220,7 +220,7 @@ mod drafting {
         assert_eq!(drafts, 3, "one per active client");
         // Last month already has the demo's sent summaries: nothing new.
         let before = summary::Entity::find().count(&app.db).await.unwrap();
-        app.unscoped().draft_month_for_all(None).await.unwrap();
+        app.operator().draft_month_for_all(None).await.unwrap();
         assert_eq!(summary::Entity::find().count(&app.db).await.unwrap(), before);
     }
 

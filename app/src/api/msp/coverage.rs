@@ -149,7 +149,7 @@ pub async fn msp_time_off_add(
 ) -> Result<(), AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    staff.add_time_off(user_id, &first_day, &last_day, &note).await?;
+    staff.time_off_book().add_time_off(user_id, &first_day, &last_day, &note).await?;
     leptos_axum::redirect("/msp/time-off?added");
     Ok(())
 }
@@ -158,7 +158,7 @@ pub async fn msp_time_off_add(
 pub async fn msp_time_off_remove(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
-    staff.remove_time_off(id).await?;
+    staff.time_off_book().remove_time_off(id).await?;
     leptos_axum::redirect("/msp/time-off");
     Ok(())
 }

@@ -13,7 +13,8 @@ pub async fn msp_work_form(
 ) -> Result<WorkFormView, AppError> {
     use super::super::guard;
     use crate::views::SystemOption;
-    use crate::views::msp::{ClientSystems, WorkFormValues};
+    use crate::views::msp::ClientSystems;
+    use vocabulary::forms::WorkForm;
     let staff = guard::staff()?;
     let db = staff.unscoped();
     let editing = match id {
@@ -36,13 +37,10 @@ pub async fn msp_work_form(
             time_zone: t.time_zone,
         });
     }
-    let techs = crate::presenters::msp::staff_options(&staff)
-        .await?
-        .into_iter()
-        .filter(|s| matches!(s.role, vocabulary::Role::Tech | vocabulary::Role::MspAdmin))
-        .collect();
+    let techs =
+        crate::presenters::msp::staff_options(&staff).await?.into_iter().filter(|s| s.role.does_the_work()).collect();
     let (values, planned) = match editing {
-        Some((f, state, _)) => (crate::presenters::msp::work::values(f), state == vocabulary::WorkState::Planned),
+        Some((f, state, _)) => (f, state == vocabulary::WorkState::Planned),
         None => {
             let last = db.last_client_of(staff.user.id).await?;
             let known = |c: &String| clients.iter().any(|x| &x.slug == c);
@@ -55,7 +53,7 @@ pub async fn msp_work_form(
                 .unwrap_or(chrono_tz::UTC);
             let now = domain::time::now().with_timezone(&tz);
             (
-                WorkFormValues {
+                WorkForm {
                     client: client.unwrap_or_default(),
                     category: "maintenance".into(),
                     state: "done".into(),

@@ -166,4 +166,3 @@ pub fn optional_id(text: &str, what: &str) -> Result<Option<i64>, AppError> {
 }
 
 pub mod coverage;
-pub mod work;
