@@ -2,7 +2,8 @@
 
 use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
-use crate::pages::login::{LoginPage, ResetPasswordPage};
+use crate::pages::invitation::AcceptInvitationPage;
+use crate::pages::login::LoginPage;
 use crate::pages::msp::MspHome;
 use crate::pages::msp::admin::{AdminClients, AdminUsers, AuditLog};
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
@@ -14,11 +15,12 @@ use crate::pages::not_found::NotFound;
 use crate::pages::portal::{PortalHome, PortalWorkEntry};
 use crate::pages::portal_work::PortalWorkHistory;
 use crate::pages::priorities::PortalPriorities;
+use crate::pages::reset::ResetPasswordPage;
 use crate::pages::summaries::{PortalSummaries, PortalSummaryDetail};
 use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
 use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
-use crate::pages::users::{AcceptInvitationPage, PortalUsers};
+use crate::pages::users::PortalUsers;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::{

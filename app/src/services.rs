@@ -8,7 +8,7 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::auth::Sessions;
 use domain::auth::session::NewSession;
-use domain::emailed_links::EmailedLinks;
+use domain::emailed_links::{EmailedLinks, LinkUsed};
 use domain::notifications::Notifier;
 use leptos::prelude::use_context;
 use std::sync::Arc;
@@ -35,6 +35,21 @@ pub fn services() -> Result<Services, AppError> {
 }
 
 impl Services {
+    /// Signs the calling browser in as the person who just used an emailed link (an invitation
+    /// or a password reset) and sends it to their home: the portal for a client, the workspace
+    /// for staff.
+    pub async fn sign_in_by_link(&self, used: LinkUsed) -> Result<(), AppError> {
+        let session = self.sessions.start(used.user_id, &crate::api::guard::request_client()).await?;
+        self.set_session_cookie(&session);
+        leptos_axum::redirect(used.role.home());
+        Ok(())
+    }
+
+    /// A new password and its repetition must match.
+    pub fn same_passwords(password: &str, again: &str) -> Result<(), AppError> {
+        if password == again { Ok(()) } else { Err(AppError::Invalid("The two passwords are not the same.".into())) }
+    }
+
     /// Signs the calling browser in to a session that was just started.
     pub fn set_session_cookie(&self, session: &NewSession) {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

@@ -4,8 +4,10 @@
 //! staff functions get their capability from [`guard::staff`].
 
 pub mod account;
+pub mod invitations;
 pub mod msp;
 pub mod portal;
+pub mod reset;
 pub mod summaries;
 pub mod systems;
 pub mod tickets;

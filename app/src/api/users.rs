@@ -1,8 +1,8 @@
-//! A client_admin's colleagues: list, invite (by email), deactivate. And the invitee's side:
-//! `/invite/{token}`, where the link itself is the permission.
+//! A client_admin's colleagues: list, invite (by email), deactivate. The invitee's side is in
+//! `invitations`.
 
 use crate::error::AppError;
-use crate::views::{ColleagueView, InvitationView};
+use crate::views::ColleagueView;
 use leptos::prelude::*;
 
 /// The tenant's users; for client_admins only (anyone else: 404).
@@ -54,31 +54,5 @@ pub async fn deactivate_colleague(id: i64) -> Result<(), AppError> {
     let client = guard::client()?;
     client.scope.deactivate_colleague(id).await?;
     leptos_axum::redirect("/portal/users");
-    Ok(())
-}
-
-/// What an invitation link offers; an unknown, used or expired link is 404.
-#[server(endpoint = "invite/info")]
-pub async fn invitation_info(token: String) -> Result<InvitationView, AppError> {
-    let inv = crate::services::services()?.links.invitation(&token).await?;
-    Ok(InvitationView { email: inv.email, tenant_name: inv.tenant_name })
-}
-
-/// Accepts an invitation: creates the account and signs this browser in.
-#[server(endpoint = "invite/accept")]
-pub async fn accept_invitation(
-    token: String,
-    #[server(default)] name: String,
-    #[server(default)] password: String,
-    #[server(default)] confirm_password: String,
-) -> Result<(), AppError> {
-    if password != confirm_password {
-        return Err(AppError::Invalid("The two passwords are not the same.".into()));
-    }
-    let services = crate::services::services()?;
-    let used = services.links.accept(&token, &name, password).await?;
-    services.set_session_cookie(&services.sessions.start(used.user_id, &super::guard::request_client()).await?);
-    // Home for the invitee's role: the portal for a client, the workspace for staff.
-    leptos_axum::redirect(used.role.home());
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! functions, so they work without JavaScript (the server sends the browser back here).
 
 use crate::api::account::{ChangePassword, EndSession, account_sessions};
-use crate::pages::not_found::answer_with;
+use crate::pages::loading::answer_with;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

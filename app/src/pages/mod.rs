@@ -1,12 +1,15 @@
 //! One module per page, grouped by who it is for.
 
 pub mod account;
+pub mod invitation;
+pub mod loading;
 pub mod login;
 pub mod msp;
 pub mod not_found;
 pub mod portal;
 pub mod portal_work;
 pub mod priorities;
+pub mod reset;
 pub mod summaries;
 pub mod systems;
 pub mod team;

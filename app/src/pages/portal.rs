@@ -6,7 +6,7 @@ use crate::components::feed::{CategoryBadge, FeedItem};
 use crate::components::team::TeamCard;
 use crate::components::tickets::ticket_line;
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

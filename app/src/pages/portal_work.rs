@@ -3,7 +3,8 @@
 use crate::api::portal::portal_work_history;
 use crate::components::feed::FeedItem;
 use crate::error::AppError;
-use crate::pages::not_found::{NotFound, answer_with};
+use crate::pages::loading::answer_with;
+use crate::pages::not_found::NotFound;
 use crate::views::WorkQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;

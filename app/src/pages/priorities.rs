@@ -1,7 +1,7 @@
 //! `/portal/priorities`: how a ticket's priority is decided, in plain words.
 
 use crate::api::portal::portal_priorities;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

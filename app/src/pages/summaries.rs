@@ -3,7 +3,7 @@
 use crate::api::summaries::{portal_summaries, portal_summary};
 use crate::components::feed::CategoryBadge;
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

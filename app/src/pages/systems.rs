@@ -3,7 +3,7 @@
 use crate::api::systems::{portal_system, portal_systems};
 use crate::components::feed::FeedItem;
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,7 +3,7 @@
 
 use crate::api::portal::portal_team;
 use crate::components::team::TeamCard;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

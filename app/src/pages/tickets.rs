@@ -3,7 +3,7 @@
 use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
 use crate::components::tickets::{PriorityBadge, ticket_line};
 use crate::error::AppError;
-use crate::pages::not_found::{error_page, loaded};
+use crate::pages::loading::{error_page, loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

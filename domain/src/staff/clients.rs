@@ -2,8 +2,8 @@
 //! internal entries, tickets, systems with their risks, team, runbooks).
 
 use super::coverage::{TeamLine, team_lines};
-use super::queue::QueueRow;
 use super::runbooks::RunbookItem;
+use super::tickets::QueueRow;
 use super::{business_hours, tenant_by_slug, time_zone};
 use crate::entities::{system, ticket, work_entry};
 use crate::error::Result;

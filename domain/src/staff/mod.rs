@@ -6,10 +6,10 @@ pub mod admin;
 pub mod clients;
 pub mod coverage;
 pub mod overview;
-pub mod queue;
 pub mod runbooks;
 pub mod summaries;
 pub mod systems;
+pub mod tickets;
 pub mod time_off;
 pub mod work_log;
 
@@ -45,7 +45,7 @@ pub(crate) async fn tenant_by_slug(db: &impl ConnectionTrait, slug: &str) -> Res
 
 /// A tenant's slug, for sending the browser back to its client page.
 pub(crate) async fn slug_of(db: &impl ConnectionTrait, tenant_id: i64) -> Result<String> {
-    Ok(tenant::Entity::find_by_id(tenant_id).one(db).await?.map(|t| t.slug).unwrap_or_default())
+    tenant::Entity::find_by_id(tenant_id).one(db).await?.map(|t| t.slug).ok_or(DomainError::NotFound)
 }
 
 pub(crate) fn time_zone(t: &tenant::Model) -> chrono_tz::Tz {

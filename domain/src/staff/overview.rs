@@ -2,7 +2,7 @@
 //! points of failure ranked by criticality, urgent tickets and SLA breaches, and who is away.
 
 use super::coverage::{TeamLine, team_lines, time_off_between};
-use super::queue::{QueueFilter, QueueRow};
+use super::tickets::{QueueFilter, QueueRow};
 use crate::entities::{tenant, work_entry};
 use crate::error::Result;
 use crate::rules::Cover;

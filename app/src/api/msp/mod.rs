@@ -4,7 +4,9 @@
 
 pub mod admin;
 pub mod coverage;
+pub mod runbooks;
 pub mod summaries;
+pub mod systems;
 pub mod tickets;
 pub mod work;
 

@@ -15,7 +15,7 @@ pub async fn msp_tickets(
     #[server(default)] breached: Option<String>,
 ) -> Result<QueueView, AppError> {
     use super::super::guard;
-    use domain::staff::queue::QueueFilter;
+    use domain::staff::tickets::QueueFilter;
     let staff = guard::staff()?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let bad = |m: String| AppError::Invalid(m);

@@ -1,4 +1,4 @@
-//! Logging work, and the client records techs keep: systems and runbooks.
+//! Logging work: the form, the after-hours check, saving, marking done, deleting.
 
 use crate::error::AppError;
 use crate::views::msp::WorkFormView;
@@ -155,59 +155,5 @@ pub async fn msp_work_delete(id: i64) -> Result<(), AppError> {
     let editor = guard::editor()?;
     let slug = editor.delete_work(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}?deleted"));
-    Ok(())
-}
-
-/// Adds a system to a client (no `id`) or edits one.
-#[server(endpoint = "msp/system-save")]
-pub async fn msp_system_save(
-    #[server(default)] client: String,
-    #[server(default)] id: Option<i64>,
-    #[server(default)] name: String,
-    #[server(default)] kind: String,
-    #[server(default)] criticality: String,
-    #[server(default)] vendor: String,
-    #[server(default)] notes: String,
-) -> Result<(), AppError> {
-    use super::super::guard;
-    use domain::staff::systems::SystemForm;
-    let editor = guard::editor()?;
-    let form = SystemForm { name, kind, criticality, vendor, notes };
-    let slug = match id {
-        Some(id) => editor.edit_system(id, &form).await?,
-        None => {
-            editor.add_system(&client, &form).await?;
-            client
-        }
-    };
-    leptos_axum::redirect(&format!("/msp/clients/{slug}#systems"));
-    Ok(())
-}
-
-/// Writes a runbook (no `id`) or edits one.
-#[server(endpoint = "msp/runbook-save")]
-pub async fn msp_runbook_save(
-    #[server(default)] client: String,
-    #[server(default)] id: Option<i64>,
-    #[server(default)] system_id: String,
-    #[server(default)] title: String,
-    #[server(default)] body: String,
-) -> Result<(), AppError> {
-    use super::super::guard;
-    use domain::staff::runbooks::RunbookForm;
-    let editor = guard::editor()?;
-    let form = RunbookForm { system_id: crate::presenters::msp::optional_id(&system_id, "system")?, title, body };
-    let id = editor.save_runbook(&client, id, &form).await?;
-    leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
-    Ok(())
-}
-
-/// Records that the viewer reviewed a runbook (not their own).
-#[server(endpoint = "msp/runbook-review")]
-pub async fn msp_runbook_review(id: i64) -> Result<(), AppError> {
-    use super::super::guard;
-    let editor = guard::editor()?;
-    let slug = editor.review_runbook(id).await?;
-    leptos_axum::redirect(&format!("/msp/clients/{slug}#runbook-{id}"));
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::api::msp::admin::{
     AdminClientEdit, AdminClientNew, AdminClientStatus, AdminInvite, AdminUserActive, AdminUserRole, admin_audit,
     admin_clients, admin_users,
 };
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

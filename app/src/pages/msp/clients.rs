@@ -2,9 +2,10 @@
 
 use super::{action_error, cover_words, queue_table, textarea_text, work_table};
 use crate::api::msp::coverage::{MspSystemCover, MspTeamSave};
-use crate::api::msp::work::{MspRunbookReview, MspRunbookSave, MspSystemSave};
+use crate::api::msp::runbooks::{MspRunbookReview, MspRunbookSave};
+use crate::api::msp::systems::MspSystemSave;
 use crate::api::msp::{msp_client, msp_clients, msp_preview};
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use crate::views::msp::{ClientDetailView, PersonView, StaffOption, StaffSystemView};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,7 +2,7 @@
 
 use super::{action_error, cover_words};
 use crate::api::msp::coverage::{MspKnowledge, MspTimeOffAdd, MspTimeOffRemove, msp_coverage, msp_time_off};
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use crate::views::msp::{TeamLineView, TimeOffView};
 use leptos::prelude::*;
 use leptos_meta::Title;

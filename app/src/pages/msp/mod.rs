@@ -11,7 +11,7 @@ use crate::api::msp::msp_overview;
 use crate::components::feed::CategoryBadge;
 use crate::components::tickets::PriorityBadge;
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use crate::views::msp::{QueueRowView, StaffWorkView, TeamLineView};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -4,7 +4,7 @@
 use super::{action_error, textarea_text};
 use crate::api::msp::summaries::{MspSummaryNew, MspSummarySave, MspSummarySend, msp_summaries, msp_summary};
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use crate::views::msp::SummaryEditView;
 use leptos::prelude::*;
 use leptos_meta::Title;

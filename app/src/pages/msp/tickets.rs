@@ -6,7 +6,7 @@ use crate::api::msp::tickets::{
 };
 use crate::components::tickets::PriorityBadge;
 use crate::error::AppError;
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

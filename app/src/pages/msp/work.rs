@@ -2,7 +2,7 @@
 
 use super::{action_error, textarea_text};
 use crate::api::msp::work::{MspWorkDelete, MspWorkDone, MspWorkSave, msp_work_check, msp_work_form};
-use crate::pages::not_found::loaded;
+use crate::pages::loading::loaded;
 use crate::views::msp::WorkFormView;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -6,7 +6,7 @@ use domain::auth::StaffAccess;
 use domain::rules::{Cover, SystemRisk};
 use domain::staff::coverage::{Assignment, Named, TeamLine};
 use domain::staff::overview::StaffWork;
-use domain::staff::queue::QueueRow;
+use domain::staff::tickets::QueueRow;
 use domain::team::SystemReadiness;
 use std::collections::HashMap;
 

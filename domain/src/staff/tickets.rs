@@ -1,5 +1,7 @@
-//! The staff's ticket queue: every client's tickets by priority, then by the next SLA due; a ticket
-//! with its whole thread (internal comments included); assigning, status changes and comments.
+//! Tickets as staff work them: the queue (every client's tickets by priority, then by the next
+//! SLA due); a ticket with its whole thread (internal comments included); assigning, status
+//! changes and comments (`Editor`); tickets staff open for a client and public replies
+//! (`TicketDesk`).
 //!
 //! First response is the first public reply or status change by staff, recorded once. Resolution
 //! is the move to resolved (or closed); reopening a ticket clears it.
