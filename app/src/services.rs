@@ -41,7 +41,7 @@ impl Services {
     pub async fn sign_in_by_link(&self, used: LinkUsed) -> Result<(), AppError> {
         let session = self.sessions.start(used.user_id, &crate::api::guard::request_client()).await?;
         self.set_session_cookie(&session);
-        leptos_axum::redirect(used.role.home());
+        leptos_axum::redirect(used.home);
         Ok(())
     }
 

@@ -5,17 +5,18 @@
 use crate::auth::Client;
 use crate::auth::reset::{self, RESET_MINUTES};
 use crate::emails;
-use crate::error::{DomainError, Result};
+use crate::error::Result;
 use crate::invitations::{self, INVITATION_DAYS, Invited, OpenInvitation};
 use crate::mail::{MailError, MailQueue};
 use sea_orm::DatabaseConnection;
 use vocabulary::Role;
 
-/// Who a used link signed in: the browser goes to the role's home.
+/// Who a used link signed in, and where their browser goes: their role's home (the sign-in
+/// page, should the role not be read: the link has done its work either way).
 #[derive(Clone, Copy, Debug)]
 pub struct LinkUsed {
     pub user_id: i64,
-    pub role: Role,
+    pub home: &'static str,
 }
 
 #[derive(Clone)]
@@ -75,7 +76,13 @@ impl EmailedLinks {
     }
 
     async fn used_by(&self, user_id: i64) -> Result<LinkUsed> {
-        let role = crate::users::role_of(&self.db, user_id).await?.ok_or(DomainError::NotFound)?;
-        Ok(LinkUsed { user_id, role })
+        let home = match crate::users::role_of(&self.db, user_id).await {
+            Ok(role) => role.map_or("/login", Role::home),
+            Err(e) => {
+                tracing::error!(error = %crate::error::cause_chain(&e), "could not read the role of a link's user");
+                "/login"
+            }
+        };
+        Ok(LinkUsed { user_id, home })
     }
 }

@@ -49,7 +49,6 @@ pub async fn change_password(
 #[server(endpoint = "account/sessions")]
 pub async fn account_sessions() -> Result<Vec<SessionView>, AppError> {
     use super::guard;
-    use crate::presenters::account::device;
     use domain::auth::Access;
     let access = guard::signed_in()?;
     let sessions = crate::services::services()?.sessions;
@@ -59,17 +58,7 @@ pub async fn account_sessions() -> Result<Vec<SessionView>, AppError> {
     };
     let current = access.user().session_id;
     let list = sessions.list(access.user()).await?;
-    Ok(list
-        .into_iter()
-        .map(|s| SessionView {
-            id: s.id,
-            device: device(s.user_agent.as_deref().unwrap_or_default()),
-            ip: s.ip.unwrap_or_else(|| "unknown".into()),
-            signed_in: s.created_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
-            last_seen: s.last_seen_at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
-            current: s.id == current,
-        })
-        .collect())
+    Ok(list.into_iter().map(|s| crate::presenters::account::session_view(s, tz, current)).collect())
 }
 
 /// Ends one of the signed-in person's sessions (another person's session is 404). Ending this

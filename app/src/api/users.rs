@@ -12,21 +12,7 @@ pub async fn portal_users() -> Result<Vec<ColleagueView>, AppError> {
     let client = guard::client()?;
     let tz = client.scope.tenant().await?.time_zone;
     let list = client.scope.colleagues().await?;
-    Ok(list
-        .into_iter()
-        .map(|c| ColleagueView {
-            is_me: c.id == client.user.id,
-            id: c.id,
-            name: c.name,
-            email: c.email,
-            role: c.role,
-            active: c.active,
-            last_login: c
-                .last_login_at
-                .map(|t| t.with_timezone(&tz).format("%-d %b %Y").to_string())
-                .unwrap_or_else(|| "never".into()),
-        })
-        .collect())
+    Ok(list.into_iter().map(|c| crate::presenters::users::colleague_view(c, tz, client.user.id)).collect())
 }
 
 /// Invites a colleague by email: a single-use link valid for a week.

@@ -8,3 +8,4 @@ pub mod portal;
 pub mod summaries;
 pub mod systems;
 pub mod tickets;
+pub mod users;

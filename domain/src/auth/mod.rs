@@ -239,9 +239,13 @@ impl Sessions {
     /// Ends one of the user's own sessions; `false` if they have no such session.
     pub async fn end(&self, user: &CurrentUser, id: i64) -> Result<bool> {
         let ended = session::end_for_user(&self.db, user.id, id).await?;
-        if ended {
-            audit::record(&self.db, Some(user.id), None, vocabulary::AuditAction::SessionEnded, &user.email, None)
-                .await?;
+        // The session has ended either way: a failed audit record is logged, not shown.
+        if ended
+            && let Err(e) =
+                audit::record(&self.db, Some(user.id), None, vocabulary::AuditAction::SessionEnded, &user.email, None)
+                    .await
+        {
+            tracing::error!(error = %crate::error::cause_chain(&e), "could not record an ended session");
         }
         Ok(ended)
     }

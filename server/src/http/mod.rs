@@ -64,9 +64,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), session_layer::resolve))
         .layer(axum::middleware::from_fn(error_status::from_error_type))
-        .layer(axum::middleware::from_fn(request_span::span))
         .layer(axum::middleware::from_fn(origin::refuse_cross_site))
         .layer(axum::middleware::from_fn(headers::security_headers))
+        // Outermost: every request, refused ones included, runs in its span and gets its id.
+        .layer(axum::middleware::from_fn(request_span::span))
         .with_state(state)
 }
 

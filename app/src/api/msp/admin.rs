@@ -8,21 +8,7 @@ use leptos::prelude::*;
 pub async fn admin_clients() -> Result<Vec<AdminClientView>, AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    Ok(admin
-        .clients()
-        .await?
-        .into_iter()
-        .map(|c| AdminClientView {
-            slug: c.slug,
-            name: c.name,
-            time_zone: c.time_zone,
-            days: c.days,
-            start: c.start,
-            end: c.end,
-            included_hours: c.included_hours.map(|h| h.to_string()).unwrap_or_default(),
-            status: c.status,
-        })
-        .collect())
+    Ok(admin.clients().await?.into_iter().map(crate::presenters::msp::admin::admin_client).collect())
 }
 
 #[server(endpoint = "msp/admin/client-new")]
@@ -70,7 +56,6 @@ pub async fn admin_client_status(slug: String, #[server(default)] status: String
 #[server(endpoint = "msp/admin/users")]
 pub async fn admin_users() -> Result<AdminUsersView, AppError> {
     use super::super::guard;
-    use crate::views::msp::AdminUserView;
     let admin = guard::admin()?;
     let me = admin.user.id;
     let clients = admin
@@ -81,24 +66,7 @@ pub async fn admin_users() -> Result<AdminUsersView, AppError> {
         .map(|c| (c.slug, c.name))
         .collect();
     Ok(AdminUsersView {
-        users: admin
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| AdminUserView {
-                me: u.id == me,
-                id: u.id,
-                email: u.email,
-                name: u.name,
-                role: u.role,
-                client: u.tenant.unwrap_or_else(|| "MSP staff".into()),
-                active: u.active,
-                last_login: u
-                    .last_login_at
-                    .map(|t| t.format("%-d %b %Y").to_string())
-                    .unwrap_or_else(|| "never".into()),
-            })
-            .collect(),
+        users: admin.users().await?.into_iter().map(|u| crate::presenters::msp::admin::admin_user(u, me)).collect(),
         clients,
     })
 }
@@ -150,7 +118,6 @@ pub async fn admin_audit(
     #[server(default)] before: Option<String>,
 ) -> Result<AuditView, AppError> {
     use super::super::guard;
-    use crate::views::msp::AuditRowView;
     use domain::staff::admin::AuditFilter;
     let admin = guard::admin()?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
@@ -174,18 +141,7 @@ pub async fn admin_audit(
     let rows = admin.audit(&filter).await?;
     let next = (rows.len() == 100).then(|| rows.last().map(|r| r.id)).flatten();
     Ok(AuditView {
-        rows: rows
-            .into_iter()
-            .map(|r| AuditRowView {
-                id: r.id,
-                at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                actor: r.actor.unwrap_or_else(|| "—".into()),
-                client: r.tenant.unwrap_or_default(),
-                action: r.action,
-                target: r.target,
-                ip: r.ip.unwrap_or_default(),
-            })
-            .collect(),
+        rows: rows.into_iter().map(crate::presenters::msp::admin::audit_row).collect(),
         actions: admin.audit_actions().await?,
         clients: admin.clients().await?.into_iter().map(|c| (c.slug, c.name)).collect(),
         next,

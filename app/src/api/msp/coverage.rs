@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/coverage")]
 pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     use super::super::guard;
-    use crate::views::msp::{KnowledgeRowView, StaffOption};
+    use crate::views::msp::StaffOption;
     let staff = guard::staff()?;
     let b = staff.unscoped().coverage_board().await?;
     let techs: Vec<StaffOption> =
@@ -30,25 +30,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
         days: days.iter().map(|d| d.format("%a %-d").to_string()).collect(),
         calendar,
         teams: b.teams.iter().map(crate::presenters::msp::team_line).collect(),
-        systems: b
-            .systems
-            .into_iter()
-            .map(|s| KnowledgeRowView {
-                cells: techs
-                    .iter()
-                    .map(|t| {
-                        let (level, earned) = s.levels.get(&t.id).copied().unwrap_or((None, false));
-                        (t.id, level, earned)
-                    })
-                    .collect(),
-                risks: crate::presenters::msp::risk_words(&s.readiness),
-                tenant_slug: s.tenant_slug,
-                tenant_name: s.tenant_name,
-                system_id: s.readiness.id,
-                system: s.readiness.name,
-                criticality: s.readiness.criticality,
-            })
-            .collect(),
+        systems: b.systems.into_iter().map(|s| crate::presenters::msp::coverage::knowledge_row(s, &techs)).collect(),
         time_off: b.time_off.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff)).collect(),
         techs,
         can_edit: staff.editor().is_some(),

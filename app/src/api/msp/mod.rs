@@ -30,17 +30,7 @@ pub async fn msp_overview() -> Result<OverviewView, AppError> {
         week_work: o.week_work.into_iter().map(|w| crate::presenters::msp::staff_work(w, &tzs)).collect(),
         gaps: o.gaps.iter().map(crate::presenters::msp::team_line).collect(),
         without_backup: o.without_backup.iter().map(crate::presenters::msp::team_line).collect(),
-        risks: o
-            .risks
-            .into_iter()
-            .map(|r| crate::views::msp::RiskView {
-                tenant_slug: r.tenant_slug,
-                tenant_name: r.tenant_name,
-                criticality: r.system.criticality,
-                risks: crate::presenters::msp::risk_words(&r.system),
-                system: r.system.name,
-            })
-            .collect(),
+        risks: o.risks.into_iter().map(crate::presenters::msp::clients::system_at_risk).collect(),
         urgent: o.urgent.iter().map(|r| crate::presenters::msp::queue_row(r, &tzs)).collect(),
         breached: o.breached.iter().map(|r| crate::presenters::msp::queue_row(r, &tzs)).collect(),
         away: o
@@ -57,19 +47,7 @@ pub async fn msp_clients() -> Result<Vec<ClientRowView>, AppError> {
     use super::guard;
     let staff = guard::staff()?;
     let rows = staff.unscoped().client_rows().await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ClientRowView {
-            primary: r.team.as_ref().and_then(|t| t.team.primary.as_ref().map(|p| p.name.clone())),
-            covering: r.team.as_ref().and_then(|t| t.team.covering().map(|p| p.name.clone())),
-            gap_today: r.team.as_ref().is_some_and(|t| t.team.cover == domain::rules::Cover::Gap),
-            slug: r.slug,
-            name: r.name,
-            time_zone: r.time_zone,
-            status: r.status,
-            open_tickets: r.open_tickets,
-        })
-        .collect())
+    Ok(rows.into_iter().map(crate::presenters::msp::clients::client_row).collect())
 }
 
 /// `/msp/clients/{slug}`: one client's work (internal entries included), tickets, systems, team
@@ -77,7 +55,6 @@ pub async fn msp_clients() -> Result<Vec<ClientRowView>, AppError> {
 #[server(endpoint = "msp/client")]
 pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
     use super::guard;
-    use crate::views::msp::StaffSystemView;
     let staff = guard::staff()?;
     let d = staff.unscoped().client_detail(&slug).await?;
     let tzs: std::collections::HashMap<String, chrono_tz::Tz> = [(d.slug.clone(), d.time_zone)].into();
@@ -87,20 +64,7 @@ pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
         included_hours: d.included_hours,
         status: d.status,
         team: crate::presenters::msp::team_line(&d.team),
-        systems: d
-            .systems
-            .into_iter()
-            .map(|s| StaffSystemView {
-                people_who_can_cover: s.readiness.as_ref().map_or(0, |r| r.people_who_can_cover),
-                risks: s.readiness.as_ref().map(crate::presenters::msp::risk_words).unwrap_or_default(),
-                id: s.id,
-                name: s.name,
-                kind: s.kind,
-                criticality: s.criticality,
-                vendor: s.vendor.unwrap_or_default(),
-                notes: s.notes,
-            })
-            .collect(),
+        systems: d.systems.into_iter().map(crate::presenters::msp::clients::staff_system).collect(),
         work: d
             .work
             .into_iter()

@@ -8,30 +8,11 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/summaries")]
 pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
     use super::super::guard;
-    use crate::views::msp::SummaryRowView;
     let staff = guard::staff()?;
     let db = staff.unscoped();
     let rows = db.summary_rows().await?;
     Ok(SummaryListView {
-        rows: rows
-            .into_iter()
-            .map(|r| SummaryRowView {
-                id: r.id,
-                tenant_name: r.tenant_name,
-                period: format!("{} – {}", r.period_start.format("%-d %b"), r.period_end.format("%-d %b %Y")),
-                sent: match r.sent_at {
-                    Some(at) => format!(
-                        "Sent {} · {} delivered{}",
-                        at.format("%-d %b %Y"),
-                        r.delivery.0,
-                        if r.delivery.1 > 0 { format!(", {} waiting", r.delivery.1) } else { String::new() }
-                    ),
-                    None => String::new(),
-                },
-                subject: r.subject,
-                status: r.status,
-            })
-            .collect(),
+        rows: rows.into_iter().map(crate::presenters::msp::summaries::summary_row).collect(),
         clients: db
             .tenants()
             .await?

@@ -14,3 +14,24 @@ pub fn time_off_view(t: TimeOffItem, staff: &StaffAccess) -> TimeOffView {
         note: t.note,
     }
 }
+
+pub fn knowledge_row(
+    s: domain::staff::coverage::SystemLine,
+    techs: &[crate::views::msp::StaffOption],
+) -> crate::views::msp::KnowledgeRowView {
+    crate::views::msp::KnowledgeRowView {
+        cells: techs
+            .iter()
+            .map(|t| {
+                let (level, earned) = s.levels.get(&t.id).copied().unwrap_or((None, false));
+                (t.id, level, earned)
+            })
+            .collect(),
+        risks: crate::presenters::msp::risk_words(&s.readiness),
+        tenant_slug: s.tenant_slug,
+        tenant_name: s.tenant_name,
+        system_id: s.readiness.id,
+        system: s.readiness.name,
+        criticality: s.readiness.criticality,
+    }
+}

@@ -165,4 +165,7 @@ pub fn optional_id(text: &str, what: &str) -> Result<Option<i64>, AppError> {
     }
 }
 
+pub mod admin;
+pub mod clients;
 pub mod coverage;
+pub mod summaries;
