@@ -53,8 +53,14 @@ impl StaffAccess {
 }
 
 impl TimeOffBook {
+    /// Whether this person may add or remove `user_id`'s time off: their own, or anyone's for an
+    /// MSP admin.
+    pub fn may_keep(&self, user_id: i64) -> bool {
+        user_id == self.user.id || self.user.role == Role::MspAdmin
+    }
+
     fn may_manage(&self, user_id: i64) -> Result<()> {
-        if user_id == self.user.id || self.user.role == Role::MspAdmin {
+        if self.may_keep(user_id) {
             Ok(())
         } else {
             Err(DomainError::Forbidden("You can add and remove only your own time off.".into()))

@@ -31,7 +31,11 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
         calendar,
         teams: b.teams.iter().map(crate::presenters::msp::team_line).collect(),
         systems: b.systems.into_iter().map(|s| crate::presenters::msp::coverage::knowledge_row(s, &techs)).collect(),
-        time_off: b.time_off.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff)).collect(),
+        time_off: b
+            .time_off
+            .into_iter()
+            .map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff.time_off_book()))
+            .collect(),
         techs,
         can_edit: staff.editor().is_some(),
     })
@@ -114,7 +118,11 @@ pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
         .filter(|p| admin || p.id == staff.user.id)
         .collect();
     Ok(TimeOffPageView {
-        entries: cal.entries.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff)).collect(),
+        entries: cal
+            .entries
+            .into_iter()
+            .map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff.time_off_book()))
+            .collect(),
         gaps: cal.gaps.iter().map(crate::presenters::msp::team_line).collect(),
         people,
         me: staff.user.id,

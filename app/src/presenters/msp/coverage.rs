@@ -1,12 +1,12 @@
 use crate::views::msp::TimeOffView;
-use domain::auth::StaffAccess;
 use domain::staff::coverage::TimeOffItem;
+use domain::staff::time_off::TimeOffBook;
 
-pub fn time_off_view(t: TimeOffItem, staff: &StaffAccess) -> TimeOffView {
+pub fn time_off_view(t: TimeOffItem, book: &TimeOffBook) -> TimeOffView {
     let day = |d: chrono::NaiveDate| d.format("%a %-d %b %Y").to_string();
     TimeOffView {
         id: t.id,
-        removable: t.user_id == staff.user.id || staff.user.role == vocabulary::Role::MspAdmin,
+        removable: book.may_keep(t.user_id),
         name: t.name,
         first: day(t.first_day),
         last: day(t.last_day),
