@@ -11,6 +11,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     use crate::views::msp::StaffOption;
     let staff = guard::staff()?;
     let b = staff.unscoped().coverage_board().await?;
+    let book = staff.time_off_book();
     let techs: Vec<StaffOption> =
         b.techs.iter().map(|t| StaffOption { id: t.id, name: t.name.clone(), role: t.role }).collect();
     let today = domain::time::now().date_naive();
@@ -31,11 +32,7 @@ pub async fn msp_coverage() -> Result<CoverageView, AppError> {
         calendar,
         teams: b.teams.iter().map(crate::presenters::msp::team_line).collect(),
         systems: b.systems.into_iter().map(|s| crate::presenters::msp::coverage::knowledge_row(s, &techs)).collect(),
-        time_off: b
-            .time_off
-            .into_iter()
-            .map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff.time_off_book()))
-            .collect(),
+        time_off: b.time_off.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &book)).collect(),
         techs,
         can_edit: staff.editor().is_some(),
     })
@@ -52,7 +49,7 @@ pub async fn msp_team_save(
     #[server(default)] account_manager: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use crate::presenters::msp::optional_id;
+    use super::optional_id;
     let editor = guard::editor()?;
     let backups: Vec<i64> = [backup_1, backup_2, backup_3]
         .iter()
@@ -82,7 +79,7 @@ pub async fn msp_system_cover(
     #[server(default)] backup_2: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    use crate::presenters::msp::optional_id;
+    use super::optional_id;
     let editor = guard::editor()?;
     let backups: Vec<i64> =
         [optional_id(&backup_1, "backup")?, optional_id(&backup_2, "backup")?].into_iter().flatten().collect();
@@ -111,18 +108,11 @@ pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
     use super::super::guard;
     let staff = guard::staff()?;
     let cal = staff.time_off_calendar().await?;
-    let admin = staff.user.role == vocabulary::Role::MspAdmin;
-    let people = crate::presenters::msp::staff_options(&staff)
-        .await?
-        .into_iter()
-        .filter(|p| admin || p.id == staff.user.id)
-        .collect();
+    let book = staff.time_off_book();
+    let people =
+        crate::presenters::msp::staff_options(&staff).await?.into_iter().filter(|p| book.may_keep(p.id)).collect();
     Ok(TimeOffPageView {
-        entries: cal
-            .entries
-            .into_iter()
-            .map(|t| crate::presenters::msp::coverage::time_off_view(t, &staff.time_off_book()))
-            .collect(),
+        entries: cal.entries.into_iter().map(|t| crate::presenters::msp::coverage::time_off_view(t, &book)).collect(),
         gaps: cal.gaps.iter().map(crate::presenters::msp::team_line).collect(),
         people,
         me: staff.user.id,

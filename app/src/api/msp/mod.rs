@@ -97,3 +97,12 @@ pub async fn msp_preview(slug: String) -> Result<DashboardView, AppError> {
     let tenant_id = staff.unscoped().tenant_id_of(&slug).await?;
     crate::presenters::portal::dashboard(&staff.client_view_of(tenant_id)).await.map_err(AppError::from)
 }
+
+#[cfg(feature = "ssr")]
+/// An optional id from a form's select ("" is none).
+pub(crate) fn optional_id(text: &str, what: &str) -> Result<Option<i64>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t.parse().map(Some).map_err(|_| AppError::Invalid(format!("Please choose a {what}."))),
+    }
+}

@@ -16,7 +16,7 @@ pub async fn msp_runbook_save(
     use super::super::guard;
     use domain::staff::runbooks::RunbookForm;
     let editor = guard::editor()?;
-    let form = RunbookForm { system_id: crate::presenters::msp::optional_id(&system_id, "system")?, title, body };
+    let form = RunbookForm { system_id: super::optional_id(&system_id, "system")?, title, body };
     let id = editor.save_runbook(&client, id, &form).await?;
     leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
     Ok(())

@@ -124,7 +124,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
 pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor()?;
-    let assignee = crate::presenters::msp::optional_id(&assignee, "tech")?;
+    let assignee = super::optional_id(&assignee, "tech")?;
     editor.assign(id, assignee).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())

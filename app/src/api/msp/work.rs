@@ -124,7 +124,7 @@ pub async fn msp_work_save(
         duration_minutes,
         proactive: proactive.is_some(),
         visibility,
-        shadowed_by: crate::presenters::msp::optional_id(&shadowed_by, "person shadowing")?,
+        shadowed_by: super::optional_id(&shadowed_by, "person shadowing")?,
         vendor_name,
         vendor_case_ref,
         ticket,

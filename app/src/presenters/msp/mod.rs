@@ -157,14 +157,6 @@ pub fn runbook_view(r: domain::staff::runbooks::RunbookItem, tz: chrono_tz::Tz) 
     }
 }
 
-/// An optional id from a form's select ("" is none).
-pub fn optional_id(text: &str, what: &str) -> Result<Option<i64>, AppError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t.parse().map(Some).map_err(|_| AppError::Invalid(format!("Please choose a {what}."))),
-    }
-}
-
 pub mod admin;
 pub mod clients;
 pub mod coverage;
