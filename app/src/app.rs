@@ -8,6 +8,7 @@ use crate::pages::msp::MspHome;
 use crate::pages::msp::admin::{AdminClients, AdminUsers, AuditLog};
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
+use crate::pages::msp::integrations::AdminIntegrations;
 use crate::pages::msp::summaries::{MspSummaries, MspSummary};
 use crate::pages::msp::tickets::{MspTicket, MspTickets};
 use crate::pages::msp::work::{MspWorkEdit, MspWorkNew};
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/msp/summaries/:id") view=with_bar(MspSummary) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/clients") view=with_bar(AdminClients) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/users") view=with_bar(AdminUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/admin/integrations") view=with_bar(AdminIntegrations) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/audit") view=with_bar(AuditLog) ssr=SsrMode::Async/>
             </Routes>
         </Router>

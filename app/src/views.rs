@@ -28,6 +28,8 @@ pub struct WorkView {
     pub after_hours: bool,
     pub performed_by: String,
     pub vendor: Option<String>,
+    /// Recorded by the MSP's tools (RMM, backup) rather than typed by a person.
+    pub automated: bool,
 }
 
 /// One piece of work with its details, for its own page.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod figures;
 pub mod history;
 pub mod input;
+pub mod integrations;
 pub mod invitations;
 pub mod mail;
 pub mod markdown;

@@ -23,6 +23,10 @@ impl Operator {
         Operator { all: Unscoped::new(db) }
     }
 
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        self.all.db()
+    }
+
     /// Every tenant's data, to read.
     pub fn unscoped(&self) -> Unscoped {
         self.all.clone()

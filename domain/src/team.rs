@@ -198,6 +198,8 @@ pub(crate) async fn knowledge_map(db: &impl ConnectionTrait, tenant: Option<i64>
                 .into(),
         )
         .filter(work_entry::Column::StartedAt.gte(since))
+        // A tool's run teaches nobody the system.
+        .filter(work_entry::Column::Automated.eq(false))
         .filter(work_entry::Column::StartedAt.lte(t))
         .filter(work_entry::Column::State.eq(WorkState::Done));
     if let Some(id) = tenant {

@@ -41,6 +41,8 @@ pub struct WorkItem {
     pub systems: Vec<String>,
     pub vendor_name: Option<String>,
     pub vendor_case_ref: Option<String>,
+    /// Recorded by automation (a tool's events), not typed by a person.
+    pub automated: bool,
 }
 
 /// Adds performer names and system names to a page of entries: two queries, whatever the page size.
@@ -90,6 +92,7 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entr
                 systems,
                 vendor_name: e.vendor_name,
                 vendor_case_ref: e.vendor_case_ref,
+                automated: e.automated,
             }
         })
         .collect())

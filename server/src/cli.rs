@@ -5,6 +5,7 @@ use crate::state::AppState;
 use clap::{Parser, Subcommand};
 use domain::DomainError;
 use domain::input::Password;
+use domain::integrations::tokens::NewToken;
 use domain::operator::Operator;
 use std::io::Read;
 use std::process::ExitCode;
@@ -39,6 +40,33 @@ enum Command {
         #[command(subcommand)]
         command: SummariesCommand,
     },
+    /// API tokens for the MSP's tools (`/api/v1`).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it once on stdout (it is stored only as a hash).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// `all`, or one client's slug.
+        #[arg(long)]
+        scope: String,
+        /// Comma-separated: ingest, read, write.
+        #[arg(long)]
+        permissions: String,
+        /// Last day the token works (YYYY-MM-DD, UTC); default: until revoked.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// List tokens (never the tokens themselves): name, scope, permissions, expiry, last use.
+    List,
+    /// Revoke a token by name.
+    Revoke { name: String },
 }
 
 #[derive(Subcommand)]
@@ -216,6 +244,47 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let db = database(&config).await?;
             let n = Operator::for_command_line(db).draft_month_for_all(month).await?;
             eprintln!("limelight: every active client ({n}) has a summary for the month");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Add { name, scope, permissions, expires } } => {
+            let new = NewToken::parse(&name, &scope, &[permissions], expires.as_deref().unwrap_or(""))?;
+            let db = database(&config).await?;
+            let (secret, row) = Operator::for_command_line(db).create_api_token(&new).await?;
+            println!("{secret}");
+            eprintln!("limelight: token {:?} made; it is shown only this once", row.name);
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::List } => {
+            let db = database(&config).await?;
+            let dash = || "-".to_string();
+            println!("name\tscope\tpermissions\tlast day\tlast used\tfrom\tstatus");
+            for t in Operator::for_command_line(db).api_tokens().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.name,
+                    t.client.as_ref().map_or("all".to_string(), |c| c.0.clone()),
+                    t.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","),
+                    t.last_day().map_or_else(dash, |d| d.to_string()),
+                    t.last_used_at.map_or_else(dash, |e| e.format("%Y-%m-%d %H:%M UTC").to_string()),
+                    t.last_used_ip.clone().unwrap_or_else(dash),
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else if t.is_live() {
+                        "live"
+                    } else {
+                        "expired"
+                    },
+                );
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { name } } => {
+            let db = database(&config).await?;
+            Operator::for_command_line(db).revoke_api_token(&name).await.map_err(|e| match e {
+                DomainError::NotFound => Failure::Input(format!("no token is named {name:?}")),
+                e => e.into(),
+            })?;
+            eprintln!("limelight: token {name:?} is revoked");
             Ok(())
         }
         Command::SeedDemo => {

@@ -32,6 +32,8 @@ macro_rules! words {
         #[serde(rename_all = "snake_case")]
         // Stored as its word; a stored word outside the set is a read error, never a default.
         #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+        // In the REST API's OpenAPI document, a string of these words.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -267,6 +269,58 @@ words!(
         WorkDeleted = "work_deleted" / "Work entry deleted",
         SummarySent = "summary_sent" / "Summary sent",
         TicketOpened = "ticket_opened" / "Ticket opened",
+        ApiTokenCreated = "api_token_created" / "API token created",
+        ApiTokenRevoked = "api_token_revoked" / "API token revoked",
+        ApiTokenUsed = "api_token_used" / "API token used",
+        SystemRefMapped = "system_ref_mapped" / "Tool name mapped to a system",
+        SystemRefRemoved = "system_ref_removed" / "Tool name mapping removed",
+        ClientRefChanged = "client_ref_changed" / "Client's tool reference changed",
+    }
+);
+
+words!(
+    /// What an RMM or backup tool reports it did (`POST /api/v1/events`).
+    EventKind, "event kind" {
+        Patch = "patch" / "Patch run",
+        BackupCheck = "backup_check" / "Backup check",
+        Maintenance = "maintenance" / "Maintenance",
+        Upgrade = "upgrade" / "Upgrade",
+        Security = "security" / "Security",
+        Monitoring = "monitoring" / "Monitoring",
+        Vendor = "vendor" / "Vendor work",
+    }
+);
+
+impl EventKind {
+    /// The work category the client reads the event under.
+    pub fn category(self) -> Category {
+        match self {
+            EventKind::Patch => Category::Patch,
+            EventKind::BackupCheck => Category::Backup,
+            EventKind::Maintenance => Category::Maintenance,
+            EventKind::Upgrade => Category::Upgrade,
+            EventKind::Security => Category::Security,
+            EventKind::Monitoring => Category::Monitoring,
+            EventKind::Vendor => Category::Vendor,
+        }
+    }
+}
+
+words!(
+    /// How a tool's run on one system ended.
+    EventResult, "event result" {
+        Succeeded = "succeeded" / "Succeeded",
+        Failed = "failed" / "Failed",
+        Partial = "partial" / "Partly done",
+    }
+);
+
+words!(
+    /// What an API token may do. A token's scope (one client or all) limits each of them.
+    ApiPermission, "permission" {
+        Ingest = "ingest" / "Send events",
+        Read = "read" / "Read",
+        Write = "write" / "Write",
     }
 );
 

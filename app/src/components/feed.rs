@@ -42,7 +42,11 @@ pub fn FeedItem(item: WorkView) -> impl IntoView {
                 <time datetime=item.when_iso.clone()>{item.when.clone()}</time>
                 {item.after_hours.then(|| view! { <span class="after-hours">" · after hours"</span> })}
                 {(!systems.is_empty()).then(|| view! { <span>" · " {systems.clone()}</span> })}
-                <span>" · by " {item.performed_by.clone()}</span>
+                {if item.automated {
+                    view! { <span class="automated">" · recorded automatically"</span> }.into_any()
+                } else {
+                    view! { <span>" · by " {item.performed_by.clone()}</span> }.into_any()
+                }}
             </p>
         </li>
     }

@@ -236,7 +236,8 @@ pub fn work_view(w: WorkItem, tz: chrono_tz::Tz) -> WorkView {
         when_iso: w.started_at.to_rfc3339(),
         duration,
         after_hours: w.after_hours,
-        performed_by: w.performed_by,
+        performed_by: if w.automated { AUTOMATED_BY.into() } else { w.performed_by },
+        automated: w.automated,
         vendor: match (w.vendor_name, w.vendor_case_ref) {
             (Some(v), Some(c)) => Some(format!("{v} (case {c})")),
             (Some(v), None) => Some(v),
@@ -244,6 +245,9 @@ pub fn work_view(w: WorkItem, tz: chrono_tz::Tz) -> WorkView {
         },
     }
 }
+
+/// Who did automated work, as a client reads it.
+pub const AUTOMATED_BY: &str = "our automated tools";
 
 /// The columns of the work history's CSV export.
 pub const WORK_CSV_HEADER: [&str; 10] =
@@ -267,7 +271,7 @@ pub fn work_csv_row(w: &WorkItem, tz: chrono_tz::Tz) -> [String; 10] {
         w.systems.join("; "),
         w.duration_minutes.to_string(),
         if w.after_hours { "yes" } else { "no" }.to_string(),
-        w.performed_by.clone(),
+        if w.automated { AUTOMATED_BY.to_string() } else { w.performed_by.clone() },
         vendor,
     ]
 }

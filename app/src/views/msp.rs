@@ -36,6 +36,7 @@ pub struct StaffWorkView {
     pub performed_by: String,
     pub state: WorkState,
     pub visibility: Visibility,
+    pub automated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +172,7 @@ pub struct ClientDetailView {
     pub staff: Vec<StaffOption>,
     /// Techs and MSP admins edit; account managers read.
     pub can_edit: bool,
+    pub automation: ClientAutomationView,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,4 +362,51 @@ pub struct AuditView {
     pub clients: Vec<(String, String)>,
     /// The next (older) page's cursor.
     pub next: Option<i64>,
+}
+
+/// `/msp/admin/integrations`: the API tokens, never the tokens themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationsView {
+    pub tokens: Vec<ApiTokenView>,
+    /// Active clients (slug, name), for a token's scope.
+    pub clients: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub name: String,
+    /// The token's first characters, to recognise it.
+    pub prefix: String,
+    /// "All clients" or the client's name.
+    pub scope: String,
+    pub permissions: String,
+    pub last_day: String,
+    pub created: String,
+    pub last_used: String,
+    pub last_used_from: String,
+    pub status: String,
+    pub live: bool,
+}
+
+/// A client's automation, on its staff page: its name in the MSP's tools, and the systems the
+/// tools name that no system of the client answers to yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientAutomationView {
+    pub external_ref: String,
+    pub events: usize,
+    pub unmatched: Vec<UnmatchedNameView>,
+    pub mappings: Vec<NameMappingView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedNameView {
+    pub name: String,
+    pub events: usize,
+    pub last_seen: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameMappingView {
+    pub name: String,
+    pub system: String,
 }

@@ -3,8 +3,12 @@
 //! Closed sets of words are `vocabulary` types, stored as their word: a stored word outside the set
 //! fails the read (an error that is logged), never a silent default.
 
+pub mod api_idempotency;
+pub mod api_token;
 pub mod audit_event;
 pub mod coverage;
+pub mod integration_event;
+pub mod integration_run;
 pub mod invitation;
 pub mod knowledge;
 pub mod mail_queue;
@@ -13,6 +17,7 @@ pub mod runbook;
 pub mod session;
 pub mod summary;
 pub mod system;
+pub mod system_ref;
 pub mod tenant;
 pub mod ticket;
 pub mod ticket_comment;

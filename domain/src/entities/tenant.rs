@@ -16,6 +16,7 @@ pub struct Model {
     pub included_hours: Option<i32>,
     pub status: TenantStatus,
     pub next_ticket_number: i64,
+    pub external_ref: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

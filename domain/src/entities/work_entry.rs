@@ -25,6 +25,8 @@ pub struct Model {
     pub vendor_case_ref: Option<String>,
     pub ticket_id: Option<i64>,
     pub highlight: bool,
+    /// Recorded by automation (an RMM or backup tool's events), not typed by a person.
+    pub automated: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -100,6 +100,10 @@ pub struct AuditRow {
 }
 
 impl Admin {
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     pub async fn clients(&self) -> Result<Vec<AdminClient>> {
         Ok(tenant::Entity::find()
             .order_by_asc(tenant::Column::Name)

@@ -1,6 +1,7 @@
 //! The HTTP stack: plain routes (login, logout, health), the leptos pages and server functions,
 //! and the layers every request passes through.
 
+pub mod api_v1;
 pub mod auth_routes;
 pub mod cookies;
 pub mod error_status;
@@ -65,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), session_layer::resolve))
         .layer(axum::middleware::from_fn(error_status::from_error_type))
         .layer(axum::middleware::from_fn(origin::refuse_cross_site))
+        // The API: bearer tokens only, so no session, no cookie, nothing to forge cross-site.
+        .nest("/api/v1", api_v1::router())
         .layer(axum::middleware::from_fn(headers::security_headers))
         // Outermost: every request, refused ones included, runs in its span and gets its id.
         .layer(axum::middleware::from_fn(request_span::span))

@@ -132,3 +132,53 @@ async fn summaries_draft_makes_one_draft_per_client_and_month_however_often_it_r
     assert!(drafts.iter().all(|d| d.status.as_str() == "draft" && d.period_start.to_string() == "2026-01-01"));
     assert!(drafts.iter().all(|d| d.period_end.to_string() == "2026-01-31"));
 }
+
+#[tokio::test]
+async fn api_tokens_from_the_command_line() {
+    let db = TestDb::new().await;
+    assert_eq!(limelight(&db, &["tenant", "add", "acme", "Acme"], "").code, 0);
+    let r = limelight(
+        &db,
+        &[
+            "token",
+            "add",
+            "--name",
+            "ninja",
+            "--scope",
+            "acme",
+            "--permissions",
+            "ingest,read",
+            "--expires",
+            "2099-12-31",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let secret = r.stdout.trim().to_string();
+    assert!(secret.starts_with("llt_") && secret.len() > 60 && !secret.contains('\t'), "only the token on stdout");
+    let tokens = || async {
+        use sea_orm::PaginatorTrait;
+        domain::entities::api_token::Entity::find().count(&db.connect().await).await.unwrap()
+    };
+    // Bad input: exit 2, the reason, nothing made.
+    for (args, why) in [
+        (&["token", "add", "--name", "x", "--scope", "nope", "--permissions", "read"][..], "No client"),
+        (&["token", "add", "--name", "x", "--scope", "all", "--permissions", "admin"][..], "unknown permission"),
+        (
+            &["token", "add", "--name", "x", "--scope", "all", "--permissions", "read", "--expires", "2001-01-01"][..],
+            "passed",
+        ),
+        (&["token", "add", "--name", "ninja", "--scope", "all", "--permissions", "read"][..], "exists already"),
+        (&["token", "revoke", "nope"][..], "no token"),
+    ] {
+        let r = limelight(&db, args, "");
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(why), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(tokens().await, 1);
+    let list = limelight(&db, &["token", "list"], "").stdout;
+    assert!(list.contains("ninja\tacme\tingest,read\t2099-12-31\t-\t-\tlive"), "{list}");
+    assert!(!list.contains(&secret[4..]));
+    assert_eq!(limelight(&db, &["token", "revoke", "ninja"], "").code, 0);
+    assert!(limelight(&db, &["token", "list"], "").stdout.contains("\trevoked"));
+}

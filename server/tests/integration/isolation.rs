@@ -571,6 +571,65 @@ fn cases() -> Vec<Case> {
             status: msp_admin_fn,
         },
         Case { name: "fn msp/admin/users", request: |_| Request::Fn("msp/admin/users", vec![]), status: msp_admin_fn },
+        Case {
+            name: "admin integrations",
+            request: |_| Request::Page("/msp/admin/integrations".into()),
+            status: msp_admin_page,
+        },
+        Case {
+            name: "fn msp/admin/integrations",
+            request: |_| Request::Fn("msp/admin/integrations", vec![]),
+            status: msp_admin_fn,
+        },
+        Case {
+            name: "fn msp/admin/token-new, empty",
+            request: |_| Request::Fn("msp/admin/token-new", vec![]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/token-revoke, missing",
+            request: |_| Request::Fn("msp/admin/token-revoke", vec![("name", "no-such-token".into())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn msp/client-ref, too long",
+            request: |_| {
+                Request::Fn("msp/client-ref", vec![("slug", "acme-dental".into()), ("external_ref", "x".repeat(101))])
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/system-name-map, another client's system",
+            request: |f| {
+                Request::Fn(
+                    "msp/system-name-map",
+                    vec![
+                        ("slug", "acme-dental".into()),
+                        ("name", "PC-1".into()),
+                        ("system", f.other_system.to_string()),
+                    ],
+                )
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/system-name-unmap, missing",
+            request: |_| {
+                Request::Fn("msp/system-name-unmap", vec![("slug", "acme-dental".into()), ("name", "PC-1".into())])
+            },
+            status: editor_missing,
+        },
+        // The API takes bearer tokens only: no session opens it, whoever's.
+        Case {
+            name: "api clients with a session",
+            request: |_| Request::Page("/api/v1/clients".into()),
+            status: |_| 401,
+        },
+        Case {
+            name: "api events with a session",
+            request: |_| Request::Page("/api/v1/clients/acme-dental/work".into()),
+            status: |_| 401,
+        },
         Case { name: "fn msp/audit", request: |_| Request::Fn("msp/audit", vec![]), status: msp_admin_fn },
         Case {
             name: "fn msp/admin/client-new, empty",

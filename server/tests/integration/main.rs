@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod api;
 mod auth;
 mod cli;
 mod common;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod coverage;
+pub mod integrations;
 pub mod runbooks;
 pub mod summaries;
 pub mod systems;
@@ -83,6 +84,10 @@ pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
         runbooks: d.runbooks.into_iter().map(|r| crate::presenters::msp::runbook_view(r, d.time_zone)).collect(),
         staff: crate::presenters::msp::staff_options(&staff).await?,
         can_edit: staff.editor().is_some(),
+        automation: crate::presenters::msp::integrations::client_automation(
+            staff.unscoped().client_automation(&d.slug).await?,
+            d.time_zone,
+        ),
         slug: d.slug,
         name: d.name,
     })

@@ -2,6 +2,7 @@
 
 use super::{action_error, cover_words, queue_table, textarea_text, work_table};
 use crate::api::msp::coverage::{MspSystemCover, MspTeamSave};
+use crate::api::msp::integrations::{ClientRefSet, SystemNameMap, SystemNameUnmap};
 use crate::api::msp::runbooks::{MspRunbookReview, MspRunbookSave};
 use crate::api::msp::systems::MspSystemSave;
 use crate::api::msp::{msp_client, msp_clients, msp_preview};
@@ -77,6 +78,9 @@ pub fn MspClient() -> impl IntoView {
     let system_save = ServerAction::<MspSystemSave>::new();
     let runbook_save = ServerAction::<MspRunbookSave>::new();
     let runbook_review = ServerAction::<MspRunbookReview>::new();
+    let client_ref = ServerAction::<ClientRefSet>::new();
+    let name_map = ServerAction::<SystemNameMap>::new();
+    let name_unmap = ServerAction::<SystemNameUnmap>::new();
     let detail = Resource::new(
         move || {
             (
@@ -86,6 +90,7 @@ pub fn MspClient() -> impl IntoView {
                 system_save.version().get(),
                 runbook_save.version().get(),
                 runbook_review.version().get(),
+                (client_ref.version().get(), name_map.version().get(), name_unmap.version().get()),
             )
         },
         |(slug, ..)| msp_client(slug),
@@ -177,6 +182,8 @@ pub fn MspClient() -> impl IntoView {
                     {d.runbooks.iter().map(|r| runbook_article(r.clone(), edit.then_some((runbook_review, runbook_save)), &slug, &systems_for_select)).collect_view()}
                     {edit.then(|| runbook_form(runbook_save, &slug, &systems_for_select, None))}
                 </section>
+
+                {automation_section(&d, edit.then_some((client_ref, name_map, name_unmap)))}
             </main>
         }
         .into_any()
@@ -333,5 +340,122 @@ pub fn MspPreview() -> impl IntoView {
             <a href=move || format!("/msp/clients/{}", slug())>"Back to the client"</a>
         </div>
         {loaded(preview, crate::pages::portal::dashboard)}
+    }
+}
+
+/// What the MSP's tools call this client and its systems: names no system answers to are listed
+/// to be mapped (their events are kept, never dropped or given a made-up system).
+fn automation_section(
+    d: &ClientDetailView,
+    actions: Option<(ServerAction<ClientRefSet>, ServerAction<SystemNameMap>, ServerAction<SystemNameUnmap>)>,
+) -> impl IntoView + use<> {
+    let a = d.automation.clone();
+    let slug = d.slug.clone();
+    let client_ref = match actions {
+        Some((client_ref, ..)) => {
+            let slug = slug.clone();
+            view! {
+            {action_error(client_ref.value())}
+            <ActionForm action=client_ref attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug/>
+                <label>"This client's name in your tools (besides its slug) "
+                    <input name="external_ref" maxlength="100" value=a.external_ref.clone()/></label>
+                <button type="submit">"Save"</button>
+            </ActionForm>
+            }
+            .into_any()
+        }
+        None => {
+            let shown = if a.external_ref.is_empty() { "—".to_string() } else { a.external_ref.clone() };
+            view! { <p>"Name in the tools: " {shown}</p> }.into_any()
+        }
+    };
+    let unmatched = if a.unmatched.is_empty() {
+        view! { <p class="empty">"None: every event has its system."</p> }.into_any()
+    } else {
+        let rows = a
+            .unmatched
+            .iter()
+            .map(|u| {
+                let map_form = actions.map(|(_, name_map, _)| map_form(name_map, &slug, &u.name, &d.systems));
+                view! {
+                    <tr>
+                        <td><code>{u.name.clone()}</code></td><td>{u.events}</td><td>{u.last_seen.clone()}</td>
+                        {map_form}
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            {actions.map(|(_, name_map, _)| action_error(name_map.value()))}
+            <table class="dense">
+                <caption class="visually-hidden">"Unmatched system names"</caption>
+                <thead><tr><th scope="col">"Name in the tool"</th><th scope="col">"Events"</th><th scope="col">"Last seen"</th>
+                    {actions.is_some().then(|| view! { <th scope="col">"Is this system"</th> })}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let mappings = (!a.mappings.is_empty()).then(|| {
+        let items = a
+            .mappings
+            .clone()
+            .into_iter()
+            .map(|m| {
+                let slug = slug.clone();
+                let name = m.name.clone();
+                let remove_label = format!("Remove the mapping of {}", m.name);
+                let remove = actions.map(move |(_, _, name_unmap)| {
+                    view! {
+                        " " <ActionForm action=name_unmap attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug/>
+                            <input type="hidden" name="name" value=name/>
+                            <button type="submit" aria-label=remove_label>"Remove"</button>
+                        </ActionForm>
+                    }
+                });
+                view! { <li><code>{m.name.clone()}</code> " → " {m.system.clone()} {remove}</li> }
+            })
+            .collect_view();
+        view! {
+            <h3>"Mapped names"</h3>
+            {actions.map(|(_, _, name_unmap)| action_error(name_unmap.value()))}
+            <ul>{items}</ul>
+        }
+    });
+    view! {
+        <section id="automation" aria-labelledby="automation-h">
+            <h2 id="automation-h">"Automation"</h2>
+            <p>{format!("{} events received from the MSP's tools.", a.events)}</p>
+            {client_ref}
+            <h3>"Systems the tools name that match none of this client's"</h3>
+            {unmatched}
+            {mappings}
+        </section>
+    }
+}
+
+fn map_form(
+    action: ServerAction<SystemNameMap>,
+    slug: &str,
+    name: &str,
+    systems: &[StaffSystemView],
+) -> impl IntoView + use<> {
+    let (slug, name) = (slug.to_string(), name.to_string());
+    let label = format!("System for {name}");
+    let options =
+        systems.iter().map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> }).collect_view();
+    view! {
+        <td><ActionForm action=action attr:class="inline-form">
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="name" value=name/>
+            <label><span class="visually-hidden">{label}</span>
+                <select name="system">
+                    <option value="">"Choose…"</option>
+                    {options}
+                </select></label>
+            <button type="submit">"Map"</button>
+        </ActionForm></td>
     }
 }

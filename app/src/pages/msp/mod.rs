@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod clients;
 pub mod coverage;
+pub mod integrations;
 pub mod summaries;
 pub mod tickets;
 pub mod work;
@@ -63,7 +64,7 @@ pub fn work_table(caption: &'static str, rows: Vec<StaffWorkView>, show_client: 
                             {(w.visibility == vocabulary::Visibility::Internal).then(|| view! { " " <span class="tag">"internal"</span> })}</td>
                         <td>{w.systems.join(", ")}</td>
                         <td>{w.duration}</td>
-                        <td>{w.performed_by}</td>
+                        <td>{w.performed_by}{w.automated.then(|| view! { " " <span class="tag">"automated"</span> })}</td>
                         <td>{w.state.label()}</td>
                     </tr>
                 }).collect_view()}

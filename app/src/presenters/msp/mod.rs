@@ -103,6 +103,7 @@ pub fn staff_work(w: StaffWork, zones: &HashMap<String, chrono_tz::Tz>) -> Staff
         performed_by: i.performed_by,
         state: i.state,
         visibility: i.visibility,
+        automated: i.automated,
     }
 }
 
@@ -160,4 +161,5 @@ pub fn runbook_view(r: domain::staff::runbooks::RunbookItem, tz: chrono_tz::Tz) 
 pub mod admin;
 pub mod clients;
 pub mod coverage;
+pub mod integrations;
 pub mod summaries;

@@ -1,0 +1,84 @@
+//! Integrations: API tokens (MSP admins; anyone else 404) and, on a client's page, the names its
+//! systems go by in the MSP's tools (techs and MSP admins change them).
+
+use crate::error::AppError;
+use crate::views::msp::IntegrationsView;
+use leptos::prelude::*;
+
+/// `/msp/admin/integrations`: every token, never the token itself.
+#[server(endpoint = "msp/admin/integrations")]
+pub async fn integrations() -> Result<IntegrationsView, AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    let clients = admin
+        .clients()
+        .await?
+        .into_iter()
+        .filter(|c| c.status == vocabulary::TenantStatus::Active)
+        .map(|c| (c.slug, c.name))
+        .collect();
+    Ok(IntegrationsView {
+        tokens: admin.api_tokens().await?.into_iter().map(crate::presenters::msp::integrations::api_token).collect(),
+        clients,
+    })
+}
+
+/// Makes a token and answers it: the only time it is shown.
+#[server(endpoint = "msp/admin/token-new")]
+pub async fn token_new(
+    #[server(default)] name: String,
+    #[server(default)] scope: String,
+    #[server(default)] permissions: Vec<String>,
+    #[server(default)] expires: String,
+) -> Result<String, AppError> {
+    use super::super::guard;
+    use domain::integrations::tokens::NewToken;
+    let admin = guard::admin()?;
+    let new = NewToken::parse(&name, &scope, &permissions, &expires)?;
+    let (secret, _) = admin.create_api_token(&new).await?;
+    Ok(secret)
+}
+
+#[server(endpoint = "msp/admin/token-revoke")]
+pub async fn token_revoke(name: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.revoke_api_token(&name).await?;
+    leptos_axum::redirect("/msp/admin/integrations");
+    Ok(())
+}
+
+/// The name a client goes by in the MSP's tools (events may name the client by it).
+#[server(endpoint = "msp/client-ref")]
+pub async fn client_ref_set(slug: String, #[server(default)] external_ref: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    editor.set_client_ref(&slug, &external_ref).await?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
+    Ok(())
+}
+
+/// Maps a tool's name for a system to one of the client's systems.
+#[server(endpoint = "msp/system-name-map")]
+pub async fn system_name_map(
+    slug: String,
+    #[server(default)] name: String,
+    #[server(default)] system: String,
+) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    let system =
+        super::optional_id(&system, "system")?.ok_or_else(|| AppError::Invalid("Please choose a system.".into()))?;
+    editor.map_system_name(&slug, &name, system).await?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
+    Ok(())
+}
+
+#[server(endpoint = "msp/system-name-unmap")]
+pub async fn system_name_unmap(slug: String, #[server(default)] name: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let editor = guard::editor()?;
+    editor.unmap_system_name(&slug, &name).await?;
+    leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `/msp/admin/integrations`: API tokens for the MSP's tools (MSP admins; 404 for anyone else,
+//! decided by the server functions). A new token is shown once, here, right after it is made.
+
+use super::action_error;
+use crate::api::msp::integrations::{TokenNew, TokenRevoke, integrations};
+use crate::pages::loading::loaded;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use vocabulary::ApiPermission;
+
+#[component]
+pub fn AdminIntegrations() -> impl IntoView {
+    let new = ServerAction::<TokenNew>::new();
+    let revoke = ServerAction::<TokenRevoke>::new();
+    let list = Resource::new(move || (new.version().get(), revoke.version().get()), |_| integrations());
+    loaded(list, move |v| {
+        view! {
+            <Title text="Integrations (admin) · Limelight"/>
+            <main class="page wide" id="main">
+                <h1>"Administration: integrations"</h1>
+                <p>"API tokens let the MSP's tools (RMM, backup, PSA) send events to the portal and read from it. "
+                   "See the " <a href="/api/v1/docs">"API reference"</a> "."</p>
+                <section class="card" aria-labelledby="token-new-h">
+                    <h2 id="token-new-h">"Make a token"</h2>
+                    {action_error(new.value())}
+                    {move || new.value().get().and_then(Result::ok).map(|secret| view! {
+                        <div class="notice" role="status">
+                            <p><strong>"Copy this token now: it is shown only this once."</strong></p>
+                            <p><code class="secret" id="new-token">{secret}</code></p>
+                        </div>
+                    })}
+                    <ActionForm action=new attr:class="inline-form">
+                        <label>"Name " <input name="name" required maxlength="100" placeholder="ninjaone"/></label>
+                        <label>"Scope " <select name="scope">
+                            <option value="all">"All clients"</option>
+                            {v.clients.iter().map(|(slug, name)| view! { <option value=slug.clone()>{name.clone()}</option> }).collect_view()}
+                        </select></label>
+                        <fieldset class="row"><legend>"Permissions"</legend>
+                            {ApiPermission::ALL.iter().map(|p| view! {
+                                <label class="check"><input type="checkbox" name="permissions[]" value=p.as_str() checked=*p == ApiPermission::Ingest/> {p.label()}</label>
+                            }).collect_view()}
+                        </fieldset>
+                        <label>"Last day (optional) " <input name="expires" type="date"/></label>
+                        <button type="submit" class="primary">"Make the token"</button>
+                    </ActionForm>
+                </section>
+                {action_error(revoke.value())}
+                {if v.tokens.is_empty() {
+                    view! { <p class="empty">"No tokens yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="dense">
+                            <caption class="visually-hidden">"API tokens"</caption>
+                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Starts with"</th><th scope="col">"Scope"</th>
+                                <th scope="col">"Permissions"</th><th scope="col">"Last day"</th><th scope="col">"Made"</th>
+                                <th scope="col">"Last used"</th><th scope="col">"From"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <tbody>
+                                {v.tokens.into_iter().map(|t| {
+                                    let name = t.name.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{t.name.clone()}</td><td><code>{t.prefix.clone()} "…"</code></td><td>{t.scope.clone()}</td>
+                                            <td>{t.permissions.clone()}</td><td>{t.last_day.clone()}</td><td>{t.created.clone()}</td>
+                                            <td>{t.last_used.clone()}</td><td>{t.last_used_from.clone()}</td><td>{t.status.clone()}</td>
+                                            <td>{t.live.then(|| view! {
+                                                <ActionForm action=revoke attr:class="inline-form">
+                                                    <input type="hidden" name="name" value=name.clone()/>
+                                                    <button type="submit" aria-label=format!("Revoke {name}")>"Revoke"</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </main>
+        }
+        .into_any()
+    })
+}

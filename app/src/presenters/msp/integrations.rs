@@ -1,0 +1,45 @@
+use crate::views::msp::{ApiTokenView, ClientAutomationView, NameMappingView, UnmatchedNameView};
+use domain::integrations::system_refs::ClientAutomation;
+use domain::integrations::tokens::TokenRow;
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn api_token(t: TokenRow) -> ApiTokenView {
+    ApiTokenView {
+        live: t.is_live(),
+        status: if t.revoked_at.is_some() {
+            "Revoked".into()
+        } else if t.is_live() {
+            "Live".into()
+        } else {
+            "Expired".into()
+        },
+        last_day: t.last_day().map_or_else(|| "Until revoked".into(), |d| d.format("%-d %b %Y").to_string()),
+        scope: t.client.as_ref().map_or_else(|| "All clients".into(), |c| c.1.clone()),
+        permissions: t.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+        created: when(t.created_at),
+        last_used: t.last_used_at.map_or_else(|| "Never".into(), when),
+        last_used_from: t.last_used_ip.unwrap_or_default(),
+        name: t.name,
+        prefix: t.prefix,
+    }
+}
+
+pub fn client_automation(a: ClientAutomation, tz: chrono_tz::Tz) -> ClientAutomationView {
+    ClientAutomationView {
+        external_ref: a.external_ref.unwrap_or_default(),
+        events: a.events,
+        unmatched: a
+            .unmatched
+            .into_iter()
+            .map(|u| UnmatchedNameView {
+                name: u.name,
+                events: u.events,
+                last_seen: u.last_seen.with_timezone(&tz).format("%-d %b %Y %H:%M").to_string(),
+            })
+            .collect(),
+        mappings: a.mappings.into_iter().map(|m| NameMappingView { name: m.name, system: m.system }).collect(),
+    }
+}

@@ -1,0 +1,60 @@
+//! What a token with the `read` permission reads, within its scope: clients and their
+//! client-visible work (a client-scoped token never sees an internal row).
+
+use super::tokens::ApiCaller;
+use crate::entities::tenant;
+use crate::error::{DomainError, Result};
+use crate::history::{Cursor, Page, WorkFilter};
+use crate::scope::TenantScope;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use vocabulary::ApiPermission;
+
+/// The right to read: a token with the `read` permission.
+#[derive(Clone, Debug)]
+pub struct ApiReader {
+    caller: ApiCaller,
+}
+
+impl ApiCaller {
+    pub fn reader(&self) -> Option<ApiReader> {
+        self.may(ApiPermission::Read).then(|| ApiReader { caller: self.clone() })
+    }
+}
+
+impl ApiReader {
+    /// Clients in the token's scope by slug, `after` the given slug, at most `limit`.
+    pub async fn clients(&self, after: Option<&str>, limit: u64) -> Result<Vec<tenant::Model>> {
+        let mut q = tenant::Entity::find().order_by_asc(tenant::Column::Slug).limit(limit);
+        if let super::tokens::TokenScope::Client(id) = self.caller.scope {
+            q = q.filter(tenant::Column::Id.eq(id));
+        }
+        if let Some(a) = after {
+            q = q.filter(tenant::Column::Slug.gt(a));
+        }
+        Ok(q.all(self.caller.db()).await?)
+    }
+
+    /// A client by slug; one outside the scope is not found, like a missing one.
+    pub async fn client(&self, slug: &str) -> Result<tenant::Model> {
+        tenant::Entity::find()
+            .filter(tenant::Column::Slug.eq(slug))
+            .one(self.caller.db())
+            .await?
+            .filter(|t| self.caller.reaches(t.id))
+            .ok_or(DomainError::NotFound)
+    }
+
+    /// A client's work as the client sees it, newest first, a keyset page at a time.
+    pub async fn work(
+        &self,
+        slug: &str,
+        filter: &WorkFilter,
+        after: Option<Cursor>,
+        limit: u64,
+    ) -> Result<(tenant::Model, Page)> {
+        let t = self.client(slug).await?;
+        let scope = TenantScope::new(self.caller.db().clone(), t.id, None);
+        let page = scope.work_history(filter, after, limit).await?;
+        Ok((t, page))
+    }
+}

@@ -1,0 +1,69 @@
+//! `/api/v1`: the REST API for the MSP's tools. Bearer tokens only (no cookies are read, so there
+//! is nothing to forge cross-site), JSON in and out, errors as `application/problem+json`.
+//! The OpenAPI document is generated from these handlers (`docs.rs`).
+
+pub mod clients;
+pub mod docs;
+pub mod events;
+pub mod problem;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
+use axum::routing::{get, post};
+use domain::integrations::tokens::{ApiCaller, authenticate};
+use http::request::Parts;
+use problem::Problem;
+use std::net::SocketAddr;
+
+/// The largest request body: 500 events with long details fit with room to spare.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events", post(events::post_events).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .route("/clients", get(clients::list_clients))
+        .route("/clients/{slug}", get(clients::get_client))
+        .route("/clients/{slug}/work", get(clients::list_work))
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::reference_page))
+        .fallback(|| async { Problem::new(problem::Code::NotFound, "No such API route.") })
+}
+
+/// The token a request carries, checked: the API's only door to data.
+pub struct Caller(pub ApiCaller);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or_else(Problem::unauthorized)?;
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let what = format!("{} {}", parts.method, parts.uri.path());
+        match authenticate(&state.db, presented, ip.as_deref(), &what).await? {
+            Some(caller) => {
+                tracing::Span::current().record("user", tracing::field::display(format_args!("token:{}", caller.name)));
+                Ok(Caller(caller))
+            }
+            None => Err(Problem::unauthorized()),
+        }
+    }
+}
+
+/// A list's page size: `limit`, 1 to 100, default 50.
+pub fn page_size(limit: Option<&str>) -> Result<u64, Problem> {
+    match limit {
+        None | Some("") => Ok(50),
+        Some(text) => match text.parse::<u64>() {
+            Ok(n) if (1..=100).contains(&n) => Ok(n),
+            _ => Err(Problem::new(problem::Code::InvalidRequest, "limit must be a whole number from 1 to 100.")
+                .field("limit", "a whole number from 1 to 100")),
+        },
+    }
+}
