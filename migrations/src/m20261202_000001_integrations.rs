@@ -137,9 +137,10 @@ impl MigrationTrait for Migration {
                 .col(date("run_day"))
                 // Empty once staff delete the entry: the run then stays without one.
                 .col(big_integer_null("work_entry_id"))
-                // The entry's `updated_at` as automation last wrote it: a later one means a
-                // person has edited it, and automation leaves its words and visibility alone.
+                // When automation last wrote the entry (empty until it first does).
                 .col(timestamp_with_time_zone_null("generated_at"))
+                // A person has edited the entry: automation leaves its words and visibility alone.
+                .col(boolean("kept_by_staff").default(false))
                 .col(timestamp_with_time_zone("created_at").default(Expr::current_timestamp()))
                 .foreign_key(&mut fk("integration_run", "tenant_id", "tenant", Restrict))
                 .foreign_key(&mut fk("integration_run", "work_entry_id", "work_entry", SetNull))
@@ -186,6 +187,20 @@ impl MigrationTrait for Migration {
         m.create_index(index("integration_event", "unmatched", &["tenant_id", "system_id", "system_ref"], false))
             .await?;
 
+        // The *why it matters* automated work of each kind gets, where the MSP changed the default.
+        m.create_table(
+            Table::create()
+                .table("automation_wording")
+                .if_not_exists()
+                .col(string_len("kind", 32).primary_key())
+                .col(text("why_it_matters"))
+                .col(big_integer_null("updated_by"))
+                .col(timestamp_with_time_zone("updated_at").default(Expr::current_timestamp()))
+                .foreign_key(&mut fk("automation_wording", "updated_by", "user_account", SetNull))
+                .to_owned(),
+        )
+        .await?;
+
         // The name a client goes by in the MSP's tools, besides its slug.
         m.alter_table(Table::alter().table("tenant").add_column(string_len_null("external_ref", 100)).to_owned())
             .await?;
@@ -200,7 +215,9 @@ impl MigrationTrait for Migration {
         m.alter_table(Table::alter().table("work_entry").drop_column("automated").to_owned()).await?;
         m.drop_index(Index::drop().name("ix_tenant_external_ref").table("tenant").to_owned()).await?;
         m.alter_table(Table::alter().table("tenant").drop_column("external_ref").to_owned()).await?;
-        for t in ["integration_event", "integration_run", "system_ref", "api_idempotency", "api_token"] {
+        for t in
+            ["automation_wording", "integration_event", "integration_run", "system_ref", "api_idempotency", "api_token"]
+        {
             m.drop_table(Table::drop().table(t).if_exists().to_owned()).await?;
         }
         Ok(())

@@ -275,6 +275,7 @@ words!(
         SystemRefMapped = "system_ref_mapped" / "Tool name mapped to a system",
         SystemRefRemoved = "system_ref_removed" / "Tool name mapping removed",
         ClientRefChanged = "client_ref_changed" / "Client's tool reference changed",
+        AutomationWordingChanged = "automation_wording_changed" / "Wording of automated work changed",
     }
 );
 

@@ -193,6 +193,19 @@ pub struct WorkFormView {
     pub techs: Vec<StaffOption>,
     pub values: vocabulary::forms::WorkForm,
     pub can_edit: bool,
+    /// For an entry recorded by automation: the tools' events it was made from.
+    pub events: Vec<RawEventView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawEventView {
+    pub when: String,
+    pub source: String,
+    pub external_id: String,
+    pub system: String,
+    pub kind: String,
+    pub result: vocabulary::EventResult,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +381,8 @@ pub struct AuditView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrationsView {
     pub tokens: Vec<ApiTokenView>,
+    /// What automated work of each kind tells the client about why it matters.
+    pub wordings: Vec<WordingView>,
     /// Active clients (slug, name), for a token's scope.
     pub clients: Vec<(String, String)>,
 }
@@ -409,4 +424,11 @@ pub struct UnmatchedNameView {
 pub struct NameMappingView {
     pub name: String,
     pub system: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordingView {
+    pub kind: vocabulary::EventKind,
+    pub why_it_matters: String,
+    pub is_default: bool,
 }

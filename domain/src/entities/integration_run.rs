@@ -12,6 +12,7 @@ pub struct Model {
     pub run_day: Date,
     pub work_entry_id: Option<i64>,
     pub generated_at: Option<DateTimeUtc>,
+    pub kept_by_staff: bool,
     pub created_at: DateTimeUtc,
 }
 

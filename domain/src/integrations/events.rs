@@ -11,7 +11,8 @@
 
 use super::tokens::ApiCaller;
 use crate::entities::{
-    coverage, integration_event, integration_run, system, system_ref, tenant, user, work_entry, work_entry_system,
+    automation_wording, coverage, integration_event, integration_run, system, system_ref, tenant, user, work_entry,
+    work_entry_system,
 };
 use crate::error::{DomainError, Result};
 use crate::rules::after_hours;
@@ -401,6 +402,7 @@ async fn run_for(
         run_day: Set(day),
         work_entry_id: Set(None),
         generated_at: Set(None),
+        kept_by_staff: Set(false),
         created_at: Set(now()),
         ..Default::default()
     }
@@ -616,7 +618,7 @@ pub(crate) async fn rewrite_run(tx: &DatabaseTransaction, run_id: i64) -> Result
     }
     if events.is_empty() {
         if let Some(e) = entry {
-            if Some(e.updated_at) == run.generated_at {
+            if !run.kept_by_staff {
                 work_entry::Entity::delete_by_id(e.id).exec(tx).await?;
             }
         }
@@ -659,12 +661,15 @@ pub(crate) async fn rewrite_run(tx: &DatabaseTransaction, run_id: i64) -> Result
     let minutes = ((ended - started).num_minutes()).clamp(1, 24 * 60) as i32;
     let late = after_hours(&business_hours(&tenant), started, minutes);
     let internal = events.iter().any(|e| e.visibility == Some(Visibility::Internal));
-    let text = run_text(run.kind, &run.source, &systems, when_words(&events, tz, late), internal);
+    let mut text = run_text(run.kind, &run.source, &systems, when_words(&events, tz, late), internal);
+    if let Some(w) = automation_wording::Entity::find_by_id(run.kind.as_str()).one(tx).await? {
+        text.why_it_matters = w.why_it_matters;
+    }
     let system_ids: BTreeSet<i64> = systems.iter().filter_map(|s| s.system_id).collect();
     let by = performer(tx, tenant.id, &events).await?;
     let t = now();
     let id = match entry {
-        Some(e) if Some(e.updated_at) != run.generated_at => {
+        Some(e) if run.kept_by_staff => {
             // A person has made this entry theirs: only the systems it links follow the events.
             link(tx, tenant.id, e.id, &system_ids).await?;
             return Ok(());
@@ -727,6 +732,117 @@ async fn link(tx: &DatabaseTransaction, tenant_id: i64, entry: i64, systems: &BT
             .await?;
     }
     Ok(())
+}
+
+/// What automated work of each kind tells the client about why it matters: the MSP's own words
+/// where it changed them, else the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wording {
+    pub kind: EventKind,
+    pub why_it_matters: String,
+    pub is_default: bool,
+}
+
+pub(crate) async fn wordings(db: &impl ConnectionTrait) -> Result<Vec<Wording>> {
+    let own: HashMap<EventKind, String> = automation_wording::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|w| Some((w.kind.parse().ok()?, w.why_it_matters)))
+        .collect();
+    Ok(EventKind::ALL
+        .iter()
+        .map(|k| match own.get(k) {
+            Some(w) => Wording { kind: *k, why_it_matters: w.clone(), is_default: false },
+            None => Wording { kind: *k, why_it_matters: why_it_matters(*k).to_string(), is_default: true },
+        })
+        .collect())
+}
+
+/// Sets the wording of a kind (empty: back to the default). Entries already written keep theirs.
+pub(crate) async fn set_wording(
+    db: &sea_orm::DatabaseConnection,
+    kind: &str,
+    text: &str,
+    by: Option<i64>,
+) -> Result<()> {
+    let kind: EventKind = kind.parse().map_err(|e: vocabulary::UnknownWord| DomainError::Invalid(e.to_string()))?;
+    let text = text.trim();
+    if text.chars().count() > 500 {
+        return Err(DomainError::Invalid("Please keep it to 500 characters: one or two plain sentences.".into()));
+    }
+    let tx = crate::db::write(db).await?;
+    automation_wording::Entity::delete_by_id(kind.as_str()).exec(&tx).await?;
+    if !text.is_empty() && text != why_it_matters(kind) {
+        automation_wording::ActiveModel {
+            kind: Set(kind.as_str().to_string()),
+            why_it_matters: Set(text.to_string()),
+            updated_by: Set(by),
+            updated_at: Set(now()),
+        }
+        .insert(&tx)
+        .await?;
+    }
+    crate::audit::record(&tx, by, None, vocabulary::AuditAction::AutomationWordingChanged, kind.as_str(), None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+impl crate::staff::admin::Admin {
+    pub async fn automation_wordings(&self) -> Result<Vec<Wording>> {
+        wordings(self.db()).await
+    }
+
+    pub async fn set_automation_wording(&self, kind: &str, text: &str) -> Result<()> {
+        set_wording(self.db(), kind, text, Some(self.user.id)).await
+    }
+}
+
+/// A tool's event as staff read it, beside the entry it became.
+#[derive(Clone, Debug)]
+pub struct RawEvent {
+    pub source: String,
+    pub external_id: String,
+    pub system: String,
+    pub kind: EventKind,
+    pub occurred_at: DateTime<Utc>,
+    pub duration_minutes: Option<i32>,
+    pub result: EventResult,
+    pub title: Option<String>,
+}
+
+impl crate::scope::Unscoped {
+    /// The events an automated entry was made from, in the order they happened.
+    pub async fn events_of_entry(&self, entry_id: i64) -> Result<Vec<RawEvent>> {
+        let runs: Vec<i64> = integration_run::Entity::find()
+            .filter(integration_run::Column::WorkEntryId.eq(entry_id))
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        if runs.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(integration_event::Entity::find()
+            .filter(integration_event::Column::RunId.is_in(runs))
+            .order_by_asc(integration_event::Column::OccurredAt)
+            .order_by_asc(integration_event::Column::Id)
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|e| RawEvent {
+                source: e.source,
+                external_id: e.external_id,
+                system: e.system_ref,
+                kind: e.kind,
+                occurred_at: e.occurred_at,
+                duration_minutes: e.duration_minutes,
+                result: e.result,
+                title: e.title,
+            })
+            .collect())
+    }
 }
 
 #[cfg(test)]

@@ -327,6 +327,12 @@ impl Editor {
         row.updated_at = Set(now());
         row.update(&tx).await?;
         link_systems(&tx, w.tenant_id, id, &w.systems).await?;
+        // Automated work a person has edited is theirs: the tools' later events leave it be.
+        crate::entities::integration_run::Entity::update_many()
+            .col_expr(crate::entities::integration_run::Column::KeptByStaff, sea_orm::sea_query::Expr::value(true))
+            .filter(crate::entities::integration_run::Column::WorkEntryId.eq(id))
+            .exec(&tx)
+            .await?;
         tx.commit().await?;
         Ok(Saved { id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
     }

@@ -313,12 +313,27 @@ async fn a_night_reads_as_plain_words_and_a_failed_run_stays_internal() {
     let theirs = northwind.get(app.url("/portal")).send_or_fail().await.text().await.unwrap();
     assert!(!theirs.contains("Patched 2 computers"));
 
-    // A tech makes the backup entry theirs: automation leaves their words alone from then on.
-    let mut row: work_entry::ActiveModel = backup.clone().into();
-    row.title = Set("Backup of FS01 re-run by hand".into());
-    row.visibility = Set(domain::vocabulary::Visibility::Client);
-    row.updated_at = Set(domain::time::now() + chrono::Duration::seconds(5));
-    row.update(&app.db).await.unwrap();
+    // The tech sees the events beside the entry, and decides what the client reads: from then on
+    // the entry is theirs, and the tool's later events leave its words and visibility alone.
+    let sam = app.signed_in("sam@limelight.test").await;
+    let page = sam.get(app.url(&format!("/msp/work/{}", backup.id))).send_or_fail().await.text().await.unwrap();
+    assert!(page.contains("the tools&#x27; events") || page.contains("the tools' events"), "{page}");
+    assert!(page.contains("<code>b1</code>"));
+    let id = backup.id.to_string();
+    let form = [
+        ("entry_id", id.as_str()),
+        ("client", "acme-dental"),
+        ("category", "backup"),
+        ("title", "Backup of FS01 re-run by hand"),
+        ("why_it_matters", "Your files can be brought back."),
+        ("state", "done"),
+        ("start", "2026-11-17T22:00"),
+        ("duration_minutes", "30"),
+        ("proactive", "on"),
+        ("visibility", "client"),
+    ];
+    let res = call(&sam, &app, "msp/work-save", &form).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     post_events(
         &app,
         &rmm,
@@ -468,4 +483,51 @@ async fn an_msp_admin_makes_and_revokes_tokens_in_the_portal() {
     let audit: Vec<_> = audit_event::Entity::find().all(&app.db).await.unwrap().into_iter().map(|a| a.action).collect();
     assert!(audit.contains(&domain::vocabulary::AuditAction::ApiTokenCreated));
     assert!(audit.contains(&domain::vocabulary::AuditAction::ApiTokenRevoked));
+}
+
+#[tokio::test]
+async fn the_msp_words_why_automated_work_matters() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let rmm = token(&app, "rmm", "all", "ingest").await;
+    let morgan = app.signed_in("morgan@limelight.test").await;
+    let words = "We keep <every> computer patched & safe.";
+    let res = call(&morgan, &app, "msp/admin/wording", &[("kind", "patch"), ("why_it_matters", words)]).await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    // Shown back in its form, escaped.
+    let page = morgan.get(app.url("/msp/admin/integrations")).send_or_fail().await.text().await.unwrap();
+    assert!(page.contains("We keep &lt;every> computer patched &amp; safe."), "the textarea's text is escaped");
+    // A tech may not change it; too long is refused.
+    let sam = app.signed_in("sam@limelight.test").await;
+    assert_eq!(
+        call(&sam, &app, "msp/admin/wording", &[("kind", "patch"), ("why_it_matters", "mine")]).await.status(),
+        404
+    );
+    let long = "x".repeat(501);
+    assert_eq!(
+        call(&morgan, &app, "msp/admin/wording", &[("kind", "patch"), ("why_it_matters", &long)]).await.status(),
+        422
+    );
+
+    post_events(
+        &app,
+        &rmm,
+        json!([
+            event("p1", "acme-dental", "PC1", "patch", &ago(60), "succeeded"),
+            event("u1", "acme-dental", "PC1", "upgrade", &ago(60), "succeeded")
+        ]),
+    )
+    .await;
+    let entries = automated_entries(&app).await;
+    let patch = entries.iter().find(|e| e.category == domain::vocabulary::Category::Patch).unwrap();
+    assert_eq!(patch.why_it_matters, words);
+    let upgrade = entries.iter().find(|e| e.category == domain::vocabulary::Category::Upgrade).unwrap();
+    assert_eq!(
+        upgrade.why_it_matters,
+        domain::integrations::events::why_it_matters(domain::vocabulary::EventKind::Upgrade)
+    );
+    // Empty puts the default back.
+    call(&morgan, &app, "msp/admin/wording", &[("kind", "patch"), ("why_it_matters", "")]).await;
+    let page = morgan.get(app.url("/msp/admin/integrations")).send_or_fail().await.text().await.unwrap();
+    assert!(!page.contains("We keep"));
 }

@@ -587,6 +587,13 @@ fn cases() -> Vec<Case> {
             status: msp_admin_bad_input,
         },
         Case {
+            name: "fn msp/admin/wording, unknown kind",
+            request: |_| {
+                Request::Fn("msp/admin/wording", vec![("kind", "reboot".into()), ("why_it_matters", "x".into())])
+            },
+            status: msp_admin_bad_input,
+        },
+        Case {
             name: "fn msp/admin/token-revoke, missing",
             request: |_| Request::Fn("msp/admin/token-revoke", vec![("name", "no-such-token".into())]),
             status: nobody_fn,

@@ -19,6 +19,16 @@ pub async fn integrations() -> Result<IntegrationsView, AppError> {
         .collect();
     Ok(IntegrationsView {
         tokens: admin.api_tokens().await?.into_iter().map(crate::presenters::msp::integrations::api_token).collect(),
+        wordings: admin
+            .automation_wordings()
+            .await?
+            .into_iter()
+            .map(|w| crate::views::msp::WordingView {
+                kind: w.kind,
+                why_it_matters: w.why_it_matters,
+                is_default: w.is_default,
+            })
+            .collect(),
         clients,
     })
 }
@@ -45,6 +55,16 @@ pub async fn token_revoke(name: String) -> Result<(), AppError> {
     let admin = guard::admin()?;
     admin.revoke_api_token(&name).await?;
     leptos_axum::redirect("/msp/admin/integrations");
+    Ok(())
+}
+
+/// What automated work of a kind tells the client about why it matters (empty: the default).
+#[server(endpoint = "msp/admin/wording")]
+pub async fn wording_save(kind: String, #[server(default)] why_it_matters: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.set_automation_wording(&kind, &why_it_matters).await?;
+    leptos_axum::redirect("/msp/admin/integrations#wording");
     Ok(())
 }
 

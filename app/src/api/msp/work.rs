@@ -67,7 +67,18 @@ pub async fn msp_work_form(
             )
         }
     };
-    Ok(WorkFormView { entry_id: id, planned, clients, techs, values, can_edit: staff.editor().is_some() })
+    let events = match id {
+        Some(id) => {
+            let tz = clients.iter().find(|c| c.slug == values.client).and_then(|c| c.time_zone.parse().ok());
+            db.events_of_entry(id)
+                .await?
+                .into_iter()
+                .map(|e| crate::presenters::msp::integrations::raw_event(e, tz.unwrap_or(chrono_tz::UTC)))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(WorkFormView { entry_id: id, planned, clients, techs, values, can_edit: staff.editor().is_some(), events })
 }
 
 /// Before saving: would this be after hours for that client? In words.

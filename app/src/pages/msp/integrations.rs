@@ -1,8 +1,8 @@
 //! `/msp/admin/integrations`: API tokens for the MSP's tools (MSP admins; 404 for anyone else,
 //! decided by the server functions). A new token is shown once, here, right after it is made.
 
-use super::action_error;
-use crate::api::msp::integrations::{TokenNew, TokenRevoke, integrations};
+use super::{action_error, textarea_text};
+use crate::api::msp::integrations::{TokenNew, TokenRevoke, WordingSave, integrations};
 use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,7 +12,11 @@ use vocabulary::ApiPermission;
 pub fn AdminIntegrations() -> impl IntoView {
     let new = ServerAction::<TokenNew>::new();
     let revoke = ServerAction::<TokenRevoke>::new();
-    let list = Resource::new(move || (new.version().get(), revoke.version().get()), |_| integrations());
+    let wording = ServerAction::<WordingSave>::new();
+    let list = Resource::new(
+        move || (new.version().get(), revoke.version().get(), wording.version().get()),
+        |_| integrations(),
+    );
     loaded(list, move |v| {
         view! {
             <Title text="Integrations (admin) · Limelight"/>
@@ -75,6 +79,22 @@ pub fn AdminIntegrations() -> impl IntoView {
                         </table>
                     }.into_any()
                 }}
+                <section class="card" id="wording" aria-labelledby="wording-h">
+                    <h2 id="wording-h">"Why it matters, for automated work"</h2>
+                    <p>"The sentence a client reads under work the tools recorded, by kind. New and updated entries use it; an entry a person edited keeps its own."</p>
+                    {action_error(wording.value())}
+                    {v.wordings.into_iter().map(|w| {
+                        let id = format!("why-{}", w.kind.as_str());
+                        view! {
+                            <ActionForm action=wording attr:class="stack">
+                                <input type="hidden" name="kind" value=w.kind.as_str()/>
+                                <label for=id.clone()>{w.kind.label()} {w.is_default.then_some(" (the default)")}</label>
+                                <textarea id=id name="why_it_matters" rows="2" maxlength="500">{textarea_text(w.why_it_matters)}</textarea>
+                                <button type="submit">"Save"</button>
+                            </ActionForm>
+                        }
+                    }).collect_view()}
+                </section>
             </main>
         }
         .into_any()

@@ -151,6 +151,26 @@ fn work_form(f: WorkFormView) -> AnyView {
                     </ActionForm>
                 </div>
             })}
+            {(!f.events.is_empty()).then(|| view! {
+                <section id="events" aria-labelledby="events-h">
+                    <h2 id="events-h">"Recorded by automation: the tools' events"</h2>
+                    <p>"This entry was written from these events. Edit it above to change what the client reads; from then on the tools' later events no longer change its words or visibility."</p>
+                    <table class="dense">
+                        <caption class="visually-hidden">"Events"</caption>
+                        <thead><tr><th scope="col">"When"</th><th scope="col">"System (as the tool names it)"</th><th scope="col">"Kind"</th>
+                            <th scope="col">"Result"</th><th scope="col">"Title"</th><th scope="col">"Source and id"</th></tr></thead>
+                        <tbody>
+                            {f.events.iter().map(|e| view! {
+                                <tr class=if e.result == vocabulary::EventResult::Succeeded { "" } else { "overdue" }>
+                                    <td>{e.when.clone()}</td><td><code>{e.system.clone()}</code></td><td>{e.kind.clone()}</td>
+                                    <td>{e.result.label()}</td><td>{e.title.clone()}</td>
+                                    <td>{e.source.clone()} " · " <code>{e.external_id.clone()}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            })}
         </main>
     }
     .into_any()

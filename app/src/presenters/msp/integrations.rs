@@ -1,4 +1,5 @@
-use crate::views::msp::{ApiTokenView, ClientAutomationView, NameMappingView, UnmatchedNameView};
+use crate::views::msp::{ApiTokenView, ClientAutomationView, NameMappingView, RawEventView, UnmatchedNameView};
+use domain::integrations::events::RawEvent;
 use domain::integrations::system_refs::ClientAutomation;
 use domain::integrations::tokens::TokenRow;
 
@@ -41,5 +42,18 @@ pub fn client_automation(a: ClientAutomation, tz: chrono_tz::Tz) -> ClientAutoma
             })
             .collect(),
         mappings: a.mappings.into_iter().map(|m| NameMappingView { name: m.name, system: m.system }).collect(),
+    }
+}
+
+pub fn raw_event(e: RawEvent, tz: chrono_tz::Tz) -> RawEventView {
+    RawEventView {
+        when: e.occurred_at.with_timezone(&tz).format("%a %-d %b %H:%M").to_string()
+            + &e.duration_minutes.map(|m| format!(" ({m} min)")).unwrap_or_default(),
+        source: e.source,
+        external_id: e.external_id,
+        system: e.system,
+        kind: e.kind.label().to_string(),
+        result: e.result,
+        title: e.title.unwrap_or_default(),
     }
 }
