@@ -530,14 +530,16 @@ fn run_text(kind: EventKind, source: &str, systems: &[SystemRun], when: &str, ev
     let retried = systems.iter().filter(|s| s.second_try && s.last == EventResult::Succeeded).count();
     let failed = systems.iter().filter(|s| s.last == EventResult::Failed).count();
     let partial = systems.iter().filter(|s| s.last == EventResult::Partial).count();
+    // "1 needed a second try" of many; "it needed a second try" of one.
+    let of = |k: usize| if n == 1 { "it".to_string() } else { k.to_string() };
     if retried > 0 {
-        title.push_str(&format!("; {retried} needed a second try"));
+        title.push_str(&format!("; {} needed a second try", of(retried)));
     }
     if failed > 0 {
-        title.push_str(&format!("; {failed} failed"));
+        title.push_str(&format!("; {} failed", of(failed)));
     }
     if partial > 0 {
-        title.push_str(&format!("; {partial} only partly done"));
+        title.push_str(&format!("; {} {} only partly done", of(partial), if n == 1 || partial == 1 { "was" } else { "were" }));
     }
     let mut details = format!("Recorded automatically by {source}.\n\n");
     for s in systems {
@@ -874,7 +876,7 @@ mod tests {
         assert!(t.details.contains("- **PC13**: succeeded (on the second try)"));
 
         let one = run_text(EventKind::BackupCheck, "veeam", &[sys("FS01", EventResult::Failed, false)], "", false);
-        assert_eq!(one.title, "Checked the backup of FS01; 1 failed");
+        assert_eq!(one.title, "Checked the backup of FS01; it failed");
         assert_eq!(one.visibility, Visibility::Internal, "a failed run is internal until a tech decides");
         let asked = run_text(EventKind::Upgrade, "x", &[sys("FW", EventResult::Succeeded, false)], "after hours", true);
         assert_eq!(asked.title, "Upgraded FW after hours");
