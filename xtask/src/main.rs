@@ -3,7 +3,8 @@
 //! - `cargo xtask run [--demo]`: build the portal and serve it on SQLite at http://127.0.0.1:3000
 //!   (with the demo seeded and its logins printed, for `--demo`).
 //! - `cargo xtask test`: every test: unit and integration tests on SQLite and, when it answers, on
-//!   PostgreSQL; the WASM build check; the end-to-end tests in Chromium.
+//!   PostgreSQL; the WASM build check; schemathesis against the live API (when Python is there);
+//!   the end-to-end tests in Chromium.
 //!
 //! Both install what is missing (the wasm32 target, cargo-leptos, wasm-bindgen-cli at the
 //! Cargo.lock version, end2end's npm packages) and say what they could not install, and how to.
@@ -17,6 +18,8 @@ use std::time::{Duration, Instant};
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
 const DEMO_PASSWORD: &str = "limelight-demo";
 const CHROMIUM: &str = "/usr/bin/chromium";
+/// The API fuzzer, from PyPI (pinned: a new release may add checks, which is a change to review).
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -26,8 +29,12 @@ fn main() -> ExitCode {
         Some("run") => run(args.iter().any(|a| a == "--demo")),
         Some("test") => test(),
         Some("setup") => setup(true),
+        // Just the API fuzzing (the server binary as `cargo build` left it).
+        Some("fuzz-api") => {
+            sh(cargo().args(["build", "-p", "server"]), "building the server").and_then(|_| api_fuzz(true))
+        }
         _ => {
-            eprintln!("usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup");
+            eprintln!("usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup | cargo xtask fuzz-api");
             return ExitCode::from(2);
         }
     };
@@ -253,15 +260,31 @@ fn test() -> Result {
     )?;
 
     build()?;
+    api_fuzz(ci)?;
     end_to_end()
 }
 
-/// Serves a fresh demo database on a free port and runs Playwright against it.
-fn end_to_end() -> Result {
-    step("end-to-end tests in Chromium");
-    let data_dir = std::env::temp_dir().join(format!("limelight-e2e-{}", std::process::id()));
+/// The demo served from a fresh data directory on a free port, until dropped.
+struct DemoServer {
+    server: KillOnDrop,
+    addr: String,
+    data_dir: PathBuf,
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.server.0.kill();
+        let _ = self.server.0.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// Seeds the demo into a fresh data directory, lets `prepare` add to it, and serves it.
+fn serve_demo(tag: &str, prepare: impl FnOnce(&Path) -> Result) -> Result<DemoServer> {
+    let data_dir = std::env::temp_dir().join(format!("limelight-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
     seed_demo(&data_dir)?;
+    prepare(&data_dir)?;
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
     let server = limelight(&data_dir)
@@ -270,17 +293,92 @@ fn end_to_end() -> Result {
         .env("RUST_LOG", "warn")
         .spawn()
         .map_err(|e| format!("starting the server: {e}"))?;
-    let mut server = KillOnDrop(server);
+    let mut demo = DemoServer { server: KillOnDrop(server), addr, data_dir };
     let started = Instant::now();
-    while TcpStream::connect(&addr).is_err() {
+    while TcpStream::connect(&demo.addr).is_err() {
         if started.elapsed() > Duration::from_secs(60) {
             return Err("the server did not start listening within 60 s".into());
         }
-        if let Ok(Some(status)) = server.0.try_wait() {
+        if let Ok(Some(status)) = demo.server.0.try_wait() {
             return Err(format!("the server exited early ({status})"));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    Ok(demo)
+}
+
+/// Makes an API token with the command line; answers it.
+fn api_token(data_dir: &Path, name: &str, scope: &str) -> Result<String> {
+    let out = limelight(data_dir)
+        .args(["token", "add", "--name", name, "--scope", scope, "--permissions", "ingest,read,write"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("limelight token add: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("limelight token add {name} failed"));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// schemathesis against the live API: with two client-scoped tokens (each must never reach the
+/// other's objects) and with a staff token. No server error, no schema violation.
+fn api_fuzz(ci: bool) -> Result {
+    step("the API under schemathesis");
+    if output(Command::new("python3").arg("--version")).is_none() {
+        if ci {
+            return Err("python3 is missing, and CI must run schemathesis".into());
+        }
+        eprintln!("\nxtask: python3 is missing: SKIPPED schemathesis (install Python 3 to run it)");
+        return Ok(());
+    }
+    let venv = target_dir().join("schemathesis-venv");
+    let st = venv.join("bin/schemathesis");
+    if !output(Command::new(&st).arg("--version")).unwrap_or_default().ends_with(SCHEMATHESIS_VERSION) {
+        eprintln!("installing schemathesis {SCHEMATHESIS_VERSION} from PyPI into {}", venv.display());
+        sh(Command::new("python3").args(["-m", "venv"]).arg(&venv), "making a Python venv")
+            .map_err(|e| format!("{e}\n  Debian needs python3-venv: apt-get install python3-venv"))?;
+        sh(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
+            "installing schemathesis",
+        )?;
+    }
+    let mut tokens = Vec::new();
+    let demo = serve_demo("api", |dir| {
+        for (name, scope) in [("acme", "acme-dental"), ("northwind", "northwind-legal"), ("staff", "all")] {
+            tokens.push(api_token(dir, name, scope)?);
+        }
+        Ok(())
+    })?;
+    let auth = demo.data_dir.join("schemathesis-auth.json");
+    let entry = |name: &str, token: &str| {
+        format!(r#"{{"name":"{name}","fixedHeaders":[{{"name":"Authorization","value":"Bearer {token}"}}]}}"#)
+    };
+    std::fs::write(&auth, format!(r#"{{"auth":[{},{}]}}"#, entry("acme", &tokens[0]), entry("northwind", &tokens[1])))
+        .map_err(|e| format!("writing {}: {e}", auth.display()))?;
+    let schema = format!("http://{}/api/v1/openapi.json", demo.addr);
+    let configs = root().join("xtask/schemathesis");
+    let run = |config: &str, what: &str| {
+        sh(
+            Command::new(&st)
+                .arg("--config-file")
+                .arg(configs.join(config))
+                .args(["run", &schema, "--max-examples", "40", "--no-color"])
+                .env("LIMELIGHT_ST_AUTH", &auth)
+                .env("LIMELIGHT_ST_TOKEN", &tokens[2]),
+            what,
+        )
+    };
+    run("client-tokens.toml", "schemathesis with two client tokens")?;
+    run("staff-token.toml", "schemathesis with a staff token")
+}
+
+/// Serves a fresh demo database on a free port and runs Playwright against it.
+fn end_to_end() -> Result {
+    step("end-to-end tests in Chromium");
+    let demo = serve_demo("e2e", |_| Ok(()))?;
+    let (addr, data_dir) = (demo.addr.clone(), demo.data_dir.clone());
     let result = sh(
         Command::new("npx")
             .args(["playwright", "test"])
@@ -291,9 +389,7 @@ fn end_to_end() -> Result {
             .env("CHROMIUM_PATH", CHROMIUM),
         "the end-to-end tests",
     );
-    let _ = server.0.kill();
-    let _ = server.0.wait();
-    let _ = std::fs::remove_dir_all(&data_dir);
+    drop(demo);
     result
 }
 

@@ -539,7 +539,11 @@ fn run_text(kind: EventKind, source: &str, systems: &[SystemRun], when: &str, ev
         title.push_str(&format!("; {} failed", of(failed)));
     }
     if partial > 0 {
-        title.push_str(&format!("; {} {} only partly done", of(partial), if n == 1 || partial == 1 { "was" } else { "were" }));
+        title.push_str(&format!(
+            "; {} {} only partly done",
+            of(partial),
+            if n == 1 || partial == 1 { "was" } else { "were" }
+        ));
     }
     let mut details = format!("Recorded automatically by {source}.\n\n");
     for s in systems {

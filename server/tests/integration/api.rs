@@ -260,7 +260,7 @@ async fn an_idempotency_key_replays_the_first_answer() {
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     assert_eq!(replay.text().await.unwrap(), first, "the first answer, not 'unchanged'");
     let other = json!({"events": [event("k2", "acme-dental", "PC1", "backup_check", &ago(120), "succeeded")]});
-    problem(send("night-1", other).await, 422, "idempotency_key_reused").await;
+    problem(send("night-1", other).await, 409, "idempotency_key_reused").await;
     assert_eq!(integration_event::Entity::find().count(&app.db).await.unwrap(), 1);
 }
 

@@ -2,9 +2,9 @@
 //! only (another's slug answers 404, like a missing one) and never an internal row.
 
 use super::problem::{Code, Problem};
-use super::{Caller, page_size};
+use super::{Caller, Params, page_size};
 use axum::Json;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, RawQuery};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::entities::tenant;
 use domain::history::{Cursor, WorkFilter};
@@ -41,12 +41,15 @@ pub struct ClientPage {
     pub next: Option<String>,
 }
 
+/// The list's query, as the OpenAPI document states it (read by [`Params`]).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct ListQuery {
     /// The `next` of the previous page.
     pub after: Option<String>,
     /// 1 to 100 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
 }
 
@@ -67,9 +70,10 @@ fn reader(caller: &domain::integrations::tokens::ApiCaller) -> Result<domain::in
     ),
     security(("bearer" = []))
 )]
-pub async fn list_clients(Caller(caller): Caller, Query(q): Query<ListQuery>) -> Result<Json<ClientPage>, Problem> {
-    let limit = page_size(q.limit.as_deref())?;
-    let rows = reader(&caller)?.clients(q.after.as_deref().filter(|a| !a.is_empty()), limit + 1).await?;
+pub async fn list_clients(Caller(caller): Caller, RawQuery(q): RawQuery) -> Result<Json<ClientPage>, Problem> {
+    let q = Params::parse(q.as_deref())?;
+    let limit = page_size(q.get("limit"))?;
+    let rows = reader(&caller)?.clients(q.get("after"), limit + 1).await?;
     let more = rows.len() as u64 > limit;
     let items: Vec<ClientOut> = rows.into_iter().take(limit as usize).map(ClientOut::from).collect();
     let next = more.then(|| items.last().map(|c| c.slug.clone())).flatten();
@@ -117,25 +121,33 @@ pub struct WorkPage {
     pub next: Option<String>,
 }
 
+/// The work list's query, as the OpenAPI document states it (read by [`Params`]).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct WorkQuery {
     /// The `next` of the previous page.
+    #[param(pattern = r"^[0-9]{1,12}\.[0-9]{1,18}$")]
     pub after: Option<String>,
     /// 1 to 100 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    /// One category (e.g. `patch`).
+    /// One category.
+    #[param(value_type = Option<Category>)]
     pub category: Option<String>,
-    /// First day, YYYY-MM-DD in the client's time zone.
+    /// First day, in the client's time zone.
+    #[param(value_type = Option<NaiveDate>)]
     pub from: Option<String>,
-    /// Last day, YYYY-MM-DD in the client's time zone.
+    /// Last day, in the client's time zone.
+    #[param(value_type = Option<NaiveDate>)]
     pub to: Option<String>,
     /// `true`: only work done outside the client's working hours.
+    #[param(value_type = Option<bool>)]
     pub after_hours: Option<String>,
 }
 
 fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
+    match text {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| {
             Problem::new(Code::InvalidRequest, format!("{field} must be a day, YYYY-MM-DD.")).field(field, "YYYY-MM-DD")
@@ -161,24 +173,25 @@ fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
 pub async fn list_work(
     Caller(caller): Caller,
     Path(slug): Path<String>,
-    Query(q): Query<WorkQuery>,
+    RawQuery(q): RawQuery,
 ) -> Result<Json<WorkPage>, Problem> {
-    let limit = page_size(q.limit.as_deref())?;
-    let category = match q.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let q = Params::parse(q.as_deref())?;
+    let limit = page_size(q.get("limit"))?;
+    let category = match q.get("category") {
         None => None,
         Some(c) => Some(c.parse::<Category>().map_err(|e| {
             Problem::new(Code::InvalidRequest, e.to_string()).field("category", "one of the work categories")
         })?),
     };
-    let after_hours_only = match q.after_hours.as_deref().map(str::trim) {
-        None | Some("") | Some("false") => false,
+    let after_hours_only = match q.get("after_hours") {
+        None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
             return Err(Problem::new(Code::InvalidRequest, "after_hours must be true or false.")
                 .field("after_hours", "true or false"));
         }
     };
-    let after = match q.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+    let after = match q.get("after") {
         None => None,
         Some(a) => Some(Cursor::decode(a).ok_or_else(|| {
             Problem::new(Code::InvalidRequest, "after must be the `next` of a previous page.")
@@ -187,8 +200,8 @@ pub async fn list_work(
     };
     let filter = WorkFilter {
         category,
-        from: day(q.from.as_deref(), "from")?,
-        to: day(q.to.as_deref(), "to")?,
+        from: day(q.get("from"), "from")?,
+        to: day(q.get("to"), "to")?,
         after_hours_only,
         ..WorkFilter::default()
     };

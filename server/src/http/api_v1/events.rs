@@ -12,6 +12,16 @@ use http::{HeaderValue, StatusCode, header};
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
+/// The header, as the OpenAPI document states it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IdempotencyKey {
+    /// Replays the first answer to the same request for 24 hours.
+    #[param(rename = "Idempotency-Key", pattern = r"^[!-~]{1,200}$")]
+    idempotency_key: Option<String>,
+}
+
 /// Send events
 ///
 /// Up to 500 events per request. Each is upserted on (client, source, external_id): the same
@@ -23,15 +33,14 @@ const IDEMPOTENCY_KEY: &str = "idempotency-key";
     path = "/api/v1/events",
     tag = "events",
     request_body(content = EventBatch, content_type = "application/json"),
-    params(
-        ("Idempotency-Key" = Option<String>, Header, description = "Up to 200 visible ASCII characters; replays the first answer to the same request")
-    ),
+    params(IdempotencyKey),
     responses(
         (status = 200, description = "Each event's outcome, in the order sent", body = IngestReport),
         (status = 401, description = "No live token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks the ingest permission", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a batch, more than 500 events, or a reused Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The Idempotency-Key answered a different request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a batch, or more than 500 events", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -56,10 +56,30 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A query string's parameters, each given at most once (a repeated one is refused, naming it).
+pub struct Params(std::collections::HashMap<String, String>);
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> Result<Params, Problem> {
+        let mut map = std::collections::HashMap::new();
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            if map.insert(k.to_string(), v.to_string()).is_some() {
+                return Err(Problem::new(problem::Code::InvalidRequest, format!("{k} is given more than once."))
+                    .field(&k, "at most once"));
+            }
+        }
+        Ok(Params(map))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
 /// A list's page size: `limit`, 1 to 100, default 50.
 pub fn page_size(limit: Option<&str>) -> Result<u64, Problem> {
     match limit {
-        None | Some("") => Ok(50),
+        None => Ok(50),
         Some(text) => match text.parse::<u64>() {
             Ok(n) if (1..=100).contains(&n) => Ok(n),
             _ => Err(Problem::new(problem::Code::InvalidRequest, "limit must be a whole number from 1 to 100.")
