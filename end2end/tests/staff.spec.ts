@@ -101,6 +101,7 @@ test("staff pages have no serious accessibility violations", async ({ page }) =>
     "/msp/summaries/1",
     "/msp/admin/clients",
     "/msp/admin/users",
+    "/msp/admin/integrations",
     "/msp/audit",
   ]) {
     await page.goto(path);
