@@ -58,13 +58,7 @@ pub async fn admin_users() -> Result<AdminUsersView, AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
     let me = admin.user.id;
-    let clients = admin
-        .clients()
-        .await?
-        .into_iter()
-        .filter(|c| c.status == vocabulary::TenantStatus::Active)
-        .map(|c| (c.slug, c.name))
-        .collect();
+    let clients = crate::presenters::msp::admin::active_client_options(admin.clients().await?);
     Ok(AdminUsersView {
         users: admin.users().await?.into_iter().map(|u| crate::presenters::msp::admin::admin_user(u, me)).collect(),
         clients,

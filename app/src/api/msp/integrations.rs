@@ -10,13 +10,7 @@ use leptos::prelude::*;
 pub async fn integrations() -> Result<IntegrationsView, AppError> {
     use super::super::guard;
     let admin = guard::admin()?;
-    let clients = admin
-        .clients()
-        .await?
-        .into_iter()
-        .filter(|c| c.status == vocabulary::TenantStatus::Active)
-        .map(|c| (c.slug, c.name))
-        .collect();
+    let clients = crate::presenters::msp::admin::active_client_options(admin.clients().await?);
     Ok(IntegrationsView {
         tokens: admin.api_tokens().await?.into_iter().map(crate::presenters::msp::integrations::api_token).collect(),
         wordings: admin

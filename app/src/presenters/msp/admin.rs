@@ -14,6 +14,11 @@ pub fn admin_client(c: AdminClient) -> AdminClientView {
     }
 }
 
+/// Active clients as (slug, name), for a form's choice of client.
+pub fn active_client_options(clients: Vec<AdminClient>) -> Vec<(String, String)> {
+    clients.into_iter().filter(|c| c.status == vocabulary::TenantStatus::Active).map(|c| (c.slug, c.name)).collect()
+}
+
 pub fn admin_user(u: AdminUser, me: i64) -> AdminUserView {
     AdminUserView {
         me: u.id == me,
