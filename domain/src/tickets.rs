@@ -61,6 +61,8 @@ pub struct TicketFilter {
     /// Only open (not resolved or closed) tickets.
     pub open_only: bool,
     pub priority: Option<Priority>,
+    /// Only tickets numbered below this (the next page of a newest-first list).
+    pub before_number: Option<i64>,
 }
 
 /// A new ticket as a client files it, already checked.
@@ -147,6 +149,9 @@ impl TenantScope {
         }
         if let Some(p) = filter.priority {
             q = q.filter(ticket::Column::Priority.eq(p.number() as i16));
+        }
+        if let Some(n) = filter.before_number {
+            q = q.filter(ticket::Column::Number.lt(n));
         }
         let rows = q
             .order_by_desc(ticket::Column::CreatedAt)

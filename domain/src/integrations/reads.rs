@@ -44,6 +44,13 @@ impl ApiReader {
             .ok_or(DomainError::NotFound)
     }
 
+    /// A client's portal, as its client admin sees it (every ticket of the client, public
+    /// comments only, client-visible work only).
+    pub async fn client_view(&self, slug: &str) -> Result<TenantScope> {
+        let t = self.client(slug).await?;
+        Ok(TenantScope::new(self.caller.db().clone(), t.id, None))
+    }
+
     /// A client's work as the client sees it, newest first, a keyset page at a time.
     pub async fn work(
         &self,

@@ -531,3 +531,64 @@ async fn the_msp_words_why_automated_work_matters() {
     let page = morgan.get(app.url("/msp/admin/integrations")).send_or_fail().await.text().await.unwrap();
     assert!(!page.contains("We keep"));
 }
+
+#[tokio::test]
+async fn a_client_token_reads_systems_tickets_and_team_of_its_client_only() {
+    use domain::entities::{system, ticket, ticket_comment};
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let acme = token(&app, "acme-read", "acme-dental", "read").await;
+    let acme_id = app.operator().unscoped().tenant_id_of("acme-dental").await.unwrap();
+
+    let systems: Value = get(&app, &acme, "/api/v1/clients/acme-dental/systems").await.json().await.unwrap();
+    let own = system::Entity::find().filter(system::Column::TenantId.eq(acme_id)).count(&app.db).await.unwrap();
+    assert_eq!(systems.as_array().unwrap().len() as u64, own);
+
+    // Every ticket of the client, newest first, in keyset pages.
+    let mut numbers = Vec::new();
+    let mut path = "/api/v1/clients/acme-dental/tickets?limit=2".to_string();
+    loop {
+        let page: Value = get(&app, &acme, &path).await.json().await.unwrap();
+        numbers.extend(page["items"].as_array().unwrap().iter().map(|t| t["number"].as_i64().unwrap()));
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/clients/acme-dental/tickets?limit=2&after={next}"),
+            None => break,
+        }
+    }
+    let all = ticket::Entity::find().filter(ticket::Column::TenantId.eq(acme_id)).count(&app.db).await.unwrap();
+    assert_eq!(numbers.len() as u64, all);
+    assert!(numbers.windows(2).all(|w| w[0] > w[1]), "newest first: {numbers:?}");
+
+    // A ticket with its public comments, never an internal one.
+    let internal: Vec<String> = ticket_comment::Entity::find()
+        .filter(ticket_comment::Column::TenantId.eq(acme_id))
+        .filter(ticket_comment::Column::Visibility.eq(domain::vocabulary::Visibility::Internal))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    assert!(!internal.is_empty(), "the demo has internal comments to leak");
+    for n in &numbers {
+        let body = get(&app, &acme, &format!("/api/v1/clients/acme-dental/tickets/{n}")).await.text().await.unwrap();
+        assert!(body.contains("\"comments\""));
+        for secret in &internal {
+            assert!(!body.contains(secret.as_str()), "ticket {n} leaks an internal comment");
+        }
+    }
+    let team: Value = get(&app, &acme, "/api/v1/clients/acme-dental/team").await.json().await.unwrap();
+    assert!(team["primary"]["name"].is_string());
+
+    // Northwind's, by every route: as missing.
+    for path in ["systems", "tickets", "tickets/1", "team"] {
+        let other = get(&app, &acme, &format!("/api/v1/clients/northwind-legal/{path}")).await;
+        let missing = get(&app, &acme, &format!("/api/v1/clients/no-such-client/{path}")).await;
+        assert_eq!(other.status(), 404, "{path}");
+        assert_eq!(other.text().await.unwrap(), missing.text().await.unwrap(), "{path}");
+    }
+    problem(get(&app, &acme, "/api/v1/clients/acme-dental/tickets/98765").await, 404, "not_found").await;
+    problem(get(&app, &acme, "/api/v1/clients/acme-dental/tickets?status=lost").await, 422, "invalid_request").await;
+    problem(get(&app, &acme, "/api/v1/clients/acme-dental/tickets?limit=5&limit=6").await, 422, "invalid_request")
+        .await;
+}

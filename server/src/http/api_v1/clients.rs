@@ -228,3 +228,250 @@ pub async fn list_work(
             .collect(),
     }))
 }
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct SystemOut {
+    pub id: i64,
+    pub name: String,
+    pub kind: domain::vocabulary::SystemKind,
+    pub criticality: domain::vocabulary::Criticality,
+    pub vendor: Option<String>,
+}
+
+/// A client's systems
+#[utoipa::path(
+    get, path = "/api/v1/clients/{slug}/systems", tag = "systems",
+    params(("slug" = String, Path, description = "The client's slug")),
+    responses(
+        (status = 200, body = Vec<SystemOut>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_systems(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<Vec<SystemOut>>, Problem> {
+    let scope = reader(&caller)?.client_view(&slug).await?;
+    Ok(Json(
+        scope
+            .systems_with_last_work()
+            .await?
+            .into_iter()
+            .map(|(s, _)| SystemOut {
+                id: s.id,
+                name: s.name,
+                kind: s.kind,
+                criticality: s.criticality,
+                vendor: s.vendor,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketOut {
+    pub number: i64,
+    pub subject: String,
+    pub status: domain::vocabulary::TicketStatus,
+    /// 1 (most urgent) to 4.
+    #[schema(minimum = 1, maximum = 4)]
+    pub priority: u8,
+    pub requester: String,
+    pub created_at: DateTime<Utc>,
+    pub first_response_due_at: DateTime<Utc>,
+    pub resolution_due_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+impl From<domain::tickets::TicketSummary> for TicketOut {
+    fn from(t: domain::tickets::TicketSummary) -> Self {
+        TicketOut {
+            number: t.number,
+            subject: t.subject,
+            status: t.status,
+            priority: t.priority.number(),
+            requester: t.requester,
+            created_at: t.created_at,
+            first_response_due_at: t.first_response_due_at,
+            resolution_due_at: t.resolution_due_at,
+            first_response_at: t.first_response_at,
+            resolved_at: t.resolved_at,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketPage {
+    pub items: Vec<TicketOut>,
+    /// Pass as `after` for the next (older) page; absent on the last.
+    pub next: Option<String>,
+}
+
+/// The ticket list's query, as the OpenAPI document states it (read by [`Params`]).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct TicketQuery {
+    /// The `next` of the previous page.
+    #[param(pattern = r"^[0-9]{1,18}$")]
+    pub after: Option<String>,
+    /// 1 to 100 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// One status.
+    #[param(value_type = Option<domain::vocabulary::TicketStatus>)]
+    pub status: Option<String>,
+    /// `true`: only tickets not yet resolved or closed.
+    #[param(value_type = Option<bool>)]
+    pub open: Option<String>,
+}
+
+/// A client's tickets
+///
+/// Newest first: every ticket of the client (as its client admin sees them).
+#[utoipa::path(
+    get, path = "/api/v1/clients/{slug}/tickets", tag = "tickets",
+    params(("slug" = String, Path, description = "The client's slug"), TicketQuery),
+    responses(
+        (status = 200, body = TicketPage),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_tickets(
+    Caller(caller): Caller,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<TicketPage>, Problem> {
+    let q = Params::parse(q.as_deref())?;
+    let limit = page_size(q.get("limit"))?;
+    let status = match q.get("status") {
+        None => None,
+        Some(s) => Some(s.parse::<domain::vocabulary::TicketStatus>().map_err(|e| {
+            Problem::new(Code::InvalidRequest, e.to_string()).field("status", "one of the ticket statuses")
+        })?),
+    };
+    let open_only = match q.get("open") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(Problem::new(Code::InvalidRequest, "open must be true or false.").field("open", "true or false"));
+        }
+    };
+    let before_number = match q.get("after") {
+        None => None,
+        Some(a) => Some(a.parse::<i64>().map_err(|_| {
+            Problem::new(Code::InvalidRequest, "after must be the `next` of a previous page.")
+                .field("after", "a page's next")
+        })?),
+    };
+    let scope = reader(&caller)?.client_view(&slug).await?;
+    let filter = domain::tickets::TicketFilter { status, open_only, priority: None, before_number };
+    let mut rows = scope.tickets(&filter, limit + 1).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last().map(|t| t.number.to_string())).flatten();
+    Ok(Json(TicketPage { items: rows.into_iter().map(TicketOut::from).collect(), next }))
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CommentOut {
+    pub author: String,
+    pub from_staff: bool,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketDetailOut {
+    #[serde(flatten)]
+    pub ticket: TicketOut,
+    pub description: String,
+    pub impact: domain::vocabulary::Impact,
+    pub urgency: domain::vocabulary::Urgency,
+    /// Public comments only, oldest first.
+    pub comments: Vec<CommentOut>,
+}
+
+/// A ticket with its public comments
+#[utoipa::path(
+    get, path = "/api/v1/clients/{slug}/tickets/{number}", tag = "tickets",
+    params(("slug" = String, Path, description = "The client's slug"), ("number" = i64, Path, description = "The ticket's number at its client")),
+    responses(
+        (status = 200, body = TicketDetailOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_ticket(
+    Caller(caller): Caller,
+    Path((slug, number)): Path<(String, String)>,
+) -> Result<Json<TicketDetailOut>, Problem> {
+    let reader = reader(&caller)?;
+    // A number that is not one is simply not a ticket.
+    let number: i64 = number.parse().map_err(|_| Problem::not_found())?;
+    let t = reader.client_view(&slug).await?.ticket(number).await?;
+    Ok(Json(TicketDetailOut {
+        ticket: t.summary.into(),
+        description: t.description,
+        impact: t.impact,
+        urgency: t.urgency,
+        comments: t
+            .comments
+            .into_iter()
+            .map(|c| CommentOut { author: c.author, from_staff: c.from_staff, body: c.body, created_at: c.created_at })
+            .collect(),
+    }))
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonOut {
+    pub name: String,
+    /// Away today: back after this day (their last day off).
+    pub away_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TeamOut {
+    pub primary: Option<PersonOut>,
+    /// In the order they cover.
+    pub backups: Vec<PersonOut>,
+    pub account_manager: Option<PersonOut>,
+    /// Who covers today, in the client's time zone; absent on a coverage gap.
+    pub covering_today: Option<String>,
+    pub today: NaiveDate,
+}
+
+/// A client's team: who covers
+#[utoipa::path(
+    get, path = "/api/v1/clients/{slug}/team", tag = "coverage",
+    params(("slug" = String, Path, description = "The client's slug")),
+    responses(
+        (status = 200, body = TeamOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_team(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<TeamOut>, Problem> {
+    let team = reader(&caller)?.client_view(&slug).await?.team().await?;
+    let person = |p: &domain::team::Person| PersonOut { name: p.name.clone(), away_until: p.away_until };
+    let covering_today = match team.cover {
+        domain::rules::Cover::Primary(id) | domain::rules::Cover::Backup(id) => team.person(id).map(|p| p.name.clone()),
+        domain::rules::Cover::Gap => None,
+    };
+    Ok(Json(TeamOut {
+        primary: team.primary.as_ref().map(person),
+        backups: team.backups.iter().map(person).collect(),
+        account_manager: team.account_manager.as_ref().map(person),
+        covering_today,
+        today: team.today,
+    }))
+}

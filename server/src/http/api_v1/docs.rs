@@ -15,17 +15,31 @@ use utoipa::{Modify, OpenApi};
         version = "1",
         description = "The MSP's tools talk to the portal here. Every call carries `Authorization: Bearer <token>`; tokens are made by an MSP admin (Admin → Integrations) or `limelight token add`, and are limited to one client or all and to the permissions `ingest`, `read`, `write`. A client-scoped token gets 404 for any other client's objects. Errors are `application/problem+json` with a stable `code`."
     ),
-    paths(events::post_events, clients::list_clients, clients::get_client, clients::list_work),
+    paths(
+        events::post_events,
+        clients::list_clients,
+        clients::get_client,
+        clients::list_work,
+        clients::list_systems,
+        clients::list_tickets,
+        clients::get_ticket,
+        clients::get_team,
+    ),
     components(schemas(
         ingest::EventIn, ingest::EventBatch, ingest::IngestReport, ingest::ItemReport, ingest::Outcome,
         problem::Problem, problem::Code, problem::FieldError,
-        clients::ClientOut, clients::ClientPage, clients::WorkOut, clients::WorkPage,
+        clients::ClientOut, clients::ClientPage, clients::WorkOut, clients::WorkPage, clients::SystemOut,
+        clients::TicketOut, clients::TicketPage, clients::TicketDetailOut, clients::CommentOut,
+        clients::PersonOut, clients::TeamOut,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "events", description = "Events from RMM and backup tools, read by clients as plain-language work"),
         (name = "clients", description = "Client companies"),
         (name = "work", description = "Work done for a client"),
+        (name = "systems", description = "What the MSP looks after for a client"),
+        (name = "tickets", description = "A client's tickets and their public comments"),
+        (name = "coverage", description = "Who looks after a client, and who covers today"),
     )
 )]
 pub struct ApiDoc;
