@@ -25,6 +25,10 @@ pub struct Services {
     pub session_cookie: SessionCookie,
     /// `LIMELIGHT_TIME_ZONE`: what "today" means on the staff overview.
     pub msp_time_zone: chrono_tz::Tz,
+    /// The person's own calendar feed link.
+    pub calendar: domain::calendar::CalendarFeeds,
+    /// `LIMELIGHT_PUBLIC_URL`: the portal's address, for links people copy elsewhere.
+    pub public_url: String,
 }
 
 pub fn services() -> Result<Services, AppError> {

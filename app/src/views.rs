@@ -307,3 +307,12 @@ pub struct InvitationView {
 }
 
 pub mod msp;
+
+/// A person's calendar feed link, as the account page shows it once made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeedView {
+    /// The link's first characters, to recognise it.
+    pub prefix: String,
+    pub made: String,
+    pub last_fetched: Option<String>,
+}

@@ -144,6 +144,31 @@ impl TenantScope {
             .collect())
     }
 
+    /// The days of `from..=to` on which the primary is away: the primary's name, and who covers
+    /// (`None`: nobody can, a coverage gap).
+    pub(crate) async fn primary_away_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, String, Option<String>)>> {
+        let roster = self.roster().await?;
+        let Some(primary) = roster.primary else { return Ok(Vec::new()) };
+        let off = time_off_between(self.db(), roster.people(), from, to).await?;
+        let away = |u: i64, d: NaiveDate| off.iter().any(|o| o.user_id == u && o.first_day <= d && d <= o.last_day);
+        Ok(from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .filter(|d| away(primary, *d))
+            .map(|d| {
+                let cover = match who_covers(roster.primary, &roster.backups, |u| away(u, d)) {
+                    Cover::Backup(b) => Some(roster.names[&b].clone()),
+                    _ => None,
+                };
+                (d, roster.names[&primary].clone(), cover)
+            })
+            .collect())
+    }
+
     /// Each system with how many of the team can look after it and what puts it at risk.
     pub async fn system_readiness(&self) -> Result<Vec<SystemReadiness>> {
         Ok(readiness(self.db(), Some(self.tenant_id())).await?.into_iter().map(|(_, r)| r).collect())

@@ -201,6 +201,23 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // A person's private calendar feed: one live link each, the token in the URL, stored
+        // as its SHA-256; a new link replaces the old one, turning it off deletes the row.
+        m.create_table(
+            Table::create()
+                .table("calendar_feed")
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer_uniq("user_id"))
+                .col(string_len_uniq("token_hash", 64))
+                .col(string_len("prefix", 16))
+                .col(timestamp_with_time_zone("created_at").default(Expr::current_timestamp()))
+                .col(timestamp_with_time_zone_null("last_fetched_at"))
+                .foreign_key(&mut fk("calendar_feed", "user_id", "user_account", Cascade))
+                .to_owned(),
+        )
+        .await?;
+
         // The name a client goes by in the MSP's tools, besides its slug.
         m.alter_table(Table::alter().table("tenant").add_column(string_len_null("external_ref", 100)).to_owned())
             .await?;
@@ -215,9 +232,15 @@ impl MigrationTrait for Migration {
         m.alter_table(Table::alter().table("work_entry").drop_column("automated").to_owned()).await?;
         m.drop_index(Index::drop().name("ix_tenant_external_ref").table("tenant").to_owned()).await?;
         m.alter_table(Table::alter().table("tenant").drop_column("external_ref").to_owned()).await?;
-        for t in
-            ["automation_wording", "integration_event", "integration_run", "system_ref", "api_idempotency", "api_token"]
-        {
+        for t in [
+            "calendar_feed",
+            "automation_wording",
+            "integration_event",
+            "integration_run",
+            "system_ref",
+            "api_idempotency",
+            "api_token",
+        ] {
             m.drop_table(Table::drop().table(t).if_exists().to_owned()).await?;
         }
         Ok(())

@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
 const DEMO_PASSWORD: &str = "limelight-demo";
 const CHROMIUM: &str = "/usr/bin/chromium";
-/// The API fuzzer, from PyPI (pinned: a new release may add checks, which is a change to review).
+/// Outside judges from PyPI, pinned (a new release may add checks, which is a change to review):
+/// the API fuzzer, and an iCalendar parser that reads the calendar feeds.
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
+const ICALENDAR_VERSION: &str = "6.3.1";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -30,9 +32,9 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         // Just the API fuzzing (the server binary as `cargo build` left it).
-        Some("fuzz-api") => {
-            sh(cargo().args(["build", "-p", "server"]), "building the server").and_then(|_| api_fuzz(true))
-        }
+        Some("fuzz-api") => sh(cargo().args(["build", "-p", "server"]), "building the server")
+            .and_then(|_| python_tools(true))
+            .and_then(|p| api_fuzz(&p.expect("required"))),
         _ => {
             eprintln!("usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup | cargo xtask fuzz-api");
             return ExitCode::from(2);
@@ -219,6 +221,7 @@ fn postgres_reachable() -> bool {
 fn test() -> Result {
     setup(true)?;
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let python = python_tools(ci)?;
 
     // Tests run in parallel (cargo's default). Each integration test serves its own app; the
     // route list they share is generated once per process (server/src/http/mod.rs says why).
@@ -226,14 +229,18 @@ fn test() -> Result {
     sh(
         cargo()
             .args(["test", "-p", "vocabulary", "-p", "migrations", "-p", "domain", "-p", "server"])
-            .env("LIMELIGHT_TEST_DB", "sqlite"),
+            .env("LIMELIGHT_TEST_DB", "sqlite")
+            .envs(python.iter().map(|p| ("LIMELIGHT_PYTHON", p))),
         "tests on SQLite",
     )?;
 
     if postgres_reachable() {
         step("integration tests on PostgreSQL (127.0.0.1:5432)");
         sh(
-            cargo().args(["test", "-p", "server", "--test", "integration"]).env("LIMELIGHT_TEST_DB", "postgres"),
+            cargo()
+                .args(["test", "-p", "server", "--test", "integration"])
+                .env("LIMELIGHT_TEST_DB", "postgres")
+                .envs(python.iter().map(|p| ("LIMELIGHT_PYTHON", p))),
             "tests on PostgreSQL",
         )?;
     } else if ci {
@@ -260,7 +267,9 @@ fn test() -> Result {
     )?;
 
     build()?;
-    api_fuzz(ci)?;
+    if let Some(python) = &python {
+        api_fuzz(python)?;
+    }
     end_to_end()
 }
 
@@ -320,30 +329,43 @@ fn api_token(data_dir: &Path, name: &str, scope: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// schemathesis against the live API: with two client-scoped tokens (each must never reach the
-/// other's objects) and with a staff token. No server error, no schema violation.
-fn api_fuzz(ci: bool) -> Result {
-    step("the API under schemathesis");
+/// A Python with the outside judges installed (in a venv in the target directory), or `None`
+/// where Python 3 is missing (an error in CI, which must run them).
+fn python_tools(ci: bool) -> Result<Option<PathBuf>> {
     if output(Command::new("python3").arg("--version")).is_none() {
         if ci {
-            return Err("python3 is missing, and CI must run schemathesis".into());
+            return Err("python3 is missing, and CI must run schemathesis and the iCalendar parser".into());
         }
-        eprintln!("\nxtask: python3 is missing: SKIPPED schemathesis (install Python 3 to run it)");
-        return Ok(());
+        eprintln!("\nxtask: python3 is missing: SKIPPED schemathesis and the feeds' second parser (install Python 3)");
+        return Ok(None);
     }
     let venv = target_dir().join("schemathesis-venv");
-    let st = venv.join("bin/schemathesis");
-    if !output(Command::new(&st).arg("--version")).unwrap_or_default().ends_with(SCHEMATHESIS_VERSION) {
-        eprintln!("installing schemathesis {SCHEMATHESIS_VERSION} from PyPI into {}", venv.display());
+    let python = venv.join("bin/python");
+    let have = output(
+        Command::new(&python)
+            .args(["-c", "import importlib.metadata as m; print(m.version('schemathesis'), m.version('icalendar'))"]),
+    )
+    .unwrap_or_default();
+    if have != format!("{SCHEMATHESIS_VERSION} {ICALENDAR_VERSION}") {
+        step("installing schemathesis and icalendar from PyPI");
         sh(Command::new("python3").args(["-m", "venv"]).arg(&venv), "making a Python venv")
             .map_err(|e| format!("{e}\n  Debian needs python3-venv: apt-get install python3-venv"))?;
         sh(
             Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "--disable-pip-version-check"])
-                .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")),
-            "installing schemathesis",
+                .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}"))
+                .arg(format!("icalendar=={ICALENDAR_VERSION}")),
+            "installing schemathesis and icalendar",
         )?;
     }
+    Ok(Some(python))
+}
+
+/// schemathesis against the live API: with two client-scoped tokens (each must never reach the
+/// other's objects) and with a staff token. No server error, no schema violation.
+fn api_fuzz(python: &Path) -> Result {
+    step("the API under schemathesis");
+    let st = python.with_file_name("schemathesis");
     let mut tokens = Vec::new();
     let demo = serve_demo("api", |dir| {
         for (name, scope) in [("acme", "acme-dental"), ("northwind", "northwind-legal"), ("staff", "all")] {

@@ -73,3 +73,35 @@ pub async fn end_session(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect(if id == access.user().session_id { "/login" } else { "/portal/account" });
     Ok(())
 }
+
+/// The signed-in person's calendar feed, if they have made one (never its link again).
+#[server(endpoint = "account/calendar")]
+pub async fn calendar_feed() -> Result<Option<crate::views::CalendarFeedView>, AppError> {
+    use super::guard;
+    let access = guard::signed_in()?;
+    let feed = crate::services::services()?.calendar.of(access.user()).await?;
+    Ok(feed.map(|f| crate::views::CalendarFeedView {
+        prefix: f.prefix,
+        made: f.created_at.format("%-d %b %Y").to_string(),
+        last_fetched: f.last_fetched_at.map(|t| t.format("%-d %b %Y %H:%M UTC").to_string()),
+    }))
+}
+
+/// A new calendar link (the old one stops working): answered this once.
+#[server(endpoint = "account/calendar-new")]
+pub async fn calendar_feed_new() -> Result<String, AppError> {
+    use super::guard;
+    let access = guard::signed_in()?;
+    let services = crate::services::services()?;
+    let token = services.calendar.renew(access.user()).await?;
+    Ok(format!("{}/calendar/{token}.ics", services.public_url.trim_end_matches('/')))
+}
+
+#[server(endpoint = "account/calendar-off")]
+pub async fn calendar_feed_off() -> Result<(), AppError> {
+    use super::guard;
+    let access = guard::signed_in()?;
+    crate::services::services()?.calendar.turn_off(access.user()).await?;
+    leptos_axum::redirect("/portal/account#calendar");
+    Ok(())
+}

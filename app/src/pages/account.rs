@@ -1,7 +1,9 @@
 //! `/portal/account`: the signed-in person's password and sessions. Both forms post to server
 //! functions, so they work without JavaScript (the server sends the browser back here).
 
-use crate::api::account::{ChangePassword, EndSession, account_sessions};
+use crate::api::account::{
+    CalendarFeedNew, CalendarFeedOff, ChangePassword, EndSession, account_sessions, calendar_feed,
+};
 use crate::pages::loading::answer_with;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -84,6 +86,57 @@ pub fn PortalAccount() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            <CalendarSection/>
         </main>
+    }
+}
+
+/// The person's private calendar link: made (or made anew) here and shown once.
+#[component]
+fn CalendarSection() -> impl IntoView {
+    let renew = ServerAction::<CalendarFeedNew>::new();
+    let off = ServerAction::<CalendarFeedOff>::new();
+    let feed = Resource::new(move || (renew.version().get(), off.version().get()), |_| calendar_feed());
+    view! {
+        <section id="calendar" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">"Your calendar"</h2>
+            <p>"A private link your calendar app can subscribe to: planned work, and who covers when someone is away. "
+               "Anyone with the link can read it; make a new one to end the old."</p>
+            {move || match renew.value().get() {
+                Some(Ok(url)) => Some(view! {
+                    <div class="notice" role="status">
+                        <p><strong>"Copy this link now: it is shown only this once."</strong></p>
+                        <p><code class="secret" id="calendar-link">{url}</code></p>
+                    </div>
+                }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()),
+                None => None,
+            }}
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match feed.await {
+                        Ok(Some(f)) => view! {
+                            <p>"Your link starts " <code>{f.prefix} "…"</code> ", made " {f.made}
+                                {f.last_fetched.map(|t| format!("; last read by a calendar {t}"))} "."</p>
+                            <ActionForm action=renew attr:class="inline-form">
+                                <button type="submit">"Make a new link"</button>
+                            </ActionForm>
+                            <ActionForm action=off attr:class="inline-form">
+                                <button type="submit">"Turn the link off"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Ok(None) => view! {
+                            <ActionForm action=renew attr:class="inline-form">
+                                <button type="submit" class="primary">"Make a calendar link"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => {
+                            answer_with(&e);
+                            view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod api_idempotency;
 pub mod api_token;
 pub mod audit_event;
 pub mod automation_wording;
+pub mod calendar_feed;
 pub mod coverage;
 pub mod integration_event;
 pub mod integration_run;

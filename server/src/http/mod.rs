@@ -3,6 +3,7 @@
 
 pub mod api_v1;
 pub mod auth_routes;
+pub mod calendar;
 pub mod cookies;
 pub mod error_status;
 pub mod executor;
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         notifier: domain::notifications::Notifier::new(state.mail.clone(), &state.public_url),
         session_cookie: Arc::new(move |token, expires| cookies.session(token, expires)),
         msp_time_zone: state.msp_time_zone,
+        calendar: domain::calendar::CalendarFeeds::new(state.db.clone()),
+        public_url: state.public_url.clone(),
     };
     let leptos_options = state.leptos.clone();
     Router::new()
@@ -54,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(auth_routes::login))
         .route("/logout", post(auth_routes::logout))
         .route("/portal/work.csv", get(export::work_csv))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(

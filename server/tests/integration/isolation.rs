@@ -626,6 +626,16 @@ fn cases() -> Vec<Case> {
             },
             status: editor_missing,
         },
+        Case {
+            name: "fn account/calendar",
+            request: |_| Request::Fn("account/calendar", vec![]),
+            status: signed_in_fn,
+        },
+        Case {
+            name: "fn account/calendar-new",
+            request: |_| Request::Fn("account/calendar-new", vec![]),
+            status: signed_in_fn,
+        },
         // The API takes bearer tokens only: no session opens it, whoever's.
         Case {
             name: "api clients with a session",

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod api;
 mod auth;
+mod calendar;
 mod cli;
 mod common;
 mod dashboard;

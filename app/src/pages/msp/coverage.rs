@@ -164,6 +164,8 @@ pub fn MspTimeOff() -> impl IntoView {
             <Title text="Time off · Limelight"/>
             <main class="page" id="main">
                 <h1>"Time off"</h1>
+                <p>"Your time off, your planned work and the team's absences can follow you into your own calendar: "
+                    <a href="/portal/account#calendar">"make a calendar link"</a> "."</p>
                 <section aria-labelledby="add-h" class="card">
                     <h2 id="add-h">"Add time off"</h2>
                     {action_error(add.value())}

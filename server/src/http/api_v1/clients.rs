@@ -359,7 +359,9 @@ pub async fn list_tickets(
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
-            return Err(Problem::new(Code::InvalidRequest, "open must be true or false.").field("open", "true or false"));
+            return Err(
+                Problem::new(Code::InvalidRequest, "open must be true or false.").field("open", "true or false")
+            );
         }
     };
     let before_number = match q.get("after") {
