@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod figures;
 pub mod history;
+pub mod imports;
 pub mod input;
 pub mod integrations;
 pub mod invitations;

@@ -222,6 +222,10 @@ impl MigrationTrait for Migration {
         m.alter_table(Table::alter().table("tenant").add_column(string_len_null("external_ref", 100)).to_owned())
             .await?;
         m.create_index(index("tenant", "external_ref", &["external_ref"], true)).await?;
+        // A row of an imported CSV file: its key, so importing the file again creates nothing new.
+        m.alter_table(Table::alter().table("work_entry").add_column(string_len_null("import_key", 200)).to_owned())
+            .await?;
+        m.create_index(index("work_entry", "import_key", &["tenant_id", "import_key"], true)).await?;
         // Recorded by automation rather than typed by a person.
         m.alter_table(Table::alter().table("work_entry").add_column(boolean("automated").default(false)).to_owned())
             .await?;
@@ -230,6 +234,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table("work_entry").drop_column("automated").to_owned()).await?;
+        m.drop_index(Index::drop().name("ix_work_entry_import_key").table("work_entry").to_owned()).await?;
+        m.alter_table(Table::alter().table("work_entry").drop_column("import_key").to_owned()).await?;
         m.drop_index(Index::drop().name("ix_tenant_external_ref").table("tenant").to_owned()).await?;
         m.alter_table(Table::alter().table("tenant").drop_column("external_ref").to_owned()).await?;
         for t in [

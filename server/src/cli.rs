@@ -40,10 +40,31 @@ enum Command {
         #[command(subcommand)]
         command: SummariesCommand,
     },
+    /// Import from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// API tokens for the MSP's tools (`/api/v1`).
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A client's work history from a CSV file (the layout: README, scripts/work-import-sample.csv).
+    /// All or nothing: a bad row is named by its line and nothing is written. Rows imported before
+    /// are left alone.
+    Work {
+        /// The client's slug.
+        #[arg(long)]
+        client: String,
+        /// Check the file and say what would be created; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        file: std::path::PathBuf,
     },
 }
 
@@ -285,6 +306,45 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                 e => e.into(),
             })?;
             eprintln!("limelight: token {name:?} is revoked");
+            Ok(())
+        }
+        Command::Import { command: ImportCommand::Work { client, dry_run, file } } => {
+            let text =
+                std::fs::read(&file).map_err(|e| Failure::Input(format!("could not read {}: {e}", file.display())))?;
+            let db = database(&config).await?;
+            let bar = indicatif::ProgressBar::new(0).with_style(
+                indicatif::ProgressStyle::with_template("{msg} {wide_bar} {percent}%").expect("a valid template"),
+            );
+            bar.set_message(if dry_run { "checking" } else { "importing" });
+            let options = domain::imports::ImportOptions { dry_run };
+            let report = Operator::for_command_line(db)
+                .import_work(&client, &text, options, &mut |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await?;
+            bar.finish_and_clear();
+            for bad in &report.bad {
+                eprintln!("line {}: {}", bad.line, bad.reason);
+            }
+            if !report.bad.is_empty() {
+                return Err(Failure::Input(format!(
+                    "{} of {} rows cannot be imported (above); nothing was written",
+                    report.bad.len(),
+                    report.rows
+                )));
+            }
+            let verb = if report.written {
+                "written"
+            } else if dry_run {
+                "would be written"
+            } else {
+                "written"
+            };
+            eprintln!(
+                "limelight: {} rows: {} new entries {verb}, {} imported before and left alone",
+                report.rows, report.new, report.already_there
+            );
             Ok(())
         }
         Command::SeedDemo => {

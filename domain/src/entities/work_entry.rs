@@ -27,6 +27,8 @@ pub struct Model {
     pub highlight: bool,
     /// Recorded by automation (an RMM or backup tool's events), not typed by a person.
     pub automated: bool,
+    /// The key of the CSV row it was imported from (unique per client).
+    pub import_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

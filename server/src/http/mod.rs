@@ -10,6 +10,7 @@ pub mod executor;
 pub mod export;
 pub mod headers;
 pub mod health;
+pub mod import;
 pub mod origin;
 pub mod request_span;
 pub mod session_layer;
@@ -58,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth_routes::logout))
         .route("/portal/work.csv", get(export::work_csv))
         .route("/calendar/{file}", get(calendar::feed))
+        .route(
+            "/msp/clients/{slug}/import",
+            post(import::work).layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use domain::entities::{tenant, user};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -181,4 +181,73 @@ async fn api_tokens_from_the_command_line() {
     assert!(!list.contains(&secret[4..]));
     assert_eq!(limelight(&db, &["token", "revoke", "ninja"], "").code, 0);
     assert!(limelight(&db, &["token", "list"], "").stdout.contains("\trevoked"));
+}
+
+#[tokio::test]
+async fn work_history_is_imported_from_csv_once_and_all_or_nothing() {
+    use domain::entities::work_entry;
+    let db = TestDb::new().await;
+    assert_eq!(limelight(&db, &["tenant", "add", "acme", "Acme", "--timezone", "America/New_York"], "").code, 0);
+    assert_eq!(limelight(&db, &["user", "add", "sam@msp.test", "--role", "tech"], "a good password").code, 0);
+    assert_eq!(
+        limelight(&db, &["user", "add", "alex@msp.test", "--role", "account_manager"], "a good password").code,
+        0
+    );
+    let entries = || async {
+        use sea_orm::PaginatorTrait;
+        work_entry::Entity::find().count(&db.connect().await).await.unwrap()
+    };
+    let dir = &db.dir;
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        "date,time,category,title,duration_minutes,performed_by,visibility,import_key\n\
+         2026-03-08,01:30,patch,\"Patched, and rebooted\",90,SAM@msp.test,,k1\n\
+         2026-03-09,10:00,vendor,Called the vendor,1:15,sam@msp.test,internal,k2\n",
+    )
+    .unwrap();
+    let path = good.to_str().unwrap();
+    let r = limelight(&db, &["import", "work", "--client", "acme", "--dry-run", path], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("2 new entries would be written"), "{}", r.stderr);
+    assert_eq!(entries().await, 0, "a dry run writes nothing");
+    let r = limelight(&db, &["import", "work", "--client", "acme", path], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(entries().await, 2);
+    let c = db.connect().await;
+    let first =
+        work_entry::Entity::find().filter(work_entry::Column::ImportKey.eq("k1")).one(&c).await.unwrap().unwrap();
+    assert_eq!(first.title, "Patched, and rebooted");
+    // 01:30 in New York on 8 March 2026 (before the clocks change at 02:00) is 06:30 UTC.
+    assert_eq!(first.started_at.to_rfc3339(), "2026-03-08T06:30:00+00:00");
+    assert!(first.after_hours);
+    assert_eq!(first.duration_minutes, 90);
+    // Again: nothing new.
+    let r = limelight(&db, &["import", "work", "--client", "acme", path], "");
+    assert!(r.stderr.contains("0 new entries written, 2 imported before"), "{}", r.stderr);
+    assert_eq!(entries().await, 2);
+
+    // One bad row, and nothing of the file is written; each bad row is named by its line.
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,time,category,title,duration_minutes,performed_by,systems\n\
+         2026-04-01,09:00,patch,Fine,30,sam@msp.test,\n\
+         2026-03-08,02:30,patch,In the clock change,30,sam@msp.test,\n\
+         2026-04-02,09:00,patch,An account manager,30,alex@msp.test,\n\
+         2026-04-03,09:00,patch,No such system,30,sam@msp.test,Mainframe\n",
+    )
+    .unwrap();
+    let r = limelight(&db, &["import", "work", "--client", "acme", bad.to_str().unwrap()], "");
+    assert_eq!(r.code, 2);
+    for line in ["line 3: date and time", "line 4: performed_by", "line 5: systems"] {
+        assert!(r.stderr.contains(line), "{line} in {}", r.stderr);
+    }
+    assert!(r.stderr.contains("nothing was written"));
+    assert_eq!(entries().await, 2);
+    let unknown = dir.join("unknown.csv");
+    std::fs::write(&unknown, "date,time,colour\n2026-04-01,09:00,red\n").unwrap();
+    let r = limelight(&db, &["import", "work", "--client", "acme", unknown.to_str().unwrap()], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown column \"colour\""), "{}", r.stderr);
 }

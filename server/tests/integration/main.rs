@@ -11,6 +11,7 @@ mod dashboard;
 mod demo;
 mod errors;
 mod history;
+mod imports;
 mod isolation;
 mod mail;
 mod reset;

@@ -184,6 +184,7 @@ pub fn MspClient() -> impl IntoView {
                 </section>
 
                 {automation_section(&d, edit.then_some((client_ref, name_map, name_unmap)))}
+                {edit.then(|| import_section(&slug))}
             </main>
         }
         .into_any()
@@ -457,5 +458,42 @@ fn map_form(
                 </select></label>
             <button type="submit">"Map"</button>
         </ActionForm></td>
+    }
+}
+
+/// Uploading work history as CSV: a plain multipart form (no JavaScript needed). The server
+/// answers with this page again, saying how many rows it took, or a page naming each bad row.
+fn import_section(slug: &str) -> impl IntoView + use<> {
+    let query = leptos_router::hooks::use_query_map();
+    let result = move || {
+        let q = query.read();
+        let before = q.get("before").unwrap_or_default();
+        if let Some(n) = q.get("imported") {
+            Some(format!("Imported: {n} new entries; {before} rows were imported before and left alone."))
+        } else {
+            q.get("checked").map(|n| {
+                format!(
+                    "Checked: {n} new entries would be made; {before} rows were imported before. Nothing was written."
+                )
+            })
+        }
+    };
+    let action = format!("/msp/clients/{slug}/import");
+    view! {
+        <section id="import" aria-labelledby="import-h">
+            <h2 id="import-h">"Import work history (CSV)"</h2>
+            {move || result().map(|text| view! { <p class="success" role="status">{text}</p> })}
+            <p>"One row per piece of work, with a header row naming the columns: "
+                <code>"date, time, category, title, duration_minutes, performed_by"</code> " (required; the date and time in the client's time zone, "
+                <code>"performed_by"</code> " a tech's email) and any of "
+                <code>"why_it_matters, details, systems, visibility, vendor, vendor_case_ref, import_key"</code>
+                " (" <code>"systems"</code> ": this client's system names separated by " <code>";"</code> "). "
+                "A bad row stops the whole file, named by its line; rows imported before are left alone."</p>
+            <form method="post" action=action enctype="multipart/form-data" class="inline-form">
+                <label>"CSV file " <input type="file" name="file" accept=".csv,text/csv" required/></label>
+                <label class="check"><input type="checkbox" name="dry_run" value="on"/> "Check only"</label>
+                <button type="submit">"Import"</button>
+            </form>
+        </section>
     }
 }
