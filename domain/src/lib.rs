@@ -32,6 +32,7 @@ pub mod tenants;
 pub mod tickets;
 pub mod time;
 pub mod users;
+pub mod webhooks;
 pub mod work;
 
 pub use vocabulary;

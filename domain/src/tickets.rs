@@ -281,8 +281,8 @@ pub(crate) async fn insert_ticket(
         .filter(tenant::Column::Id.eq(tenant_id))
         .exec(tx)
         .await?;
-    let number =
-        tenant::Entity::find_by_id(tenant_id).one(tx).await?.ok_or(DomainError::NotFound)?.next_ticket_number - 1;
+    let client = tenant::Entity::find_by_id(tenant_id).one(tx).await?.ok_or(DomainError::NotFound)?;
+    let number = client.next_ticket_number - 1;
     let row = ticket::ActiveModel {
         tenant_id: Set(tenant_id),
         number: Set(number),
@@ -318,5 +318,17 @@ pub(crate) async fn insert_ticket(
     .insert(tx)
     .await?;
     audit::record(tx, actor, Some(tenant_id), AuditAction::TicketOpened, &format!("#{number}"), None).await?;
+    crate::webhooks::emit(
+        tx,
+        crate::webhooks::Notice {
+            event: vocabulary::WebhookEvent::TicketCreated,
+            text: format!("New {priority} ticket #{number} for {}: {}", client.name, new.subject),
+            data: serde_json::json!({
+                "client": client.slug, "number": number, "subject": new.subject,
+                "priority": priority.number(), "status": TicketStatus::New, "source": source,
+            }),
+        },
+    )
+    .await?;
     Ok((row.id, number))
 }

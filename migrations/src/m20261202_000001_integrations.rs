@@ -218,6 +218,46 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // Outbound webhooks and their deliveries (a queue like the mail queue: never dropped).
+        m.create_table(
+            Table::create()
+                .table("webhook")
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(text("url"))
+                .col(string_len("event", 32))
+                .col(string_len("format", 16))
+                // The HMAC key receivers verify signatures with.
+                .col(string_len("secret", 80))
+                .col(big_integer_null("created_by"))
+                .col(timestamp_with_time_zone("created_at").default(Expr::current_timestamp()))
+                .foreign_key(&mut fk("webhook", "created_by", "user_account", SetNull))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("webhook_delivery")
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("webhook_id"))
+                .col(string_len("event", 32))
+                .col(text("body"))
+                .col(string_len("status", 16))
+                .col(integer("attempts").default(0))
+                .col(timestamp_with_time_zone("next_attempt_at"))
+                .col(timestamp_with_time_zone_null("claimed_until"))
+                .col(small_integer_null("last_status"))
+                .col(text_null("last_error"))
+                .col(timestamp_with_time_zone_null("delivered_at"))
+                .col(timestamp_with_time_zone("created_at").default(Expr::current_timestamp()))
+                .foreign_key(&mut fk("webhook_delivery", "webhook_id", "webhook", Cascade))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("webhook_delivery", "due", &["status", "next_attempt_at"], false)).await?;
+        m.create_index(index("webhook_delivery", "webhook", &["webhook_id", "id"], false)).await?;
+
         // The name a client goes by in the MSP's tools, besides its slug.
         m.alter_table(Table::alter().table("tenant").add_column(string_len_null("external_ref", 100)).to_owned())
             .await?;
@@ -239,6 +279,8 @@ impl MigrationTrait for Migration {
         m.drop_index(Index::drop().name("ix_tenant_external_ref").table("tenant").to_owned()).await?;
         m.alter_table(Table::alter().table("tenant").drop_column("external_ref").to_owned()).await?;
         for t in [
+            "webhook_delivery",
+            "webhook",
             "calendar_feed",
             "automation_wording",
             "integration_event",

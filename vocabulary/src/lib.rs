@@ -276,6 +276,8 @@ words!(
         SystemRefRemoved = "system_ref_removed" / "Tool name mapping removed",
         ClientRefChanged = "client_ref_changed" / "Client's tool reference changed",
         AutomationWordingChanged = "automation_wording_changed" / "Wording of automated work changed",
+        WebhookAdded = "webhook_added" / "Webhook added",
+        WebhookRemoved = "webhook_removed" / "Webhook removed",
     }
 );
 
@@ -313,6 +315,33 @@ words!(
         Succeeded = "succeeded" / "Succeeded",
         Failed = "failed" / "Failed",
         Partial = "partial" / "Partly done",
+    }
+);
+
+words!(
+    /// What an outbound webhook is told about.
+    WebhookEvent, "webhook event" {
+        TicketCreated = "ticket_created" / "Ticket created",
+        TicketStatusChanged = "ticket_status_changed" / "Ticket status changed",
+        WorkPublished = "work_published" / "Work published to a client",
+    }
+);
+
+words!(
+    /// The body a webhook receives: Limelight's JSON, or a chat message (`{"text": …}`, what
+    /// Slack's and Teams' incoming webhooks take).
+    WebhookFormat, "webhook format" {
+        Json = "json" / "JSON (signed)",
+        Chat = "chat" / "Chat message (Slack, Teams)",
+    }
+);
+
+words!(
+    /// Where a webhook delivery stands: waiting for its next attempt, being sent, delivered.
+    DeliveryStatus, "delivery status" {
+        Queued = "queued" / "Waiting",
+        Sending = "sending" / "Sending",
+        Delivered = "delivered" / "Delivered",
     }
 );
 

@@ -385,6 +385,26 @@ pub struct IntegrationsView {
     pub wordings: Vec<WordingView>,
     /// Active clients (slug, name), for a token's scope.
     pub clients: Vec<(String, String)>,
+    pub webhooks: Vec<WebhookView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub id: i64,
+    pub url: String,
+    pub event: vocabulary::WebhookEvent,
+    pub format: vocabulary::WebhookFormat,
+    /// The latest deliveries, newest first.
+    pub deliveries: Vec<DeliveryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub created: String,
+    pub status: vocabulary::DeliveryStatus,
+    pub attempts: i32,
+    /// The receiver's last answer, or what went wrong.
+    pub last: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

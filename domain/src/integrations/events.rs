@@ -681,6 +681,7 @@ pub(crate) async fn rewrite_run(tx: &DatabaseTransaction, run_id: i64) -> Result
             return Ok(());
         }
         Some(e) => {
+            let was_public = crate::staff::work_log::is_public(&e);
             let mut row = e.into_active_model();
             row.title = Set(text.title);
             row.details = Set(text.details);
@@ -691,10 +692,14 @@ pub(crate) async fn rewrite_run(tx: &DatabaseTransaction, run_id: i64) -> Result
             row.after_hours = Set(late);
             row.performed_by = Set(by);
             row.updated_at = Set(t);
-            row.update(tx).await?.id
+            let saved = row.update(tx).await?;
+            if !was_public {
+                crate::staff::work_log::published(tx, &saved).await?;
+            }
+            saved.id
         }
         None => {
-            work_entry::ActiveModel {
+            let inserted = work_entry::ActiveModel {
                 tenant_id: Set(tenant.id),
                 category: Set(run.kind.category()),
                 title: Set(text.title),
@@ -718,8 +723,9 @@ pub(crate) async fn rewrite_run(tx: &DatabaseTransaction, run_id: i64) -> Result
                 ..Default::default()
             }
             .insert(tx)
-            .await?
-            .id
+            .await?;
+            crate::staff::work_log::published(tx, &inserted).await?;
+            inserted.id
         }
     };
     link(tx, tenant.id, id, &system_ids).await?;

@@ -424,6 +424,25 @@ impl Editor {
         }
         .insert(&tx)
         .await?;
+        let client =
+            crate::entities::tenant::Entity::find_by_id(t.tenant_id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+        crate::webhooks::emit(
+            &tx,
+            crate::webhooks::Notice {
+                event: vocabulary::WebhookEvent::TicketStatusChanged,
+                text: format!(
+                    "Ticket #{} for {} is now {}: {}",
+                    t.number,
+                    client.name,
+                    status.label().to_lowercase(),
+                    t.subject
+                ),
+                data: serde_json::json!({
+                    "client": client.slug, "number": t.number, "subject": t.subject, "from": t.status, "to": status,
+                }),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

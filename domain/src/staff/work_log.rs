@@ -255,6 +255,33 @@ async fn link_systems(db: &impl ConnectionTrait, tenant_id: i64, entry: i64, sys
     Ok(())
 }
 
+/// Done and client-visible: what the client reads.
+pub(crate) fn is_public(e: &work_entry::Model) -> bool {
+    e.state == WorkState::Done && e.visibility == vocabulary::Visibility::Client
+}
+
+/// Tells the webhooks that a client can now read this entry (if it can).
+pub(crate) async fn published(tx: &impl ConnectionTrait, e: &work_entry::Model) -> Result<()> {
+    if !is_public(e) {
+        return Ok(());
+    }
+    let client =
+        crate::entities::tenant::Entity::find_by_id(e.tenant_id).one(tx).await?.ok_or(DomainError::NotFound)?;
+    crate::webhooks::emit(
+        tx,
+        crate::webhooks::Notice {
+            event: vocabulary::WebhookEvent::WorkPublished,
+            text: format!("{}: {}", client.name, e.title),
+            data: serde_json::json!({
+                "client": client.slug, "id": e.id, "category": e.category, "title": e.title,
+                "why_it_matters": e.why_it_matters, "started_at": e.started_at.to_rfc3339(),
+                "after_hours": e.after_hours, "automated": e.automated,
+            }),
+        },
+    )
+    .await
+}
+
 /// What saving an entry came to: its id and its client.
 #[derive(Clone, Debug)]
 pub struct Saved {
@@ -294,6 +321,7 @@ impl Editor {
         .insert(&tx)
         .await?;
         link_systems(&tx, w.tenant_id, row.id, &w.systems).await?;
+        published(&tx, &row).await?;
         tx.commit().await?;
         Ok(Saved { id: row.id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
     }
@@ -302,6 +330,7 @@ impl Editor {
     pub async fn update_work(&self, id: i64, form: &WorkForm) -> Result<Saved> {
         let tx = crate::db::write(self.db()).await?;
         let existing = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+        let was_public = is_public(&existing);
         let w = check(&tx, form, existing.performed_by).await?;
         if w.tenant_id != existing.tenant_id {
             // The links belong to the old tenant: remove them before the row moves.
@@ -325,8 +354,11 @@ impl Editor {
         row.ticket_id = Set(w.ticket_id);
         row.highlight = Set(w.highlight);
         row.updated_at = Set(now());
-        row.update(&tx).await?;
+        let saved = row.update(&tx).await?;
         link_systems(&tx, w.tenant_id, id, &w.systems).await?;
+        if !was_public {
+            published(&tx, &saved).await?;
+        }
         // Automated work a person has edited is theirs: the tools' later events leave it be.
         crate::entities::integration_run::Entity::update_many()
             .col_expr(crate::entities::integration_run::Column::KeptByStaff, sea_orm::sea_query::Expr::value(true))

@@ -88,6 +88,8 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     domain::auth::password::warm_up().await;
     // Retries what could not be sent at once; every process may run it (claims keep it to one).
     tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
+    // Webhook deliveries: the same kind of queue (claims keep each delivery to one process).
+    tokio::spawn(domain::webhooks::WebhookQueue::new(state.db.clone()).run(std::time::Duration::from_secs(5)));
     // Last month's summary drafts: checked hourly, so the first day of each month has them
     // whichever process runs it, however often it restarts (one per client and period, by index).
     let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());

@@ -594,6 +594,16 @@ fn cases() -> Vec<Case> {
             status: msp_admin_bad_input,
         },
         Case {
+            name: "fn msp/admin/webhook-new, empty",
+            request: |_| Request::Fn("msp/admin/webhook-new", vec![]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            name: "fn msp/admin/webhook-remove, missing",
+            request: |_| Request::Fn("msp/admin/webhook-remove", vec![("id", "987654321".into())]),
+            status: nobody_fn,
+        },
+        Case {
             name: "fn msp/admin/token-revoke, missing",
             request: |_| Request::Fn("msp/admin/token-revoke", vec![("name", "no-such-token".into())]),
             status: nobody_fn,

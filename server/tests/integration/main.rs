@@ -22,4 +22,5 @@ mod systems;
 mod team;
 mod tickets;
 mod users;
+mod webhooks;
 mod xss;

@@ -24,7 +24,29 @@ pub async fn integrations() -> Result<IntegrationsView, AppError> {
             })
             .collect(),
         clients,
+        webhooks: admin.webhooks().await?.into_iter().map(crate::presenters::msp::integrations::webhook).collect(),
     })
+}
+
+/// Registers a webhook; answers its signing secret, shown this once.
+#[server(endpoint = "msp/admin/webhook-new")]
+pub async fn webhook_new(
+    #[server(default)] url: String,
+    #[server(default)] event: String,
+    #[server(default)] format: String,
+) -> Result<String, AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    Ok(admin.add_webhook(&url, &event, &format).await?)
+}
+
+#[server(endpoint = "msp/admin/webhook-remove")]
+pub async fn webhook_remove(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.remove_webhook(id).await?;
+    leptos_axum::redirect("/msp/admin/integrations#webhooks");
+    Ok(())
 }
 
 /// Makes a token and answers it: the only time it is shown.

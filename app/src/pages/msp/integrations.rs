@@ -2,19 +2,29 @@
 //! decided by the server functions). A new token is shown once, here, right after it is made.
 
 use super::{action_error, textarea_text};
-use crate::api::msp::integrations::{TokenNew, TokenRevoke, WordingSave, integrations};
+use crate::api::msp::integrations::{TokenNew, TokenRevoke, WebhookNew, WebhookRemove, WordingSave, integrations};
 use crate::pages::loading::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use vocabulary::ApiPermission;
+use vocabulary::{ApiPermission, WebhookEvent, WebhookFormat};
 
 #[component]
 pub fn AdminIntegrations() -> impl IntoView {
     let new = ServerAction::<TokenNew>::new();
     let revoke = ServerAction::<TokenRevoke>::new();
     let wording = ServerAction::<WordingSave>::new();
+    let hook_new = ServerAction::<WebhookNew>::new();
+    let hook_remove = ServerAction::<WebhookRemove>::new();
     let list = Resource::new(
-        move || (new.version().get(), revoke.version().get(), wording.version().get()),
+        move || {
+            (
+                new.version().get(),
+                revoke.version().get(),
+                wording.version().get(),
+                hook_new.version().get(),
+                hook_remove.version().get(),
+            )
+        },
         |_| integrations(),
     );
     loaded(list, move |v| {
@@ -79,6 +89,57 @@ pub fn AdminIntegrations() -> impl IntoView {
                         </table>
                     }.into_any()
                 }}
+                <section class="card" id="webhooks" aria-labelledby="webhooks-h">
+                    <h2 id="webhooks-h">"Webhooks"</h2>
+                    <p>"The portal posts to a URL of yours when something happens. JSON bodies are signed: "
+                        <code>"X-Limelight-Signature: t=<unix seconds>,v1=<hex>"</code>
+                        ", HMAC-SHA256 with the webhook's secret over " <code>"<unix seconds>.<body>"</code>
+                        ". Deliveries are retried with backoff until the receiver answers 2xx."</p>
+                    {action_error(hook_new.value())}
+                    {move || hook_new.value().get().and_then(Result::ok).map(|secret| view! {
+                        <div class="notice" role="status">
+                            <p><strong>"The signing secret, shown only this once:"</strong></p>
+                            <p><code class="secret" id="webhook-secret">{secret}</code></p>
+                        </div>
+                    })}
+                    <ActionForm action=hook_new attr:class="inline-form">
+                        <label>"URL " <input name="url" type="url" required placeholder="https://example.com/hooks/limelight"/></label>
+                        <label>"When " <select name="event">
+                            {WebhookEvent::ALL.iter().map(|e| view! { <option value=e.as_str()>{e.label()}</option> }).collect_view()}
+                        </select></label>
+                        <label>"Body " <select name="format">
+                            {WebhookFormat::ALL.iter().map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
+                        </select></label>
+                        <button type="submit">"Add the webhook"</button>
+                    </ActionForm>
+                    {action_error(hook_remove.value())}
+                    {v.webhooks.into_iter().map(|h| {
+                        let id = h.id.to_string();
+                        let label = format!("Remove the webhook to {}", h.url);
+                        view! {
+                            <article class="webhook">
+                                <h3><code>{h.url.clone()}</code> " · " {h.event.label()} " · " {h.format.label()}</h3>
+                                <ActionForm action=hook_remove attr:class="inline-form">
+                                    <input type="hidden" name="id" value=id/>
+                                    <button type="submit" class="danger" aria-label=label>"Remove"</button>
+                                </ActionForm>
+                                {if h.deliveries.is_empty() {
+                                    view! { <p class="empty">"Nothing sent yet."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="dense">
+                                            <caption>"Latest deliveries"</caption>
+                                            <thead><tr><th scope="col">"Made"</th><th scope="col">"Status"</th><th scope="col">"Attempts"</th><th scope="col">"Last answer"</th></tr></thead>
+                                            <tbody>{h.deliveries.into_iter().map(|d| view! {
+                                                <tr><td>{d.created}</td><td>{d.status.label()}</td><td>{d.attempts}</td><td>{d.last}</td></tr>
+                                            }).collect_view()}</tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                            </article>
+                        }
+                    }).collect_view()}
+                </section>
                 <section class="card" id="wording" aria-labelledby="wording-h">
                     <h2 id="wording-h">"Why it matters, for automated work"</h2>
                     <p>"The sentence a client reads under work the tools recorded, by kind. New and updated entries use it; an entry a person edited keeps its own."</p>

@@ -28,6 +28,29 @@ pub fn api_token(t: TokenRow) -> ApiTokenView {
     }
 }
 
+pub fn webhook(w: domain::webhooks::WebhookRow) -> crate::views::msp::WebhookView {
+    crate::views::msp::WebhookView {
+        id: w.id,
+        url: w.url,
+        event: w.event,
+        format: w.format,
+        deliveries: w
+            .deliveries
+            .into_iter()
+            .map(|d| crate::views::msp::DeliveryView {
+                created: when(d.created_at),
+                status: d.status,
+                attempts: d.attempts,
+                last: match (d.last_status, d.last_error) {
+                    (_, Some(e)) => e,
+                    (Some(code), None) => format!("HTTP {code}"),
+                    (None, None) => String::new(),
+                },
+            })
+            .collect(),
+    }
+}
+
 pub fn client_automation(a: ClientAutomation, tz: chrono_tz::Tz) -> ClientAutomationView {
     ClientAutomationView {
         external_ref: a.external_ref.unwrap_or_default(),
