@@ -204,7 +204,8 @@ impl TenantScope {
                 .into_iter()
                 .map(|c| {
                     let (author, from_staff) =
-                        c.author_id.and_then(|id| people.get(&id).cloned()).unwrap_or(("Someone".into(), false));
+                        // No author: written by the MSP's tools through the API.
+                        c.author_id.and_then(|id| people.get(&id).cloned()).unwrap_or(("Your IT team".into(), true));
                     Comment { author, from_staff, body: c.body, created_at: c.created_at }
                 })
                 .collect(),

@@ -202,6 +202,7 @@ words!(
         Email = "email" / "Email",
         Phone = "phone" / "Phone",
         Staff = "staff" / "Staff",
+        Api = "api" / "The MSP's tools (API)",
     }
 );
 

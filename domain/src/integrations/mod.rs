@@ -11,3 +11,4 @@ pub mod idempotency;
 pub mod reads;
 pub mod system_refs;
 pub mod tokens;
+pub mod writes;

@@ -21,6 +21,17 @@ impl ApiCaller {
     }
 }
 
+/// A client's portal as its administrator sees it, if the token reaches it (else not found).
+pub(crate) async fn scope_of(caller: &ApiCaller, slug: &str) -> Result<TenantScope> {
+    let t = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug))
+        .one(caller.db())
+        .await?
+        .filter(|t| caller.reaches(t.id))
+        .ok_or(DomainError::NotFound)?;
+    Ok(TenantScope::new(caller.db().clone(), t.id, None))
+}
+
 impl ApiReader {
     /// Clients in the token's scope by slug, `after` the given slug, at most `limit`.
     pub async fn clients(&self, after: Option<&str>, limit: u64) -> Result<Vec<tenant::Model>> {
@@ -47,8 +58,7 @@ impl ApiReader {
     /// A client's portal, as its client admin sees it (every ticket of the client, public
     /// comments only, client-visible work only).
     pub async fn client_view(&self, slug: &str) -> Result<TenantScope> {
-        let t = self.client(slug).await?;
-        Ok(TenantScope::new(self.caller.db().clone(), t.id, None))
+        scope_of(&self.caller, slug).await
     }
 
     /// A client's work as the client sees it, newest first, a keyset page at a time.

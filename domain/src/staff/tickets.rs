@@ -222,8 +222,10 @@ impl Unscoped {
             comments: comments
                 .into_iter()
                 .map(|c| {
-                    let (author, from_staff) =
-                        c.author_id.and_then(|a| people.get(&a).cloned()).unwrap_or(("Someone".into(), false));
+                    let (author, from_staff) = c
+                        .author_id
+                        .and_then(|a| people.get(&a).cloned())
+                        .unwrap_or(("The MSP's tools (API)".into(), true));
                     StaffComment {
                         author,
                         from_staff,

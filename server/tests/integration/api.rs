@@ -592,3 +592,56 @@ async fn a_client_token_reads_systems_tickets_and_team_of_its_client_only() {
     problem(get(&app, &acme, "/api/v1/clients/acme-dental/tickets?limit=5&limit=6").await, 422, "invalid_request")
         .await;
 }
+
+#[tokio::test]
+async fn a_write_token_opens_a_clients_ticket_and_comments_in_public() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let acme = token(&app, "psa", "acme-dental", "read,write").await;
+    let reader = token(&app, "reader", "acme-dental", "read").await;
+    let post = |token: String, path: &'static str, body: Value| {
+        let url = app.url(path);
+        async move { api().post(url).bearer_auth(token).json(&body).send_or_fail().await }
+    };
+    let new = json!({"subject": "Scanner offline", "description": "Since 9:00", "impact": "department", "urgency": "work_degraded"});
+    problem(post(reader.clone(), "/api/v1/clients/acme-dental/tickets", new.clone()).await, 403, "forbidden").await;
+    let other = post(acme.clone(), "/api/v1/clients/northwind-legal/tickets", new.clone()).await;
+    let missing = post(acme.clone(), "/api/v1/clients/no-such-client/tickets", new.clone()).await;
+    assert_eq!(other.status(), 404);
+    assert_eq!(other.text().await.unwrap(), missing.text().await.unwrap());
+    let bad = post(
+        acme.clone(),
+        "/api/v1/clients/acme-dental/tickets",
+        json!({"subject": "x", "description": "", "impact": "galaxy", "urgency": "work_degraded"}),
+    )
+    .await;
+    let bad = problem(bad, 422, "invalid_request").await;
+    assert_eq!(bad["errors"][0]["field"], "impact", "{bad}");
+    let before = domain::entities::ticket::Entity::find().count(&app.db).await.unwrap();
+
+    let res = post(acme.clone(), "/api/v1/clients/acme-dental/tickets", new).await;
+    assert_eq!(res.status(), 201);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["priority"], 3, "department × work degraded");
+    assert_eq!(t["status"], "new");
+    let number = t["number"].as_i64().unwrap();
+    assert_eq!(domain::entities::ticket::Entity::find().count(&app.db).await.unwrap(), before + 1);
+    let path: &'static str =
+        Box::leak(format!("/api/v1/clients/acme-dental/tickets/{number}/comments").into_boxed_str());
+    let res = post(acme.clone(), path, json!({"body": "The vendor is sending a part."})).await;
+    assert_eq!(res.status(), 201);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["comments"][0]["author"], "Your IT team");
+    problem(post(acme.clone(), path, json!({"body": "  "})).await, 422, "invalid_request").await;
+    problem(
+        post(acme.clone(), "/api/v1/clients/acme-dental/tickets/98765/comments", json!({"body": "x"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // The client reads it in the portal, with the reply.
+    let dana = app.signed_in("dana@acme-dental.test").await;
+    let page = dana.get(app.url(&format!("/portal/tickets/{number}"))).send_or_fail().await.text().await.unwrap();
+    assert!(page.contains("Scanner offline") && page.contains("The vendor is sending a part."));
+}

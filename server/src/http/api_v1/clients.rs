@@ -419,17 +419,7 @@ pub async fn get_ticket(
     // A number that is not one is simply not a ticket.
     let number: i64 = number.parse().map_err(|_| Problem::not_found())?;
     let t = reader.client_view(&slug).await?.ticket(number).await?;
-    Ok(Json(TicketDetailOut {
-        ticket: t.summary.into(),
-        description: t.description,
-        impact: t.impact,
-        urgency: t.urgency,
-        comments: t
-            .comments
-            .into_iter()
-            .map(|c| CommentOut { author: c.author, from_staff: c.from_staff, body: c.body, created_at: c.created_at })
-            .collect(),
-    }))
+    Ok(Json(detail_out(t)))
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -476,4 +466,120 @@ pub async fn get_team(Caller(caller): Caller, Path(slug): Path<String>) -> Resul
         covering_today,
         today: team.today,
     }))
+}
+
+/// A new ticket.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketIn {
+    /// One line: no control characters, not only spaces.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
+    pub subject: String,
+    /// Not only spaces.
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
+    pub description: String,
+    pub impact: domain::vocabulary::Impact,
+    pub urgency: domain::vocabulary::Urgency,
+}
+
+/// A public comment.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentIn {
+    /// Not only spaces.
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
+    pub body: String,
+}
+
+/// Reads a JSON body, or says which field is wrong.
+fn json_body<T: serde::de::DeserializeOwned>(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<T, Problem> {
+    let body = body.map_err(|_| Problem::new(Code::InvalidRequest, "The body could not be read."))?;
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(|e| {
+        let field = match e.path().to_string() {
+            p if p == "." || p.is_empty() => "body".to_string(),
+            p => p,
+        };
+        let why = e.inner().to_string();
+        Problem::new(Code::InvalidRequest, format!("{field}: {why}")).field(&field, why)
+    })
+}
+
+fn detail_out(t: domain::tickets::TicketDetail) -> TicketDetailOut {
+    TicketDetailOut {
+        ticket: t.summary.into(),
+        description: t.description,
+        impact: t.impact,
+        urgency: t.urgency,
+        comments: t
+            .comments
+            .into_iter()
+            .map(|c| CommentOut { author: c.author, from_staff: c.from_staff, body: c.body, created_at: c.created_at })
+            .collect(),
+    }
+}
+
+/// Open a ticket
+///
+/// As the MSP's tools (the `write` permission): its priority follows from impact × urgency, the
+/// team covering the client is told through the usual channels (webhooks).
+#[utoipa::path(
+    post, path = "/api/v1/clients/{slug}/tickets", tag = "tickets",
+    params(("slug" = String, Path, description = "The client's slug")),
+    request_body(content = TicketIn, content_type = "application/json"),
+    responses(
+        (status = 201, body = TicketDetailOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn open_ticket(
+    Caller(caller): Caller,
+    Path(slug): Path<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(http::StatusCode, Json<TicketDetailOut>), Problem> {
+    let writer = caller.writer().ok_or_else(|| Problem::lacks("write"))?;
+    let input: TicketIn = json_body(body)?;
+    let new = domain::tickets::NewTicket::parse(
+        &input.subject,
+        &input.description,
+        input.impact.as_str(),
+        input.urgency.as_str(),
+    )?;
+    let t = writer.open_ticket(&slug, new).await?;
+    Ok((http::StatusCode::CREATED, Json(detail_out(t))))
+}
+
+/// Add a public comment to a ticket
+#[utoipa::path(
+    post, path = "/api/v1/clients/{slug}/tickets/{number}/comments", tag = "tickets",
+    params(("slug" = String, Path, description = "The client's slug"), ("number" = i64, Path, description = "The ticket's number at its client")),
+    request_body(content = CommentIn, content_type = "application/json"),
+    responses(
+        (status = 201, body = TicketDetailOut),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn comment_on_ticket(
+    Caller(caller): Caller,
+    Path((slug, number)): Path<(String, String)>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(http::StatusCode, Json<TicketDetailOut>), Problem> {
+    let writer = caller.writer().ok_or_else(|| Problem::lacks("write"))?;
+    let number: i64 = number.parse().map_err(|_| Problem::not_found())?;
+    let input: CommentIn = json_body(body)?;
+    let t = writer.comment(&slug, number, &input.body).await?;
+    Ok((http::StatusCode::CREATED, Json(detail_out(t))))
 }

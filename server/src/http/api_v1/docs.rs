@@ -24,13 +24,15 @@ use utoipa::{Modify, OpenApi};
         clients::list_tickets,
         clients::get_ticket,
         clients::get_team,
+        clients::open_ticket,
+        clients::comment_on_ticket,
     ),
     components(schemas(
         ingest::EventIn, ingest::EventBatch, ingest::IngestReport, ingest::ItemReport, ingest::Outcome,
         problem::Problem, problem::Code, problem::FieldError,
         clients::ClientOut, clients::ClientPage, clients::WorkOut, clients::WorkPage, clients::SystemOut,
         clients::TicketOut, clients::TicketPage, clients::TicketDetailOut, clients::CommentOut,
-        clients::PersonOut, clients::TeamOut,
+        clients::PersonOut, clients::TeamOut, clients::TicketIn, clients::CommentIn,
     )),
     modifiers(&BearerAuth),
     tags(
