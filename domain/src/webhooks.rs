@@ -283,6 +283,74 @@ impl crate::staff::admin::Admin {
     }
 }
 
+/// The hourly look ahead: every coverage gap within the horizon (days on which nobody of a
+/// client's team is in) is announced once to the `coverage_gap_ahead` webhooks, a stretch of
+/// consecutive days as one notice. Several processes may run it: the announcement's key is a
+/// primary key, so only one of them announces.
+#[derive(Clone, Debug)]
+pub struct GapWatch {
+    db: DatabaseConnection,
+}
+
+impl GapWatch {
+    pub fn new(db: DatabaseConnection) -> Self {
+        GapWatch { db }
+    }
+
+    /// Announces the gaps not announced yet; answers how many.
+    pub async fn run(&self) -> Result<usize> {
+        let listening = webhook::Entity::find()
+            .filter(webhook::Column::Event.eq(WebhookEvent::CoverageGapAhead))
+            .one(&self.db)
+            .await?
+            .is_some();
+        if !listening {
+            return Ok(0);
+        }
+        let mut announced = 0;
+        for line in crate::staff::coverage::team_lines(&self.db, None).await? {
+            let mut stretches: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = Vec::new();
+            for d in &line.team.gap_days {
+                match stretches.last_mut() {
+                    Some(s) if s.1 + Duration::days(1) == *d => s.1 = *d,
+                    _ => stretches.push((*d, *d)),
+                }
+            }
+            for (first, last) in stretches {
+                let key = format!("gap:{}:{first}", line.tenant_id);
+                let tx = crate::db::write(&self.db).await?;
+                let fresh =
+                    crate::entities::webhook_announced::Entity::find_by_id(key.clone()).one(&tx).await?.is_none();
+                if fresh {
+                    crate::entities::webhook_announced::ActiveModel { announcement: Set(key), created_at: Set(now()) }
+                        .insert(&tx)
+                        .await?;
+                    let days = if first == last {
+                        first.format("%a %-d %b").to_string()
+                    } else {
+                        format!("{} to {}", first.format("%a %-d %b"), last.format("%a %-d %b"))
+                    };
+                    emit(
+                        &tx,
+                        Notice {
+                            event: WebhookEvent::CoverageGapAhead,
+                            text: format!("Coverage gap ahead for {}: nobody of its team is in on {days}.", line.name),
+                            data: serde_json::json!({
+                                "client": line.slug, "first_day": first, "last_day": last,
+                                "primary": line.team.primary.as_ref().map(|p| p.name.clone()),
+                            }),
+                        },
+                    )
+                    .await?;
+                    announced += 1;
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(announced)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

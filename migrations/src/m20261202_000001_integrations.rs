@@ -256,6 +256,16 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("webhook_delivery", "due", &["status", "next_attempt_at"], false)).await?;
+        // What has been announced once already (e.g. a coverage gap), by a key of its own.
+        m.create_table(
+            Table::create()
+                .table("webhook_announced")
+                .if_not_exists()
+                .col(string_len("announcement", 120).primary_key())
+                .col(timestamp_with_time_zone("created_at").default(Expr::current_timestamp()))
+                .to_owned(),
+        )
+        .await?;
         m.create_index(index("webhook_delivery", "webhook", &["webhook_id", "id"], false)).await?;
 
         // The name a client goes by in the MSP's tools, besides its slug.
@@ -279,6 +289,7 @@ impl MigrationTrait for Migration {
         m.drop_index(Index::drop().name("ix_tenant_external_ref").table("tenant").to_owned()).await?;
         m.alter_table(Table::alter().table("tenant").drop_column("external_ref").to_owned()).await?;
         for t in [
+            "webhook_announced",
             "webhook_delivery",
             "webhook",
             "calendar_feed",

@@ -325,6 +325,7 @@ words!(
         TicketCreated = "ticket_created" / "Ticket created",
         TicketStatusChanged = "ticket_status_changed" / "Ticket status changed",
         WorkPublished = "work_published" / "Work published to a client",
+        CoverageGapAhead = "coverage_gap_ahead" / "Coverage gap ahead",
     }
 );
 

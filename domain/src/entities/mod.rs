@@ -27,6 +27,7 @@ pub mod ticket_status_change;
 pub mod time_off;
 pub mod user;
 pub mod webhook;
+pub mod webhook_announced;
 pub mod webhook_delivery;
 pub mod work_entry;
 pub mod work_entry_system;

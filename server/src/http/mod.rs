@@ -93,10 +93,15 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     // Last month's summary drafts: checked hourly, so the first day of each month has them
     // whichever process runs it, however often it restarts (one per client and period, by index).
     let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());
+    let gaps = domain::webhooks::GapWatch::new(state.db.clone());
     tokio::spawn(async move {
         loop {
             if let Err(e) = drafts.run().await {
                 tracing::error!(error = %e, "the monthly summary drafts could not be made");
+            }
+            // Coverage gaps ahead, announced once each to the webhooks that listen.
+            if let Err(e) = gaps.run().await {
+                tracing::error!(error = %domain::error::cause_chain(&e), "coverage gaps could not be announced");
             }
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }

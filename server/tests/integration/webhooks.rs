@@ -211,3 +211,57 @@ async fn work_is_announced_when_the_client_can_read_it_not_before() {
     assert!(titles.contains(&"Cleaned up the file server".to_string()));
     assert!(titles.contains(&"Quiet internal fix".to_string()));
 }
+
+#[tokio::test]
+async fn a_coverage_gap_ahead_is_announced_once() {
+    use domain::entities::{coverage, time_off};
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let (rx, url) = receiver().await;
+    let watch = domain::webhooks::GapWatch::new(app.db.clone());
+    assert_eq!(watch.run().await.unwrap(), 0, "nobody listens yet");
+    let morgan = app.signed_in("morgan@limelight.test").await;
+    call(&morgan, &app, "msp/admin/webhook-new", &[("url", &url), ("event", "coverage_gap_ahead"), ("format", "json")])
+        .await;
+    let before = watch.run().await.unwrap();
+    // Everyone on Acme's team away on the same two days, three weeks ahead: a gap.
+    let acme = app.operator().unscoped().tenant_id_of("acme-dental").await.unwrap();
+    let team: Vec<i64> = coverage::Entity::find()
+        .filter(coverage::Column::TenantId.eq(acme))
+        .filter(coverage::Column::SystemId.is_null())
+        .filter(coverage::Column::Role.ne(domain::vocabulary::CoverageRole::AccountManager))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.user_id)
+        .collect();
+    let first =
+        chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive() + chrono::Duration::days(21);
+    for who in &team {
+        time_off::ActiveModel {
+            user_id: Set(*who),
+            first_day: Set(first),
+            last_day: Set(first + chrono::Duration::days(1)),
+            note: Set(String::new()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    // Acme's gap (its people look after other clients too, whose gaps are announced as well).
+    let now_announced = watch.run().await.unwrap();
+    assert!(now_announced >= 1);
+    assert_eq!(watch.run().await.unwrap(), 0, "announced once");
+    settled(&app).await;
+    let got = rx.got.lock().unwrap().clone();
+    assert_eq!(got.len(), before + now_announced);
+    let notice = got
+        .iter()
+        .map(|(_, b)| serde_json::from_str::<serde_json::Value>(b).unwrap())
+        .find(|j| j["data"]["client"] == "acme-dental" && j["data"]["first_day"] == first.to_string())
+        .expect("the gap is announced");
+    assert_eq!(notice["event"], "coverage_gap_ahead");
+    assert_eq!(notice["data"]["last_day"], (first + chrono::Duration::days(1)).to_string());
+}
