@@ -25,6 +25,9 @@ pub struct Config {
     /// `LIMELIGHT_TIME_ZONE`, default `UTC`: the MSP's own time zone, what "today" means on the
     /// staff overview (clients' pages use each client's time zone).
     pub msp_time_zone: chrono_tz::Tz,
+    /// How often this process sends the webhook deliveries that are due (5 s); `None` runs no
+    /// webhook worker here (tests send them themselves, so no other process races them).
+    pub webhook_every: Option<std::time::Duration>,
     /// `LIMELIGHT_SMTP_URL` (`smtp://host:25`, `smtp://host:587?tls=required` for STARTTLS,
     /// `smtps://host:465` for implicit TLS), with `LIMELIGHT_SMTP_USER` and
     /// `LIMELIGHT_SMTP_PASSWORD`; unset: emails go to `<data dir>/outbox` as `.eml` files.
@@ -68,6 +71,7 @@ impl Config {
         Ok(Config {
             smtp,
             msp_time_zone,
+            webhook_every: Some(std::time::Duration::from_secs(5)),
             data_dir,
             database,
             addr,

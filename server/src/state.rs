@@ -14,6 +14,7 @@ pub struct AppState {
     pub mail: domain::mail::MailQueue,
     pub public_url: String,
     pub msp_time_zone: chrono_tz::Tz,
+    pub webhook_every: Option<std::time::Duration>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -44,6 +45,7 @@ impl AppState {
             db,
             public_url: config.public_url.clone(),
             msp_time_zone: config.msp_time_zone,
+            webhook_every: config.webhook_every,
         })
     }
 }

@@ -89,7 +89,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     // Retries what could not be sent at once; every process may run it (claims keep it to one).
     tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
     // Webhook deliveries: the same kind of queue (claims keep each delivery to one process).
-    tokio::spawn(domain::webhooks::WebhookQueue::new(state.db.clone()).run(std::time::Duration::from_secs(5)));
+    if let Some(every) = state.webhook_every {
+        tokio::spawn(domain::webhooks::WebhookQueue::new(state.db.clone()).run(every));
+    }
     // Last month's summary drafts: checked hourly, so the first day of each month has them
     // whichever process runs it, however often it restarts (one per client and period, by index).
     let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());
