@@ -112,12 +112,9 @@ impl CalendarFeeds {
         let (from, to) = (today - Duration::days(DAYS_BACK), today + Duration::days(DAYS_AHEAD));
         let mut cal = Calendar::new();
         cal.name(&format!("{}: planned IT work and cover", t.name));
-        let planned = work_entry::Entity::find()
+        let planned = planned_work()
             .filter(work_entry::Column::TenantId.eq(t.id))
             .filter(work_entry::Column::Visibility.eq(Visibility::Client))
-            .filter(work_entry::Column::State.eq(WorkState::Planned))
-            .filter(work_entry::Column::StartedAt.gte(now() - Duration::days(DAYS_BACK)))
-            .order_by_asc(work_entry::Column::StartedAt)
             .all(&self.db)
             .await?;
         for w in planned {
@@ -160,21 +157,30 @@ impl CalendarFeeds {
             };
             cal.push(all_day(&format!("time-off-{}@limelight", o.id), o.first_day, o.last_day, &summary));
         }
-        let clients: HashMap<i64, String> =
-            tenant::Entity::find().all(&self.db).await?.into_iter().map(|t| (t.id, t.name)).collect();
-        let planned = work_entry::Entity::find()
-            .filter(work_entry::Column::PerformedBy.eq(person.id))
-            .filter(work_entry::Column::State.eq(WorkState::Planned))
-            .filter(work_entry::Column::StartedAt.gte(now() - Duration::days(DAYS_BACK)))
-            .order_by_asc(work_entry::Column::StartedAt)
+        let planned = planned_work().filter(work_entry::Column::PerformedBy.eq(person.id)).all(&self.db).await?;
+        let clients: HashMap<i64, String> = tenant::Entity::find()
+            .filter(tenant::Column::Id.is_in(planned.iter().map(|w| w.tenant_id).collect::<Vec<_>>()))
             .all(&self.db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
         for w in planned {
             let client = clients.get(&w.tenant_id).map(String::as_str).unwrap_or("A client");
             cal.push(work_event(&w, &format!("{client}: {}", w.title)));
         }
         Ok(cal.done())
     }
+}
+
+/// Planned work within the feed's window, soonest first.
+fn planned_work() -> sea_orm::Select<work_entry::Entity> {
+    let t = now();
+    work_entry::Entity::find()
+        .filter(work_entry::Column::State.eq(WorkState::Planned))
+        .filter(work_entry::Column::StartedAt.gte(t - Duration::days(DAYS_BACK)))
+        .filter(work_entry::Column::StartedAt.lte(t + Duration::days(DAYS_AHEAD)))
+        .order_by_asc(work_entry::Column::StartedAt)
 }
 
 /// Planned work at its instant (UTC), for its duration.

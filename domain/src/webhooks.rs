@@ -168,7 +168,7 @@ impl WebhookQueue {
         let outcome = match req.send().await {
             Ok(res) if res.status().is_success() => Ok(res.status().as_u16()),
             Ok(res) => Err((Some(res.status().as_u16()), format!("the receiver answered {}", res.status()))),
-            Err(e) => Err((None, domain_error_text(&e))),
+            Err(e) => Err((None, crate::error::cause_chain(&e))),
         };
         let attempts = d.attempts;
         let mut row: webhook_delivery::ActiveModel = d.into();
@@ -203,10 +203,6 @@ impl WebhookQueue {
             tokio::time::sleep(every).await;
         }
     }
-}
-
-fn domain_error_text(e: &reqwest::Error) -> String {
-    crate::error::cause_chain(e)
 }
 
 /// A URL a webhook may post to: http or https, with a host.

@@ -334,13 +334,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                     report.rows
                 )));
             }
-            let verb = if report.written {
-                "written"
-            } else if dry_run {
-                "would be written"
-            } else {
-                "written"
-            };
+            let verb = if dry_run { "would be written" } else { "written" };
             eprintln!(
                 "limelight: {} rows: {} new entries {verb}, {} imported before and left alone",
                 report.rows, report.new, report.already_there

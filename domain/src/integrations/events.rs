@@ -340,7 +340,8 @@ impl Ingest {
             checked.push((index, external_id, check(db, &self.caller, &mut lookups, raw).await?));
         }
         let tx = crate::db::write(db).await?;
-        let mut tenants: HashMap<i64, tenant::Model> = HashMap::new();
+        // The clients the batch named, as the checks read them.
+        let tenants: HashMap<i64, tenant::Model> = lookups.clients.into_values().flatten().map(|t| (t.id, t)).collect();
         let mut touched: BTreeSet<i64> = BTreeSet::new();
         for (index, external_id, result) in checked {
             let outcome = match result {
@@ -355,13 +356,7 @@ impl Ingest {
                     report.rejected += 1;
                     continue;
                 }
-                Ok(v) => {
-                    if !tenants.contains_key(&v.tenant) {
-                        let t = tenant::Entity::find_by_id(v.tenant).one(&tx).await?.ok_or(DomainError::NotFound)?;
-                        tenants.insert(v.tenant, t);
-                    }
-                    upsert(&tx, &tenants[&v.tenant], v, &mut touched).await?
-                }
+                Ok(v) => upsert(&tx, &tenants[&v.tenant], v, &mut touched).await?,
             };
             match outcome {
                 Outcome::Created => report.created += 1,

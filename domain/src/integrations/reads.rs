@@ -23,13 +23,19 @@ impl ApiCaller {
 
 /// A client's portal as its administrator sees it, if the token reaches it (else not found).
 pub(crate) async fn scope_of(caller: &ApiCaller, slug: &str) -> Result<TenantScope> {
-    let t = tenant::Entity::find()
+    let t = reached(caller, slug).await?;
+    Ok(TenantScope::new(caller.db().clone(), t.id, None))
+}
+
+/// A client by slug, if the token reaches it; one outside the scope is not found, like a
+/// missing one.
+async fn reached(caller: &ApiCaller, slug: &str) -> Result<tenant::Model> {
+    tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug))
         .one(caller.db())
         .await?
         .filter(|t| caller.reaches(t.id))
-        .ok_or(DomainError::NotFound)?;
-    Ok(TenantScope::new(caller.db().clone(), t.id, None))
+        .ok_or(DomainError::NotFound)
 }
 
 impl ApiReader {
@@ -47,12 +53,7 @@ impl ApiReader {
 
     /// A client by slug; one outside the scope is not found, like a missing one.
     pub async fn client(&self, slug: &str) -> Result<tenant::Model> {
-        tenant::Entity::find()
-            .filter(tenant::Column::Slug.eq(slug))
-            .one(self.caller.db())
-            .await?
-            .filter(|t| self.caller.reaches(t.id))
-            .ok_or(DomainError::NotFound)
+        reached(&self.caller, slug).await
     }
 
     /// A client's portal, as its client admin sees it (every ticket of the client, public
@@ -62,16 +63,7 @@ impl ApiReader {
     }
 
     /// A client's work as the client sees it, newest first, a keyset page at a time.
-    pub async fn work(
-        &self,
-        slug: &str,
-        filter: &WorkFilter,
-        after: Option<Cursor>,
-        limit: u64,
-    ) -> Result<(tenant::Model, Page)> {
-        let t = self.client(slug).await?;
-        let scope = TenantScope::new(self.caller.db().clone(), t.id, None);
-        let page = scope.work_history(filter, after, limit).await?;
-        Ok((t, page))
+    pub async fn work(&self, slug: &str, filter: &WorkFilter, after: Option<Cursor>, limit: u64) -> Result<Page> {
+        scope_of(&self.caller, slug).await?.work_history(filter, after, limit).await
     }
 }

@@ -1,7 +1,7 @@
 //! Calendar feeds: private links, what each person's feed holds, and a second parser's reading.
 
 use crate::common::*;
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use domain::entities::{coverage, time_off, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -79,7 +79,8 @@ async fn a_clients_feed_has_its_planned_work_and_who_covers() {
     .insert(&app.db)
     .await
     .unwrap();
-    let at = Utc.with_ymd_and_hms(2027, 1, 9, 3, 0, 0).unwrap();
+    // Within the feed's window (180 days ahead), whenever the test runs.
+    let at = (Utc::now() + Duration::days(40)).date_naive().and_hms_opt(3, 0, 0).unwrap().and_utc();
     let visible = planned(&app, acme, primary, "Firewall firmware upgrade", at, false).await;
     planned(&app, acme, primary, "Secret internal plan", at, true).await;
     planned(&app, northwind, primary, "Northwind switch swap", at, false).await;
@@ -99,7 +100,7 @@ async fn a_clients_feed_has_its_planned_work_and_who_covers() {
     second_parser(
         &feed,
         json!({
-            "timed": { format!("work-{visible}@limelight"): "2027-01-09T03:00:00+00:00" },
+            "timed": { format!("work-{visible}@limelight"): at.to_rfc3339() },
             "all_day": { cover_uid: [first.to_string(), (first + Duration::days(3)).to_string()] },
         }),
     );
@@ -138,7 +139,7 @@ async fn a_techs_feed_has_their_time_off_their_planned_work_and_the_teams_absenc
         .unwrap();
     }
     let mine = time_off::Entity::find().filter(time_off::Column::FirstDay.eq(day)).one(&app.db).await.unwrap().unwrap();
-    let at = Utc.with_ymd_and_hms(2027, 2, 2, 23, 30, 0).unwrap();
+    let at = (Utc::now() + Duration::days(60)).date_naive().and_hms_opt(23, 30, 0).unwrap().and_utc();
     let work = planned(&app, acme, sam, "Server upgrade", at, true).await;
     planned(&app, acme, riley, "Riley's own job", at, false).await;
 
@@ -153,7 +154,7 @@ async fn a_techs_feed_has_their_time_off_their_planned_work_and_the_teams_absenc
     second_parser(
         &feed,
         json!({
-            "timed": { format!("work-{work}@limelight"): "2027-02-02T23:30:00+00:00" },
+            "timed": { format!("work-{work}@limelight"): at.to_rfc3339() },
             "all_day": { format!("time-off-{}@limelight", mine.id): [day.to_string(), (day + Duration::days(2)).to_string()] },
         }),
     );

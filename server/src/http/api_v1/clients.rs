@@ -205,7 +205,7 @@ pub async fn list_work(
         after_hours_only,
         ..WorkFilter::default()
     };
-    let (_, page) = reader(&caller)?.work(&slug, &filter, after, limit).await?;
+    let page = reader(&caller)?.work(&slug, &filter, after, limit).await?;
     Ok(Json(WorkPage {
         next: page.next.map(|c| c.encode()),
         items: page
