@@ -384,6 +384,8 @@ fn api_fuzz(python: &Path) -> Result {
     let run = |config: &str, what: &str| {
         sh(
             Command::new(&st)
+                // Its cache goes with the throwaway data directory, not into the checkout.
+                .current_dir(&demo.data_dir)
                 .arg("--config-file")
                 .arg(configs.join(config))
                 .args(["run", &schema, "--max-examples", "40", "--no-color"])
