@@ -58,6 +58,7 @@ mod ssr {
             match e {
                 DomainError::NotFound => AppError::NotFound,
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
+                e @ DomainError::Field { .. } => AppError::Invalid(e.to_string()),
                 DomainError::Forbidden(m) => AppError::Forbidden(m),
                 e @ DomainError::Database { .. } => {
                     // Logged here, once, inside the request's span (route, user, tenant, request

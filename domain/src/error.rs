@@ -9,6 +9,9 @@ use std::panic::Location;
 pub enum DomainError {
     #[error("{0}")]
     Invalid(String),
+    /// Invalid input where a program sent it (the API): the field at fault, and why.
+    #[error("{message}")]
+    Field { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
     /// Allowed to look, not to do this: a message for the person.
@@ -53,6 +56,13 @@ pub fn cause_chain(e: &dyn std::error::Error) -> String {
 impl From<crate::input::InputError> for DomainError {
     fn from(e: crate::input::InputError) -> Self {
         DomainError::Invalid(e.0)
+    }
+}
+
+impl DomainError {
+    /// `field` is wrong: `message` says how.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> DomainError {
+        DomainError::Field { field: field.into(), message: message.into() }
     }
 }
 

@@ -81,9 +81,29 @@ pub(crate) fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc>
 impl TenantScope {
     /// One page of the client-visible, done work, newest first, after `cursor` if given.
     pub async fn work_history(&self, filter: &WorkFilter, cursor: Option<Cursor>, limit: u64) -> Result<Page> {
+        let done = self.client_work().filter(work_entry::Column::State.eq(WorkState::Done));
+        self.history_of(done, filter, cursor, limit).await
+    }
+
+    /// The same, as staff see it: internal entries and planned work too (with their state).
+    pub(crate) async fn staff_work_history(
+        &self,
+        filter: &WorkFilter,
+        cursor: Option<Cursor>,
+        limit: u64,
+    ) -> Result<Page> {
+        self.history_of(self.select::<work_entry::Entity>(), filter, cursor, limit).await
+    }
+
+    async fn history_of(
+        &self,
+        mut q: sea_orm::Select<work_entry::Entity>,
+        filter: &WorkFilter,
+        cursor: Option<Cursor>,
+        limit: u64,
+    ) -> Result<Page> {
         let limit = limit.clamp(1, MAX_PAGE);
         let tz = self.tenant().await?.time_zone;
-        let mut q = self.client_work().filter(work_entry::Column::State.eq(WorkState::Done));
         if let Some(c) = filter.category {
             q = q.filter(work_entry::Column::Category.eq(c));
         }

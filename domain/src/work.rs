@@ -39,6 +39,10 @@ pub struct WorkItem {
     pub proactive: bool,
     pub performed_by: String,
     pub systems: Vec<String>,
+    /// The systems' ids, in the order of `systems`.
+    pub system_ids: Vec<i64>,
+    /// The number of the ticket it answered, if any.
+    pub ticket: Option<i64>,
     pub vendor_name: Option<String>,
     pub vendor_case_ref: Option<String>,
     /// Recorded by automation (a tool's events), not typed by a person.
@@ -58,14 +62,26 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entr
         .collect();
     let links =
         work_entry_system::Entity::find().filter(work_entry_system::Column::WorkEntryId.is_in(ids)).all(db).await?;
-    let systems: HashMap<i64, String> = system::Entity::find()
+    let systems: HashMap<i64, (String, i64)> = system::Entity::find()
         .filter(system::Column::Id.is_in(links.iter().map(|l| l.system_id).collect::<Vec<_>>()))
         .all(db)
         .await?
         .into_iter()
-        .map(|s| (s.id, s.name))
+        .map(|s| (s.id, (s.name, s.id)))
         .collect();
-    let mut by_entry: HashMap<i64, Vec<String>> = HashMap::new();
+    let ticket_ids: Vec<i64> = entries.iter().filter_map(|e| e.ticket_id).collect();
+    let tickets: HashMap<i64, i64> = if ticket_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::entities::ticket::Entity::find()
+            .filter(crate::entities::ticket::Column::Id.is_in(ticket_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.number))
+            .collect()
+    };
+    let mut by_entry: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
     for l in links {
         if let Some(n) = systems.get(&l.system_id) {
             by_entry.entry(l.work_entry_id).or_default().push(n.clone());
@@ -74,8 +90,9 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entr
     Ok(entries
         .into_iter()
         .map(|e| {
-            let mut systems = by_entry.remove(&e.id).unwrap_or_default();
-            systems.sort();
+            let mut linked = by_entry.remove(&e.id).unwrap_or_default();
+            linked.sort();
+            let (systems, system_ids) = linked.into_iter().unzip();
             WorkItem {
                 id: e.id,
                 category: e.category,
@@ -90,6 +107,8 @@ pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entr
                 after_hours: e.after_hours,
                 proactive: e.proactive,
                 systems,
+                system_ids,
+                ticket: e.ticket_id.and_then(|t| tickets.get(&t).copied()),
                 vendor_name: e.vendor_name,
                 vendor_case_ref: e.vendor_case_ref,
                 automated: e.automated,

@@ -138,6 +138,7 @@ impl From<DomainError> for Failure {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid(m) | DomainError::Conflict(m) | DomainError::Forbidden(m) => Failure::Input(m),
+            e @ DomainError::Field { .. } => Failure::Input(e.to_string()),
             DomainError::NotFound => Failure::Input("not found".into()),
             e @ DomainError::Database { .. } => Failure::Internal(domain::error::cause_chain(&e)),
         }

@@ -4,7 +4,6 @@
 use super::tokens::ApiCaller;
 use crate::entities::tenant;
 use crate::error::{DomainError, Result};
-use crate::history::{Cursor, Page, WorkFilter};
 use crate::scope::TenantScope;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use vocabulary::ApiPermission;
@@ -13,6 +12,12 @@ use vocabulary::ApiPermission;
 #[derive(Clone, Debug)]
 pub struct ApiReader {
     caller: ApiCaller,
+}
+
+impl ApiReader {
+    pub(crate) fn new(caller: ApiCaller) -> ApiReader {
+        ApiReader { caller }
+    }
 }
 
 impl ApiCaller {
@@ -29,7 +34,7 @@ pub(crate) async fn scope_of(caller: &ApiCaller, slug: &str) -> Result<TenantSco
 
 /// A client by slug, if the token reaches it; one outside the scope is not found, like a
 /// missing one.
-async fn reached(caller: &ApiCaller, slug: &str) -> Result<tenant::Model> {
+pub(crate) async fn reached(caller: &ApiCaller, slug: &str) -> Result<tenant::Model> {
     tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(slug))
         .one(caller.db())
@@ -39,6 +44,10 @@ async fn reached(caller: &ApiCaller, slug: &str) -> Result<tenant::Model> {
 }
 
 impl ApiReader {
+    pub(crate) fn caller(&self) -> &ApiCaller {
+        &self.caller
+    }
+
     /// Clients in the token's scope by slug, `after` the given slug, at most `limit`.
     pub async fn clients(&self, after: Option<&str>, limit: u64) -> Result<Vec<tenant::Model>> {
         let mut q = tenant::Entity::find().order_by_asc(tenant::Column::Slug).limit(limit);
@@ -60,10 +69,5 @@ impl ApiReader {
     /// comments only, client-visible work only).
     pub async fn client_view(&self, slug: &str) -> Result<TenantScope> {
         scope_of(&self.caller, slug).await
-    }
-
-    /// A client's work as the client sees it, newest first, a keyset page at a time.
-    pub async fn work(&self, slug: &str, filter: &WorkFilter, after: Option<Cursor>, limit: u64) -> Result<Page> {
-        scope_of(&self.caller, slug).await?.work_history(filter, after, limit).await
     }
 }

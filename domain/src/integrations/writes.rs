@@ -23,6 +23,15 @@ impl ApiCaller {
 }
 
 impl ApiWriter {
+    pub(crate) fn caller(&self) -> &ApiCaller {
+        &self.caller
+    }
+
+    /// Reads back what this token wrote (whether or not it may read otherwise).
+    pub fn reader(&self) -> super::reads::ApiReader {
+        super::reads::ApiReader::new(self.caller.clone())
+    }
+
     async fn client(&self, slug: &str) -> Result<TenantScope> {
         // The reader's rules (scope, 404 alike) hold for writes too.
         super::reads::scope_of(&self.caller, slug).await

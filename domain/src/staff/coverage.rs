@@ -326,33 +326,7 @@ impl Editor {
     ) -> Result<()> {
         let tx = crate::db::write(self.db()).await?;
         let tenant = tenant_by_slug(&tx, client).await?;
-        check_assignment(&tx, primary, backups).await?;
-        if let Some(am) = account_manager {
-            user::Entity::find_by_id(am)
-                .one(&tx)
-                .await?
-                .filter(|u| u.active && u.tenant_id.is_none() && u.role.manages_accounts())
-                .ok_or_else(|| DomainError::Invalid("Please choose an account manager.".into()))?;
-        }
-        let mut all = people(primary, backups);
-        all.extend(account_manager.map(|a| (CoverageRole::AccountManager, a, 0)));
-        replace(
-            &tx,
-            tenant.id,
-            None,
-            &[CoverageRole::Primary, CoverageRole::Backup, CoverageRole::AccountManager],
-            all,
-        )
-        .await?;
-        crate::audit::record(
-            &tx,
-            Some(self.user.id),
-            Some(tenant.id),
-            AuditAction::CoverageChanged,
-            &tenant.slug,
-            None,
-        )
-        .await?;
+        replace_team(&tx, &tenant, primary, backups, account_manager, Some(self.user.id), "").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -397,4 +371,39 @@ impl Editor {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Sets a client's primary, ordered backups and account manager inside the caller's transaction,
+/// and audits it (`via`: who, when no person did, e.g. "token ninja: ").
+pub(crate) async fn replace_team(
+    tx: &impl ConnectionTrait,
+    tenant: &crate::entities::tenant::Model,
+    primary: Option<i64>,
+    backups: &[i64],
+    account_manager: Option<i64>,
+    actor: Option<i64>,
+    via: &str,
+) -> Result<()> {
+    check_assignment(tx, primary, backups).await?;
+    if let Some(am) = account_manager {
+        user::Entity::find_by_id(am)
+            .one(tx)
+            .await?
+            .filter(|u| u.active && u.tenant_id.is_none() && u.role.manages_accounts())
+            .ok_or_else(|| DomainError::Invalid("Please choose an account manager.".into()))?;
+    }
+    let mut all = people(primary, backups);
+    all.extend(account_manager.map(|a| (CoverageRole::AccountManager, a, 0)));
+    replace(tx, tenant.id, None, &[CoverageRole::Primary, CoverageRole::Backup, CoverageRole::AccountManager], all)
+        .await?;
+    crate::audit::record(
+        tx,
+        actor,
+        Some(tenant.id),
+        AuditAction::CoverageChanged,
+        &format!("{via}{}", tenant.slug),
+        None,
+    )
+    .await?;
+    Ok(())
 }

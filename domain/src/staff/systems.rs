@@ -40,35 +40,36 @@ fn check(form: &SystemForm) -> Result<SystemInput> {
 
 impl Editor {
     pub async fn add_system(&self, client: &str, form: &SystemForm) -> Result<i64> {
-        let input = check(form)?;
         let tenant = tenant_by_slug(self.db(), client).await?;
-        let row = system::ActiveModel {
-            tenant_id: Set(tenant.id),
-            name: Set(input.name),
-            kind: Set(input.kind),
-            criticality: Set(input.criticality),
-            vendor: Set(input.vendor),
-            notes: Set(input.notes),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(self.db())
-        .await?;
-        Ok(row.id)
+        Ok(save_system(self.db(), tenant.id, None, form).await?.id)
     }
 
     /// Edits a system; answers its client's slug.
     pub async fn edit_system(&self, id: i64, form: &SystemForm) -> Result<String> {
-        let input = check(form)?;
         let s = system::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
         let tenant_id = s.tenant_id;
-        let mut row = s.into_active_model();
-        row.name = Set(input.name);
-        row.kind = Set(input.kind);
-        row.criticality = Set(input.criticality);
-        row.vendor = Set(input.vendor);
-        row.notes = Set(input.notes);
-        row.update(self.db()).await?;
+        save_system(self.db(), tenant_id, Some(s), form).await?;
         super::slug_of(self.db(), tenant_id).await
     }
+}
+
+/// Adds a system to a tenant, or (given the `existing` row, of that tenant) rewrites it.
+pub(crate) async fn save_system(
+    db: &impl sea_orm::ConnectionTrait,
+    tenant_id: i64,
+    existing: Option<system::Model>,
+    form: &SystemForm,
+) -> Result<system::Model> {
+    let input = check(form)?;
+    let is_new = existing.is_none();
+    let mut row = match existing {
+        Some(s) => s.into_active_model(),
+        None => system::ActiveModel { tenant_id: Set(tenant_id), created_at: Set(now()), ..Default::default() },
+    };
+    row.name = Set(input.name);
+    row.kind = Set(input.kind);
+    row.criticality = Set(input.criticality);
+    row.vendor = Set(input.vendor);
+    row.notes = Set(input.notes);
+    Ok(if is_new { row.insert(db).await? } else { row.update(db).await? })
 }

@@ -79,49 +79,8 @@ impl TimeOffBook {
         self.may_manage(user_id)?;
         let first = parse_day(first, "first day")?;
         let last = if last.trim().is_empty() { first } else { parse_day(last, "last day")? };
-        if last < first {
-            return Err(DomainError::Invalid("The last day cannot be before the first.".into()));
-        }
-        if (last - first).num_days() >= MAX_DAYS {
-            return Err(DomainError::Invalid("Please enter at most a year at a time.".into()));
-        }
-        if last < now().date_naive() - Duration::days(1) {
-            return Err(DomainError::Invalid("That time off is already over.".into()));
-        }
-        let note = optional_text(note, "note", 200)?.unwrap_or_default();
-        let tx = crate::db::write(&self.db).await?;
-        user::Entity::find_by_id(user_id)
-            .one(&tx)
-            .await?
-            .filter(|u| u.active && u.tenant_id.is_none())
-            .ok_or_else(|| DomainError::Invalid("Please choose a member of staff.".into()))?;
-        // Entries that overlap or touch the new one merge with it.
-        let near = time_off::Entity::find()
-            .filter(time_off::Column::UserId.eq(user_id))
-            .filter(time_off::Column::LastDay.gte(first - Duration::days(1)))
-            .filter(time_off::Column::FirstDay.lte(last + Duration::days(1)))
-            .all(&tx)
-            .await?;
-        let mut ranges: Vec<(NaiveDate, NaiveDate)> = near.iter().map(|t| (t.first_day, t.last_day)).collect();
-        ranges.push((first, last));
-        let merged = merge_days(ranges);
-        let (first, last) = merged[0];
-        let mut notes: Vec<String> = near.iter().map(|t| t.note.clone()).filter(|n| !n.is_empty()).collect();
-        if !note.is_empty() && !notes.contains(&note) {
-            notes.push(note);
-        }
-        time_off::Entity::delete_many().filter(time_off::Column::Id.is_in(near.iter().map(|t| t.id))).exec(&tx).await?;
-        time_off::ActiveModel {
-            user_id: Set(user_id),
-            first_day: Set(first),
-            last_day: Set(last),
-            note: Set(notes.join("; ").chars().take(200).collect()),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        tx.commit().await?;
-        Ok((first, last))
+        let t = add_days(&self.db, user_id, first, last, note).await?;
+        Ok((t.first_day, t.last_day))
     }
 
     pub async fn remove_time_off(&self, id: i64) -> Result<()> {
@@ -130,4 +89,58 @@ impl TimeOffBook {
         time_off::Entity::delete_by_id(id).exec(&self.db).await?;
         Ok(())
     }
+}
+
+/// Checks a stretch of days off for a member of staff and adds it, merged with the entries it
+/// overlaps or touches; answers the merged stretch.
+pub(crate) async fn add_days(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    first: NaiveDate,
+    last: NaiveDate,
+    note: &str,
+) -> Result<time_off::Model> {
+    if last < first {
+        return Err(DomainError::field("last_day", "The last day cannot be before the first."));
+    }
+    if (last - first).num_days() >= MAX_DAYS {
+        return Err(DomainError::field("last_day", "Please enter at most a year at a time."));
+    }
+    if last < now().date_naive() - Duration::days(1) {
+        return Err(DomainError::field("last_day", "That time off is already over."));
+    }
+    let note = optional_text(note, "note", 200)?.unwrap_or_default();
+    let tx = crate::db::write(db).await?;
+    user::Entity::find_by_id(user_id)
+        .one(&tx)
+        .await?
+        .filter(|u| u.active && u.tenant_id.is_none())
+        .ok_or_else(|| DomainError::Invalid("Please choose a member of staff.".into()))?;
+    // Entries that overlap or touch the new one merge with it.
+    let near = time_off::Entity::find()
+        .filter(time_off::Column::UserId.eq(user_id))
+        .filter(time_off::Column::LastDay.gte(first - Duration::days(1)))
+        .filter(time_off::Column::FirstDay.lte(last + Duration::days(1)))
+        .all(&tx)
+        .await?;
+    let mut ranges: Vec<(NaiveDate, NaiveDate)> = near.iter().map(|t| (t.first_day, t.last_day)).collect();
+    ranges.push((first, last));
+    let merged = merge_days(ranges);
+    let (first, last) = merged[0];
+    let mut notes: Vec<String> = near.iter().map(|t| t.note.clone()).filter(|n| !n.is_empty()).collect();
+    if !note.is_empty() && !notes.contains(&note) {
+        notes.push(note);
+    }
+    time_off::Entity::delete_many().filter(time_off::Column::Id.is_in(near.iter().map(|t| t.id))).exec(&tx).await?;
+    let row = time_off::ActiveModel {
+        user_id: Set(user_id),
+        first_day: Set(first),
+        last_day: Set(last),
+        note: Set(notes.join("; ").chars().take(200).collect()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row)
 }

@@ -79,7 +79,14 @@ struct WorkInput {
     highlight: bool,
 }
 
-async fn check(db: &impl ConnectionTrait, form: &WorkForm, performer: i64) -> Result<WorkInput> {
+/// When the work started: as typed in the form (the client's local time), or an instant (the API).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Start<'a> {
+    Local(&'a str),
+    At(DateTime<Utc>),
+}
+
+async fn check(db: &impl ConnectionTrait, form: &WorkForm, start: Start<'_>, performer: i64) -> Result<WorkInput> {
     let tenant = tenant_by_slug(db, form.client.trim()).await.missing_is_invalid("Please choose the client.")?;
     let category: Category =
         form.category.parse().map_err(|_| DomainError::Invalid("Please choose a category.".into()))?;
@@ -88,7 +95,10 @@ async fn check(db: &impl ConnectionTrait, form: &WorkForm, performer: i64) -> Re
     let why_it_matters = optional_text(&form.why_it_matters, "“why it matters”", 500)?.unwrap_or_default();
     let state: WorkState =
         form.state.parse().map_err(|_| DomainError::Invalid("Please say whether it is planned or done.".into()))?;
-    let started_at = parse_local(&form.start, time_zone(&tenant))?;
+    let started_at = match start {
+        Start::Local(text) => parse_local(text, time_zone(&tenant))?,
+        Start::At(at) => at,
+    };
     let duration_minutes = parse_duration(&form.duration_minutes)?;
     if state == WorkState::Done && started_at > now() + Duration::minutes(5) {
         return Err(DomainError::Invalid("Work that is done cannot start in the future: is it planned?".into()));
@@ -192,36 +202,11 @@ impl Unscoped {
             .map(|l| l.system_id)
             .collect();
         let ticket = match e.ticket_id {
-            Some(t) => ticket::Entity::find_by_id(t).one(self.db()).await?.map(|t| t.number.to_string()),
+            Some(t) => ticket::Entity::find_by_id(t).one(self.db()).await?.map(|t| t.number),
             None => None,
         };
         let state = e.state;
-        Ok((
-            WorkForm {
-                client: tenant.slug,
-                systems,
-                category: e.category.as_str().into(),
-                title: e.title,
-                details: e.details,
-                why_it_matters: e.why_it_matters,
-                state: e.state.as_str().into(),
-                start: e
-                    .started_at
-                    .with_timezone(&time_zone_of(&tenant.time_zone))
-                    .format("%Y-%m-%dT%H:%M")
-                    .to_string(),
-                duration_minutes: e.duration_minutes.to_string(),
-                proactive: e.proactive,
-                visibility: e.visibility.as_str().into(),
-                shadowed_by: e.shadowed_by,
-                vendor_name: e.vendor_name.unwrap_or_default(),
-                vendor_case_ref: e.vendor_case_ref.unwrap_or_default(),
-                ticket: ticket.unwrap_or_default(),
-                highlight: e.highlight,
-            },
-            state,
-            tenant.name,
-        ))
+        Ok((form_of(&e, &tenant, systems, ticket), state, tenant.name))
     }
 
     /// The client this person logged work for last, for the form's default.
@@ -294,79 +279,18 @@ impl Editor {
     /// Logs a piece of work, performed by this editor.
     pub async fn log_work(&self, form: &WorkForm) -> Result<Saved> {
         let tx = crate::db::write(self.db()).await?;
-        let w = check(&tx, form, self.user.id).await?;
-        let t = now();
-        let row = work_entry::ActiveModel {
-            tenant_id: Set(w.tenant_id),
-            category: Set(w.category),
-            title: Set(w.title),
-            details: Set(w.details),
-            why_it_matters: Set(w.why_it_matters),
-            state: Set(w.state),
-            started_at: Set(w.started_at),
-            duration_minutes: Set(w.duration_minutes),
-            after_hours: Set(w.after_hours),
-            proactive: Set(w.proactive),
-            visibility: Set(w.visibility),
-            performed_by: Set(self.user.id),
-            shadowed_by: Set(w.shadowed_by),
-            vendor_name: Set(w.vendor_name),
-            vendor_case_ref: Set(w.vendor_case_ref),
-            ticket_id: Set(w.ticket_id),
-            highlight: Set(w.highlight),
-            created_at: Set(t),
-            updated_at: Set(t),
-            ..Default::default()
-        }
-        .insert(&tx)
-        .await?;
-        link_systems(&tx, w.tenant_id, row.id, &w.systems).await?;
-        published(&tx, &row).await?;
+        let saved = insert_work(&tx, form, Start::Local(&form.start), self.user.id).await?;
         tx.commit().await?;
-        Ok(Saved { id: row.id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+        Ok(saved)
     }
 
     /// Edits an entry (its performer stays who did it). The client may change: the entry moves.
     pub async fn update_work(&self, id: i64, form: &WorkForm) -> Result<Saved> {
         let tx = crate::db::write(self.db()).await?;
         let existing = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
-        let was_public = is_public(&existing);
-        let w = check(&tx, form, existing.performed_by).await?;
-        if w.tenant_id != existing.tenant_id {
-            // The links belong to the old tenant: remove them before the row moves.
-            link_systems(&tx, existing.tenant_id, id, &[]).await?;
-        }
-        let mut row = existing.into_active_model();
-        row.tenant_id = Set(w.tenant_id);
-        row.category = Set(w.category);
-        row.title = Set(w.title);
-        row.details = Set(w.details);
-        row.why_it_matters = Set(w.why_it_matters);
-        row.state = Set(w.state);
-        row.started_at = Set(w.started_at);
-        row.duration_minutes = Set(w.duration_minutes);
-        row.after_hours = Set(w.after_hours);
-        row.proactive = Set(w.proactive);
-        row.visibility = Set(w.visibility);
-        row.shadowed_by = Set(w.shadowed_by);
-        row.vendor_name = Set(w.vendor_name);
-        row.vendor_case_ref = Set(w.vendor_case_ref);
-        row.ticket_id = Set(w.ticket_id);
-        row.highlight = Set(w.highlight);
-        row.updated_at = Set(now());
-        let saved = row.update(&tx).await?;
-        link_systems(&tx, w.tenant_id, id, &w.systems).await?;
-        if !was_public {
-            published(&tx, &saved).await?;
-        }
-        // Automated work a person has edited is theirs: the tools' later events leave it be.
-        crate::entities::integration_run::Entity::update_many()
-            .col_expr(crate::entities::integration_run::Column::KeptByStaff, sea_orm::sea_query::Expr::value(true))
-            .filter(crate::entities::integration_run::Column::WorkEntryId.eq(id))
-            .exec(&tx)
-            .await?;
+        let saved = rewrite_work(&tx, existing, form, Start::Local(&form.start)).await?;
         tx.commit().await?;
-        Ok(Saved { id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+        Ok(saved)
     }
 
     /// Marks a planned entry done. Planned for later but done now: it started now.
@@ -395,18 +319,141 @@ impl Editor {
         let tx = crate::db::write(self.db()).await?;
         let e = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         let slug = super::slug_of(&tx, e.tenant_id).await?;
-        work_entry::Entity::delete_by_id(id).exec(&tx).await?;
-        audit::record(
-            &tx,
-            Some(self.user.id),
-            Some(e.tenant_id),
-            AuditAction::WorkDeleted,
-            &format!("work entry {id}: {}", e.title),
-            None,
-        )
-        .await?;
+        remove_work(&tx, e, Some(self.user.id), "").await?;
         tx.commit().await?;
         Ok(slug)
+    }
+}
+
+/// Saves a new entry, performed by `performer`, inside the caller's transaction.
+pub(crate) async fn insert_work(
+    tx: &impl ConnectionTrait,
+    form: &WorkForm,
+    start: Start<'_>,
+    performer: i64,
+) -> Result<Saved> {
+    let w = check(tx, form, start, performer).await?;
+    let t = now();
+    let row = work_entry::ActiveModel {
+        tenant_id: Set(w.tenant_id),
+        category: Set(w.category),
+        title: Set(w.title),
+        details: Set(w.details),
+        why_it_matters: Set(w.why_it_matters),
+        state: Set(w.state),
+        started_at: Set(w.started_at),
+        duration_minutes: Set(w.duration_minutes),
+        after_hours: Set(w.after_hours),
+        proactive: Set(w.proactive),
+        visibility: Set(w.visibility),
+        performed_by: Set(performer),
+        shadowed_by: Set(w.shadowed_by),
+        vendor_name: Set(w.vendor_name),
+        vendor_case_ref: Set(w.vendor_case_ref),
+        ticket_id: Set(w.ticket_id),
+        highlight: Set(w.highlight),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    link_systems(tx, w.tenant_id, row.id, &w.systems).await?;
+    published(tx, &row).await?;
+    Ok(Saved { id: row.id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+}
+
+/// Rewrites an entry from a form, inside the caller's transaction (its performer stays).
+pub(crate) async fn rewrite_work(
+    tx: &impl ConnectionTrait,
+    existing: work_entry::Model,
+    form: &WorkForm,
+    start: Start<'_>,
+) -> Result<Saved> {
+    let id = existing.id;
+    let was_public = is_public(&existing);
+    let w = check(tx, form, start, existing.performed_by).await?;
+    if w.tenant_id != existing.tenant_id {
+        // The links belong to the old tenant: remove them before the row moves.
+        link_systems(tx, existing.tenant_id, id, &[]).await?;
+    }
+    let mut row = existing.into_active_model();
+    row.tenant_id = Set(w.tenant_id);
+    row.category = Set(w.category);
+    row.title = Set(w.title);
+    row.details = Set(w.details);
+    row.why_it_matters = Set(w.why_it_matters);
+    row.state = Set(w.state);
+    row.started_at = Set(w.started_at);
+    row.duration_minutes = Set(w.duration_minutes);
+    row.after_hours = Set(w.after_hours);
+    row.proactive = Set(w.proactive);
+    row.visibility = Set(w.visibility);
+    row.shadowed_by = Set(w.shadowed_by);
+    row.vendor_name = Set(w.vendor_name);
+    row.vendor_case_ref = Set(w.vendor_case_ref);
+    row.ticket_id = Set(w.ticket_id);
+    row.highlight = Set(w.highlight);
+    row.updated_at = Set(now());
+    let saved = row.update(tx).await?;
+    link_systems(tx, w.tenant_id, id, &w.systems).await?;
+    if !was_public {
+        published(tx, &saved).await?;
+    }
+    // Automated work a person (or a tool, by the API) has edited is kept: the tools' later events
+    // leave it be.
+    crate::entities::integration_run::Entity::update_many()
+        .col_expr(crate::entities::integration_run::Column::KeptByStaff, sea_orm::sea_query::Expr::value(true))
+        .filter(crate::entities::integration_run::Column::WorkEntryId.eq(id))
+        .exec(tx)
+        .await?;
+    Ok(Saved { id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+}
+
+/// Deletes an entry and audits it (`via`: who, when no person did, e.g. "token ninja: ").
+pub(crate) async fn remove_work(
+    tx: &impl ConnectionTrait,
+    e: work_entry::Model,
+    actor: Option<i64>,
+    via: &str,
+) -> Result<()> {
+    work_entry::Entity::delete_by_id(e.id).exec(tx).await?;
+    audit::record(
+        tx,
+        actor,
+        Some(e.tenant_id),
+        AuditAction::WorkDeleted,
+        &format!("{via}work entry {}: {}", e.id, e.title),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A work entry's form, as the edit page fills it in (the API rewrites entries through it).
+pub(crate) fn form_of(
+    e: &work_entry::Model,
+    client: &crate::entities::tenant::Model,
+    systems: Vec<i64>,
+    ticket: Option<i64>,
+) -> WorkForm {
+    WorkForm {
+        client: client.slug.clone(),
+        systems,
+        category: e.category.as_str().into(),
+        title: e.title.clone(),
+        details: e.details.clone(),
+        why_it_matters: e.why_it_matters.clone(),
+        state: e.state.as_str().into(),
+        start: e.started_at.with_timezone(&time_zone_of(&client.time_zone)).format("%Y-%m-%dT%H:%M").to_string(),
+        duration_minutes: e.duration_minutes.to_string(),
+        proactive: e.proactive,
+        visibility: e.visibility.as_str().into(),
+        shadowed_by: e.shadowed_by,
+        vendor_name: e.vendor_name.clone().unwrap_or_default(),
+        vendor_case_ref: e.vendor_case_ref.clone().unwrap_or_default(),
+        ticket: ticket.map(|n| n.to_string()).unwrap_or_default(),
+        highlight: e.highlight,
     }
 }
 

@@ -74,6 +74,9 @@ pub async fn work(access: Option<Extension<Access>>, Path(slug): Path<String>, m
         Err(domain::DomainError::Invalid(m)) | Err(domain::DomainError::Conflict(m)) => {
             refusal(&slug, StatusCode::UNPROCESSABLE_ENTITY, "The file cannot be imported", &[m])
         }
+        Err(e @ domain::DomainError::Field { .. }) => {
+            refusal(&slug, StatusCode::UNPROCESSABLE_ENTITY, "The file cannot be imported", &[e.to_string()])
+        }
         Err(domain::DomainError::NotFound) => (StatusCode::NOT_FOUND, "Not found").into_response(),
         Err(e) => {
             tracing::error!(error = %domain::error::cause_chain(&e), "a CSV import failed");

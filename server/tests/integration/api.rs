@@ -6,12 +6,12 @@ use domain::integrations::tokens::NewToken;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
-async fn token(app: &TestApp, name: &str, scope: &str, permissions: &str) -> String {
+pub(crate) async fn token(app: &TestApp, name: &str, scope: &str, permissions: &str) -> String {
     let new = NewToken::parse(name, scope, &[permissions.to_string()], "").unwrap();
     app.operator().create_api_token(&new).await.unwrap().0
 }
 
-fn api() -> reqwest::Client {
+pub(crate) fn api() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap()
 }
 
@@ -19,7 +19,7 @@ async fn post_events(app: &TestApp, token: &str, events: Value) -> reqwest::Resp
     api().post(app.url("/api/v1/events")).bearer_auth(token).json(&json!({ "events": events })).send_or_fail().await
 }
 
-async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     api().get(app.url(path)).bearer_auth(token).send_or_fail().await
 }
 
@@ -35,7 +35,7 @@ fn event(id: &str, client: &str, system: &str, kind: &str, at: &str, result: &st
            "occurred_at": at, "duration_minutes": 10, "result": result})
 }
 
-async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
+pub(crate) async fn problem(res: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status(), status);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let body: Value = res.json().await.unwrap();

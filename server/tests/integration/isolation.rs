@@ -653,6 +653,16 @@ fn cases() -> Vec<Case> {
             status: |_| 401,
         },
         Case {
+            name: "api time off with a session",
+            request: |_| Request::Page("/api/v1/time-off".into()),
+            status: |_| 401,
+        },
+        Case {
+            name: "api a work entry with a session",
+            request: |f| Request::Page(format!("/api/v1/clients/acme-dental/work/{}", f.own_visible)),
+            status: |_| 401,
+        },
+        Case {
             name: "api events with a session",
             request: |_| Request::Page("/api/v1/clients/acme-dental/work".into()),
             status: |_| 401,

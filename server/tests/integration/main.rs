@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod api;
+mod api_writes;
 mod auth;
 mod calendar;
 mod cli;

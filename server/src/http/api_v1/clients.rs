@@ -2,7 +2,7 @@
 //! only (another's slug answers 404, like a missing one) and never an internal row.
 
 use super::problem::{Code, Problem};
-use super::{Caller, Params, page_size};
+use super::{Caller, Params, json_body, page_size};
 use axum::Json;
 use axum::extract::{Path, RawQuery};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -110,8 +110,42 @@ pub struct WorkOut {
     pub proactive: bool,
     pub performed_by: String,
     pub systems: Vec<String>,
+    /// The systems' ids, in the order of `systems`.
+    pub system_ids: Vec<i64>,
     /// Recorded by automation (a tool's events), not typed by a person.
     pub automated: bool,
+    /// `planned` work appears to tokens for every client (a client-scoped token lists done work).
+    pub state: domain::vocabulary::WorkState,
+    /// `internal` entries appear only to tokens for every client.
+    pub visibility: domain::vocabulary::Visibility,
+    pub ticket: Option<i64>,
+    pub vendor_name: Option<String>,
+    pub vendor_case_ref: Option<String>,
+}
+
+impl From<domain::work::WorkItem> for WorkOut {
+    fn from(w: domain::work::WorkItem) -> Self {
+        WorkOut {
+            id: w.id,
+            category: w.category,
+            title: w.title,
+            details: w.details,
+            why_it_matters: w.why_it_matters,
+            started_at: w.started_at,
+            duration_minutes: w.duration_minutes,
+            after_hours: w.after_hours,
+            proactive: w.proactive,
+            performed_by: if w.automated { "Automation".into() } else { w.performed_by },
+            systems: w.systems,
+            system_ids: w.system_ids,
+            automated: w.automated,
+            state: w.state,
+            visibility: w.visibility,
+            ticket: w.ticket,
+            vendor_name: w.vendor_name,
+            vendor_case_ref: w.vendor_case_ref,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -157,7 +191,8 @@ fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
 
 /// A client's work
 ///
-/// Done work the client can see, newest first, with the portal's filters.
+/// Newest first, with the portal's filters: done work the client can see for a client-scoped
+/// token; every entry (internal and planned too) for a token for every client.
 #[utoipa::path(
     get, path = "/api/v1/clients/{slug}/work", tag = "work",
     params(("slug" = String, Path, description = "The client's slug"), WorkQuery),
@@ -208,24 +243,7 @@ pub async fn list_work(
     let page = reader(&caller)?.work(&slug, &filter, after, limit).await?;
     Ok(Json(WorkPage {
         next: page.next.map(|c| c.encode()),
-        items: page
-            .items
-            .into_iter()
-            .map(|w| WorkOut {
-                id: w.id,
-                category: w.category,
-                title: w.title,
-                details: w.details,
-                why_it_matters: w.why_it_matters,
-                started_at: w.started_at,
-                duration_minutes: w.duration_minutes,
-                after_hours: w.after_hours,
-                proactive: w.proactive,
-                performed_by: if w.automated { "Automation".into() } else { w.performed_by },
-                systems: w.systems,
-                automated: w.automated,
-            })
-            .collect(),
+        items: page.items.into_iter().map(WorkOut::from).collect(),
     }))
 }
 
@@ -453,19 +471,24 @@ pub struct TeamOut {
     security(("bearer" = []))
 )]
 pub async fn get_team(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<TeamOut>, Problem> {
-    let team = reader(&caller)?.client_view(&slug).await?.team().await?;
+    team_out(&reader(&caller)?, &slug).await.map(Json)
+}
+
+/// A client's team as the API shows it.
+pub(super) async fn team_out(reader: &domain::integrations::reads::ApiReader, slug: &str) -> Result<TeamOut, Problem> {
+    let team = reader.client_view(slug).await?.team().await?;
     let person = |p: &domain::team::Person| PersonOut { name: p.name.clone(), away_until: p.away_until };
     let covering_today = match team.cover {
         domain::rules::Cover::Primary(id) | domain::rules::Cover::Backup(id) => team.person(id).map(|p| p.name.clone()),
         domain::rules::Cover::Gap => None,
     };
-    Ok(Json(TeamOut {
+    Ok(TeamOut {
         primary: team.primary.as_ref().map(person),
         backups: team.backups.iter().map(person).collect(),
         account_manager: team.account_manager.as_ref().map(person),
         covering_today,
         today: team.today,
-    }))
+    })
 }
 
 /// A new ticket.
@@ -493,21 +516,6 @@ pub struct CommentIn {
     /// Not only spaces.
     #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
-}
-
-/// Reads a JSON body, or says which field is wrong.
-fn json_body<T: serde::de::DeserializeOwned>(
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<T, Problem> {
-    let body = body.map_err(|_| Problem::new(Code::InvalidRequest, "The body could not be read."))?;
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(|e| {
-        let field = match e.path().to_string() {
-            p if p == "." || p.is_empty() => "body".to_string(),
-            p => p,
-        };
-        let why = e.inner().to_string();
-        Problem::new(Code::InvalidRequest, format!("{field}: {why}")).field(&field, why)
-    })
 }
 
 fn detail_out(t: domain::tickets::TicketDetail) -> TicketDetailOut {

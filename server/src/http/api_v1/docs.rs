@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers by utoipa, and a reference page for
 //! people rendered from that same document (so the two cannot disagree).
 
-use super::{clients, events, problem};
+use super::{clients, events, problem, staff, work};
 use axum::Json;
 use axum::response::Html;
 use domain::integrations::events as ingest;
@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Limelight API",
         version = "1",
-        description = "The MSP's tools talk to the portal here. Every call carries `Authorization: Bearer <token>`; tokens are made by an MSP admin (Admin → Integrations) or `limelight token add`, and are limited to one client or all and to the permissions `ingest`, `read`, `write`. A client-scoped token gets 404 for any other client's objects. Errors are `application/problem+json` with a stable `code`."
+        description = "The MSP's tools talk to the portal here. Every call carries `Authorization: Bearer <token>`; tokens are made by an MSP admin (Admin → Integrations) or `limelight token add`, and are limited to one client or all and to the permissions `ingest`, `read`, `write`. A client-scoped token gets 404 for any other client's objects, never sees internal work, and gets 403 where only staff may go (adding clients, setting a team, staff time off). Errors are `application/problem+json` with a stable `code`."
     ),
     paths(
         events::post_events,
@@ -26,6 +26,18 @@ use utoipa::{Modify, OpenApi};
         clients::get_team,
         clients::open_ticket,
         clients::comment_on_ticket,
+        staff::add_client,
+        work::get_work,
+        work::log_work,
+        work::rewrite_work,
+        work::delete_work,
+        work::get_system,
+        work::add_system,
+        work::edit_system,
+        staff::set_team,
+        staff::list_time_off,
+        staff::add_time_off,
+        staff::remove_time_off,
     ),
     components(schemas(
         ingest::EventIn, ingest::EventBatch, ingest::IngestReport, ingest::ItemReport, ingest::Outcome,
@@ -33,6 +45,8 @@ use utoipa::{Modify, OpenApi};
         clients::ClientOut, clients::ClientPage, clients::WorkOut, clients::WorkPage, clients::SystemOut,
         clients::TicketOut, clients::TicketPage, clients::TicketDetailOut, clients::CommentOut,
         clients::PersonOut, clients::TeamOut, clients::TicketIn, clients::CommentIn,
+        work::WorkIn, work::SystemIn, staff::ClientIn, staff::TeamIn, staff::TimeOffIn, staff::TimeOffOut,
+        staff::TimeOffPage,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -41,7 +55,7 @@ use utoipa::{Modify, OpenApi};
         (name = "work", description = "Work done for a client"),
         (name = "systems", description = "What the MSP looks after for a client"),
         (name = "tickets", description = "A client's tickets and their public comments"),
-        (name = "coverage", description = "Who looks after a client, and who covers today"),
+        (name = "coverage", description = "Who looks after a client, who covers today, and staff time off"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,8 @@ pub mod clients;
 pub mod docs;
 pub mod events;
 pub mod problem;
+pub mod staff;
+pub mod work;
 
 use crate::state::AppState;
 use axum::Router;
@@ -13,7 +15,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
 use axum::routing::{get, post};
 use domain::integrations::tokens::{ApiCaller, authenticate};
 use http::request::Parts;
-use problem::Problem;
+use problem::{Code, Problem};
 use std::net::SocketAddr;
 
 /// The largest request body: 500 events with long details fit with room to spare.
@@ -22,17 +24,21 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events", post(events::post_events).layer(DefaultBodyLimit::max(MAX_BODY)))
-        .route("/clients", get(clients::list_clients))
+        .route("/clients", get(clients::list_clients).post(staff::add_client))
         .route("/clients/{slug}", get(clients::get_client))
-        .route("/clients/{slug}/work", get(clients::list_work))
-        .route("/clients/{slug}/systems", get(clients::list_systems))
+        .route("/clients/{slug}/work", get(clients::list_work).post(work::log_work))
+        .route("/clients/{slug}/work/{id}", get(work::get_work).put(work::rewrite_work).delete(work::delete_work))
+        .route("/clients/{slug}/systems", get(clients::list_systems).post(work::add_system))
+        .route("/clients/{slug}/systems/{id}", get(work::get_system).put(work::edit_system))
         .route("/clients/{slug}/tickets", get(clients::list_tickets).post(clients::open_ticket))
         .route("/clients/{slug}/tickets/{number}", get(clients::get_ticket))
         .route("/clients/{slug}/tickets/{number}/comments", post(clients::comment_on_ticket))
-        .route("/clients/{slug}/team", get(clients::get_team))
+        .route("/clients/{slug}/team", get(clients::get_team).put(staff::set_team))
+        .route("/time-off", get(staff::list_time_off).post(staff::add_time_off))
+        .route("/time-off/{id}", axum::routing::delete(staff::remove_time_off))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::reference_page))
-        .fallback(|| async { Problem::new(problem::Code::NotFound, "No such API route.") })
+        .fallback(|| async { Problem::new(Code::NotFound, "No such API route.") })
 }
 
 /// The token a request carries, checked: the API's only door to data.
@@ -69,7 +75,7 @@ impl Params {
         let mut map = std::collections::HashMap::new();
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             if map.insert(k.to_string(), v.to_string()).is_some() {
-                return Err(Problem::new(problem::Code::InvalidRequest, format!("{k} is given more than once."))
+                return Err(Problem::new(Code::InvalidRequest, format!("{k} is given more than once."))
                     .field(&k, "at most once"));
             }
         }
@@ -87,8 +93,23 @@ pub fn page_size(limit: Option<&str>) -> Result<u64, Problem> {
         None => Ok(50),
         Some(text) => match text.parse::<u64>() {
             Ok(n) if (1..=100).contains(&n) => Ok(n),
-            _ => Err(Problem::new(problem::Code::InvalidRequest, "limit must be a whole number from 1 to 100.")
+            _ => Err(Problem::new(Code::InvalidRequest, "limit must be a whole number from 1 to 100.")
                 .field("limit", "a whole number from 1 to 100")),
         },
     }
+}
+
+/// Reads a JSON body, or says which field is wrong.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<T, Problem> {
+    let body = body.map_err(|_| Problem::new(Code::InvalidRequest, "The body could not be read."))?;
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(|e| {
+        let field = match e.path().to_string() {
+            p if p == "." || p.is_empty() => "body".to_string(),
+            p => p,
+        };
+        let why = e.inner().to_string();
+        Problem::new(Code::InvalidRequest, format!("{field}: {why}")).field(&field, why)
+    })
 }

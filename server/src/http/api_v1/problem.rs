@@ -99,6 +99,9 @@ impl From<DomainError> for Problem {
     fn from(e: DomainError) -> Self {
         match e {
             DomainError::Invalid(m) => Problem::new(Code::InvalidRequest, m),
+            DomainError::Field { field, message } => {
+                Problem::new(Code::InvalidRequest, format!("{field}: {message}")).field(&field, message)
+            }
             DomainError::Conflict(m) => Problem::new(Code::Conflict, m),
             DomainError::Forbidden(m) => Problem::new(Code::Forbidden, m),
             DomainError::NotFound => Problem::not_found(),
