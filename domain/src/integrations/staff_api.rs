@@ -81,8 +81,14 @@ impl ApiReader {
             .order_by_asc(time_off::Column::Id)
             .limit(limit);
         if let Some(email) = &filter.person {
-            let u = staff_by_email(db, "person", email).await?;
-            q = q.filter(time_off::Column::UserId.eq(u.id));
+            // An email that is nobody's (or a client user's) lists nothing, as a filter does.
+            let mut people = sea_orm::sea_query::Query::select();
+            people
+                .column(user::Column::Id)
+                .from(user::Entity)
+                .and_where(Expr::col(user::Column::Email).eq(email.trim().to_lowercase()))
+                .and_where(Expr::col(user::Column::TenantId).is_null());
+            q = q.filter(time_off::Column::UserId.in_subquery(people.to_owned()));
         }
         if let Some(from) = filter.from {
             q = q.filter(time_off::Column::LastDay.gte(from));

@@ -6,16 +6,26 @@ use super::problem::{Code, Problem};
 use super::{Caller, Params, json_body, page_size};
 use axum::Json;
 use axum::extract::{Path, RawQuery};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::integrations::staff_api::{TeamDraft, TimeOffFilter, TimeOffRow};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
 
+/// Staff records answer 403 to a client-scoped token before anything else is looked at.
+fn staff_token(caller: &domain::integrations::tokens::ApiCaller) -> Result<(), Problem> {
+    if caller.is_staff_scoped() {
+        Ok(())
+    } else {
+        Err(Problem::new(Code::Forbidden, "This needs a token for every client."))
+    }
+}
+
 fn writer(
     caller: &domain::integrations::tokens::ApiCaller,
 ) -> Result<domain::integrations::writes::ApiWriter, Problem> {
+    staff_token(caller)?;
     caller.writer().ok_or_else(|| Problem::lacks("write"))
 }
 
@@ -65,7 +75,7 @@ pub async fn add_client(Caller(caller): Caller, body: Body) -> Result<(StatusCod
 #[serde(deny_unknown_fields)]
 pub struct TeamIn {
     /// A tech or MSP admin; `null` leaves the client without one (and then without backups).
-    #[schema(max_length = 254, format = "email")]
+    #[schema(max_length = 254, format = "email", example = "riley@limelight.test")]
     pub primary: Option<String>,
     /// Techs or MSP admins, in the order they cover; each once, not the primary.
     #[serde(default)]
@@ -139,12 +149,12 @@ pub struct TimeOffPage {
 #[allow(dead_code)]
 pub struct TimeOffQuery {
     /// The `next` of the previous page.
-    #[param(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\.[0-9]{1,18}$")]
+    #[param(pattern = r"^[0-9]{1,7}\.[0-9]{1,18}$")]
     pub after: Option<String>,
     /// 1 to 100 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    /// One member of staff, by email.
+    /// One member of staff, by email (one that is nobody's lists nothing).
     pub person: Option<String>,
     /// Stretches that reach this day or later.
     #[param(value_type = Option<NaiveDate>)]
@@ -177,6 +187,7 @@ fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
     security(("bearer" = []))
 )]
 pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Result<Json<TimeOffPage>, Problem> {
+    staff_token(&caller)?;
     let reader = caller.reader().ok_or_else(|| Problem::lacks("read"))?;
     let q = Params::parse(q.as_deref())?;
     let limit = page_size(q.get("limit"))?;
@@ -184,7 +195,9 @@ pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Res
         None => None,
         Some(a) => Some(
             a.split_once('.')
-                .and_then(|(d, id)| Some((NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?, id.parse::<i64>().ok()?)))
+                .and_then(|(d, id)| {
+                    Some((NaiveDate::from_num_days_from_ce_opt(d.parse().ok()?)?, id.parse::<i64>().ok()?))
+                })
                 .ok_or_else(|| {
                     Problem::new(Code::InvalidRequest, "after must be the `next` of a previous page.")
                         .field("after", "a page's next")
@@ -200,7 +213,8 @@ pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Res
     let mut rows = reader.time_off(&filter, limit + 1).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let next = more.then(|| rows.last().map(|t| format!("{}.{}", t.first_day, t.id))).flatten();
+    // The cursor: the last row's first day (as days of the common era) and id.
+    let next = more.then(|| rows.last().map(|t| format!("{}.{}", t.first_day.num_days_from_ce(), t.id))).flatten();
     Ok(Json(TimeOffPage { items: rows.into_iter().map(TimeOffOut::from).collect(), next }))
 }
 
@@ -209,7 +223,7 @@ pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Res
 #[serde(deny_unknown_fields)]
 pub struct TimeOffIn {
     /// The member of staff's email.
-    #[schema(min_length = 3, max_length = 254, format = "email")]
+    #[schema(min_length = 3, max_length = 254, format = "email", example = "sam@limelight.test")]
     pub person: String,
     pub first_day: NaiveDate,
     /// Inclusive; default the first day. At most a year after it, not over already.

@@ -71,7 +71,7 @@ pub struct WorkIn {
     #[schema(max_items = 200)]
     pub systems: Vec<i64>,
     /// The email of the tech or MSP admin who did (or will do) it.
-    #[schema(min_length = 3, max_length = 254, format = "email")]
+    #[schema(min_length = 3, max_length = 254, format = "email", example = "sam@limelight.test")]
     pub performed_by: String,
     /// A ticket number of the same client.
     pub ticket: Option<i64>,
