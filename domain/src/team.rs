@@ -75,35 +75,59 @@ async fn time_off_between(
         .await?)
 }
 
+/// A client's team (active people only), read on any connection (a write transaction too).
+pub(crate) async fn roster_of(db: &impl ConnectionTrait, tenant_id: i64) -> Result<Roster> {
+    let rows = coverage::Entity::find()
+        .filter(coverage::Column::TenantId.eq(tenant_id))
+        .filter(coverage::Column::SystemId.is_null())
+        .order_by_asc(coverage::Column::Position)
+        .order_by_asc(coverage::Column::Id)
+        .all(db)
+        .await?;
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id).collect::<Vec<_>>()))
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let of_role = |role: CoverageRole| -> Vec<i64> {
+        rows.iter().filter(|r| r.role == role && names.contains_key(&r.user_id)).map(|r| r.user_id).collect()
+    };
+    Ok(Roster {
+        primary: of_role(CoverageRole::Primary).first().copied(),
+        backups: of_role(CoverageRole::Backup),
+        account_manager: of_role(CoverageRole::AccountManager).first().copied(),
+        names,
+    })
+}
+
+/// When a client's primary is away on `day`: their name and who covers instead (if anyone).
+pub(crate) async fn primary_away_on(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    day: NaiveDate,
+) -> Result<Option<(String, Option<String>)>> {
+    let roster = roster_of(db, tenant_id).await?;
+    let Some(primary) = roster.primary else { return Ok(None) };
+    let off = time_off_between(db, roster.people(), day, day).await?;
+    let away = |u: i64| off.iter().any(|o| o.user_id == u);
+    if !away(primary) {
+        return Ok(None);
+    }
+    let cover = match who_covers(roster.primary, &roster.backups, away) {
+        Cover::Backup(b) => Some(roster.names[&b].clone()),
+        _ => None,
+    };
+    Ok(Some((roster.names[&primary].clone(), cover)))
+}
+
 impl TenantScope {
     pub(crate) async fn roster(&self) -> Result<Roster> {
-        let rows = self
-            .select::<coverage::Entity>()
-            .filter(coverage::Column::SystemId.is_null())
-            .order_by_asc(coverage::Column::Position)
-            .order_by_asc(coverage::Column::Id)
-            .all(self.db())
-            .await?;
-        let names: HashMap<i64, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id).collect::<Vec<_>>()))
-            .filter(user::Column::Active.eq(true))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        let of_role = |role: CoverageRole| -> Vec<i64> {
-            rows.iter().filter(|r| r.role == role && names.contains_key(&r.user_id)).map(|r| r.user_id).collect()
-        };
-        Ok(Roster {
-            primary: of_role(CoverageRole::Primary).first().copied(),
-            backups: of_role(CoverageRole::Backup),
-            account_manager: of_role(CoverageRole::AccountManager).first().copied(),
-            names,
-        })
+        roster_of(self.db(), self.tenant_id()).await
     }
 
-    /// The tenant-wide team (per-system overrides aside) and who covers today.
     pub async fn team(&self) -> Result<Team> {
         let tz = self.tenant().await?.time_zone;
         let today = now().with_timezone(&tz).date_naive();

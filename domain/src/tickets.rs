@@ -331,5 +331,39 @@ pub(crate) async fn insert_ticket(
         },
     )
     .await?;
+    if priority.number() == 1 {
+        urgent_while_primary_away(tx, &client, number, &new.subject).await?;
+    }
     Ok((row.id, number))
+}
+
+/// A new P1 for a client whose primary is away today (in the client's zone): the people who
+/// cover may not be watching that client's queue, so the chat hears of it.
+async fn urgent_while_primary_away(
+    tx: &impl ConnectionTrait,
+    client: &tenant::Model,
+    number: i64,
+    subject: &str,
+) -> Result<()> {
+    let tz: chrono_tz::Tz = client.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let today = now().with_timezone(&tz).date_naive();
+    let Some((primary, cover)) = crate::team::primary_away_on(tx, client.id, today).await? else {
+        return Ok(());
+    };
+    let covering = match &cover {
+        Some(c) => format!("{c} covers"),
+        None => "nobody of the client's team is in".to_string(),
+    };
+    crate::webhooks::emit(
+        tx,
+        crate::webhooks::Notice {
+            event: vocabulary::WebhookEvent::UrgentWhilePrimaryAway,
+            text: format!("New P1 #{number} for {}: {subject}. {primary} is away; {covering}.", client.name),
+            data: serde_json::json!({
+                "client": client.slug, "number": number, "subject": subject,
+                "primary_away": primary, "covering": cover,
+            }),
+        },
+    )
+    .await
 }

@@ -326,6 +326,7 @@ words!(
         TicketStatusChanged = "ticket_status_changed" / "Ticket status changed",
         WorkPublished = "work_published" / "Work published to a client",
         CoverageGapAhead = "coverage_gap_ahead" / "Coverage gap ahead",
+        UrgentWhilePrimaryAway = "p1_while_primary_away" / "New P1 while the client's primary is away",
     }
 );
 

@@ -260,3 +260,70 @@ async fn a_coverage_gap_ahead_is_announced_once() {
     assert_eq!(notice["event"], "coverage_gap_ahead");
     assert_eq!(notice["data"]["last_day"], (first + chrono::Duration::days(1)).to_string());
 }
+
+#[tokio::test]
+async fn a_new_p1_while_the_primary_is_away_goes_to_chat() {
+    use domain::entities::{coverage, tenant, time_off};
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let (rx, url) = receiver().await;
+    let morgan = app.signed_in("morgan@limelight.test").await;
+    let res = call(
+        &morgan,
+        &app,
+        "msp/admin/webhook-new",
+        &[("url", &url), ("event", "p1_while_primary_away"), ("format", "chat")],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let dana = app.signed_in("dana@acme-dental.test").await;
+    let open = |subject: &'static str, impact: &'static str, urgency: &'static str| {
+        let (dana, app) = (&dana, &app);
+        async move {
+            let form =
+                [("subject", subject), ("description", "Nobody can work"), ("impact", impact), ("urgency", urgency)];
+            let res = call(dana, app, "portal/ticket-new", &form).await;
+            assert_eq!(res.status(), 200);
+        }
+    };
+
+    // The primary is in (the demo's time off removed): a P1 is the usual ticket_created, nothing
+    // for this hook.
+    time_off::Entity::delete_many().exec(&app.db).await.unwrap();
+    open("Server down", "organisation", "work_stopped").await;
+    assert!(settled(&app).await.is_empty());
+
+    // The primary is away today: a P1 reaches the chat, naming who covers; a P3 does not.
+    let acme =
+        tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
+    let primary = coverage::Entity::find()
+        .filter(coverage::Column::TenantId.eq(acme.id))
+        .filter(coverage::Column::SystemId.is_null())
+        .filter(coverage::Column::Role.eq(domain::vocabulary::CoverageRole::Primary))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let today = domain::time::now().date_naive();
+    time_off::ActiveModel {
+        user_id: Set(primary.user_id),
+        first_day: Set(today - chrono::Duration::days(1)),
+        last_day: Set(today + chrono::Duration::days(1)),
+        note: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    open("Printer jammed", "individual", "inconvenience").await;
+    assert!(settled(&app).await.is_empty());
+    open("Phones down", "organisation", "work_stopped").await;
+    let rows = settled(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, DeliveryStatus::Delivered);
+    let got = rx.got.lock().unwrap().clone();
+    let chat: serde_json::Value = serde_json::from_str(&got[0].1).unwrap();
+    let text = chat["text"].as_str().unwrap();
+    assert!(text.contains("New P1") && text.contains("Acme Dental") && text.contains("Phones down"), "{text}");
+    assert!(text.contains("is away;") && text.contains("covers"), "{text}");
+}
