@@ -2,7 +2,7 @@
 //! only (another's slug answers 404, like a missing one) and never an internal row.
 
 use super::problem::{Code, Problem};
-use super::{Caller, Params, json_body, page_size};
+use super::{Caller, Params, day, json_body, page_size, reader};
 use axum::Json;
 use axum::extract::{Path, RawQuery};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,10 +51,6 @@ pub struct ListQuery {
     /// 1 to 100 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-}
-
-fn reader(caller: &domain::integrations::tokens::ApiCaller) -> Result<domain::integrations::reads::ApiReader, Problem> {
-    caller.reader().ok_or_else(|| Problem::lacks("read"))
 }
 
 /// List clients
@@ -178,15 +174,6 @@ pub struct WorkQuery {
     /// `true`: only work done outside the client's working hours.
     #[param(value_type = Option<bool>)]
     pub after_hours: Option<String>,
-}
-
-fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
-    match text {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| {
-            Problem::new(Code::InvalidRequest, format!("{field} must be a day, YYYY-MM-DD.")).field(field, "YYYY-MM-DD")
-        }),
-    }
 }
 
 /// A client's work

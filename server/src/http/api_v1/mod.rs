@@ -113,3 +113,28 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
         Problem::new(Code::InvalidRequest, format!("{field}: {why}")).field(&field, why)
     })
 }
+
+/// A request body, or why it could not be read.
+pub(crate) type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
+
+pub(crate) fn reader(
+    caller: &domain::integrations::tokens::ApiCaller,
+) -> Result<domain::integrations::reads::ApiReader, Problem> {
+    caller.reader().ok_or_else(|| Problem::lacks("read"))
+}
+
+pub(crate) fn writer(
+    caller: &domain::integrations::tokens::ApiCaller,
+) -> Result<domain::integrations::writes::ApiWriter, Problem> {
+    caller.writer().ok_or_else(|| Problem::lacks("write"))
+}
+
+/// A day in a query (`YYYY-MM-DD`), or a problem naming the parameter.
+pub(crate) fn day(text: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, Problem> {
+    match text {
+        None => Ok(None),
+        Some(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| {
+            Problem::new(Code::InvalidRequest, format!("{field} must be a day, YYYY-MM-DD.")).field(field, "YYYY-MM-DD")
+        }),
+    }
+}

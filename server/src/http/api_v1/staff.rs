@@ -3,15 +3,13 @@
 
 use super::clients::{ClientOut, TeamOut};
 use super::problem::{Code, Problem};
-use super::{Caller, Params, json_body, page_size};
+use super::{Body, Caller, Params, day, json_body, page_size};
 use axum::Json;
 use axum::extract::{Path, RawQuery};
 use chrono::{Datelike, NaiveDate};
 use domain::integrations::staff_api::{TeamDraft, TimeOffFilter, TimeOffRow};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
-
-type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
 
 /// Staff records answer 403 to a client-scoped token before anything else is looked at.
 fn staff_token(caller: &domain::integrations::tokens::ApiCaller) -> Result<(), Problem> {
@@ -26,7 +24,7 @@ fn writer(
     caller: &domain::integrations::tokens::ApiCaller,
 ) -> Result<domain::integrations::writes::ApiWriter, Problem> {
     staff_token(caller)?;
-    caller.writer().ok_or_else(|| Problem::lacks("write"))
+    super::writer(caller)
 }
 
 /// A new client.
@@ -164,15 +162,6 @@ pub struct TimeOffQuery {
     pub to: Option<String>,
 }
 
-fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
-    match text {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| {
-            Problem::new(Code::InvalidRequest, format!("{field} must be a day, YYYY-MM-DD.")).field(field, "YYYY-MM-DD")
-        }),
-    }
-}
-
 /// Staff time off
 ///
 /// By first day, then id. Needs a token for every client.
@@ -188,7 +177,7 @@ fn day(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Problem> {
 )]
 pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Result<Json<TimeOffPage>, Problem> {
     staff_token(&caller)?;
-    let reader = caller.reader().ok_or_else(|| Problem::lacks("read"))?;
+    let reader = super::reader(&caller)?;
     let q = Params::parse(q.as_deref())?;
     let limit = page_size(q.get("limit"))?;
     let after = match q.get("after") {

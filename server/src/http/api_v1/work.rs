@@ -4,7 +4,7 @@
 
 use super::clients::{SystemOut, WorkOut};
 use super::problem::Problem;
-use super::{Caller, json_body};
+use super::{Body, Caller, json_body, reader, writer};
 use axum::Json;
 use axum::extract::Path;
 use chrono::{DateTime, Utc};
@@ -13,18 +13,6 @@ use domain::staff::systems::SystemForm;
 use domain::vocabulary::{Category, Criticality, SystemKind, Visibility, WorkState};
 use http::StatusCode;
 use serde::Deserialize;
-
-type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
-
-fn writer(
-    caller: &domain::integrations::tokens::ApiCaller,
-) -> Result<domain::integrations::writes::ApiWriter, Problem> {
-    caller.writer().ok_or_else(|| Problem::lacks("write"))
-}
-
-fn reader(caller: &domain::integrations::tokens::ApiCaller) -> Result<domain::integrations::reads::ApiReader, Problem> {
-    caller.reader().ok_or_else(|| Problem::lacks("read"))
-}
 
 /// An id in a path that is not one is simply not there.
 fn id(text: &str) -> Result<i64, Problem> {
