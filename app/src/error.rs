@@ -19,6 +19,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// Too many requests at once (password work is queued full): 503 with `Retry-After`.
+    #[error("Many people are signing in right now. Please try again in a moment.")]
+    Busy,
 }
 
 impl FromServerFnError for AppError {
@@ -49,6 +52,7 @@ mod ssr {
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             }
         }
     }
@@ -57,6 +61,7 @@ mod ssr {
         fn from(e: DomainError) -> Self {
             match e {
                 DomainError::NotFound => AppError::NotFound,
+                DomainError::Busy => AppError::Busy,
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
                 e @ DomainError::Field { .. } => AppError::Invalid(e.to_string()),
                 DomainError::Forbidden(m) => AppError::Forbidden(m),

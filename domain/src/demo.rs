@@ -180,7 +180,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
             "the database already has users or clients: the demo only seeds an empty database".into(),
         ));
     }
-    let hash = password::hash(&password).await;
+    let hash = password::hash(&password).await?;
     // One transaction: the demo is all there or not at all.
     let tx = crate::db::write(db).await?;
     let mut accounts = Vec::new();

@@ -33,8 +33,16 @@ impl EmailedLinks {
 
     /// Emails an invitation that was just made.
     pub async fn send_invitation(&self, invited: &Invited, from_name: &str) -> Result<(), MailError> {
-        let link = format!("{}/invite/{}", self.public_url, invited.token);
-        let email = emails::invitation(&invited.email, from_name, &invited.tenant_name, &link, INVITATION_DAYS);
+        let email = match &invited.token {
+            Some(token) => {
+                let link = format!("{}/invite/{}", self.public_url, token);
+                emails::invitation(&invited.email, from_name, &invited.tenant_name, &link, INVITATION_DAYS)
+            }
+            None => {
+                let sign_in = format!("{}/login", self.public_url);
+                emails::invitation_to_an_account(&invited.email, from_name, &invited.tenant_name, &sign_in)
+            }
+        };
         self.mail.send(email, Some("invitation")).await.map(|_| ())
     }
 

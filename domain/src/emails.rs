@@ -25,6 +25,25 @@ pub fn invitation(to: &str, from_name: &str, tenant_name: &str, link: &str, vali
     Email { to: to.to_string(), subject, text, html }
 }
 
+/// An invitation to an email that has an account already: no link, a pointer to signing in. (The
+/// one who invited is told "invitation sent" either way, so an invite reveals no account.)
+pub fn invitation_to_an_account(to: &str, from_name: &str, tenant_name: &str, sign_in: &str) -> Email {
+    let text = format!(
+        "Hello,\n\n{from_name} invited you to {tenant_name}'s client portal, but this email address has \
+         a Limelight account already. Sign in as usual:\n{sign_in}\n\nIf you expected to see \
+         {tenant_name} there and do not, reply to {from_name}: an account belongs to one company.\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p>{0} invited you to {1}'s client portal, but this email address has a Limelight \
+         account already. <a href=\"{2}\">Sign in</a> as usual.</p><p>If you expected to see {1} there \
+         and do not, reply to {0}: an account belongs to one company.</p>",
+        html_escape(from_name),
+        html_escape(tenant_name),
+        html_escape(sign_in)
+    );
+    Email { to: to.to_string(), subject: format!("About your invitation to {tenant_name}'s portal"), text, html }
+}
+
 /// A single-use link to choose a new password.
 pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
     let text = format!(

@@ -19,6 +19,9 @@ pub enum DomainError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// Too much password work is queued: the person should try again in a moment (503).
+    #[error("busy: try again in a moment")]
+    Busy,
     #[error("database error at {at}: {source}")]
     Database { source: DbErr, at: &'static Location<'static> },
 }
@@ -56,6 +59,12 @@ pub fn cause_chain(e: &dyn std::error::Error) -> String {
 impl From<crate::input::InputError> for DomainError {
     fn from(e: crate::input::InputError) -> Self {
         DomainError::Invalid(e.0)
+    }
+}
+
+impl From<crate::auth::password::Busy> for DomainError {
+    fn from(_: crate::auth::password::Busy) -> Self {
+        DomainError::Busy
     }
 }
 

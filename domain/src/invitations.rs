@@ -29,7 +29,9 @@ pub struct Colleague {
 
 /// A new invitation: the token goes in the link, only its hash is stored.
 pub struct Invited {
-    pub token: String,
+    /// The link's token; `None` when the email has an account already (it is told so by email;
+    /// the one who invited is not).
+    pub token: Option<String>,
     pub email: String,
     pub tenant_name: String,
 }
@@ -72,8 +74,20 @@ impl TenantScope {
         if !role.is_client() {
             return Err(DomainError::Invalid("Only your own colleagues can be invited here.".into()));
         }
+        let tenant_name = self.tenant().await?.name;
+        // An email with an account anywhere (another client's, staff's) answers like any other:
+        // the account's owner hears of it by email, the one inviting learns nothing.
         if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(self.db()).await?.is_some() {
-            return Err(DomainError::Conflict(format!("{} already has an account.", email.as_str())));
+            audit::record(
+                self.db(),
+                Some(admin),
+                Some(self.tenant_id()),
+                AuditAction::InvitationSent,
+                &format!("{} (has an account)", email.as_str()),
+                None,
+            )
+            .await?;
+            return Ok(Invited { token: None, email: email.as_str().to_string(), tenant_name });
         }
         let token = session::new_token();
         let tx = crate::db::write(self.db()).await?;
@@ -93,8 +107,7 @@ impl TenantScope {
         audit::record(&tx, Some(admin), Some(self.tenant_id()), AuditAction::InvitationSent, email.as_str(), None)
             .await?;
         tx.commit().await?;
-        let tenant_name = self.tenant().await?.name;
-        Ok(Invited { token, email: email.as_str().to_string(), tenant_name })
+        Ok(Invited { token: Some(token), email: email.as_str().to_string(), tenant_name })
     }
 
     /// Deactivates a colleague of this tenant (never oneself) and ends their sessions.
@@ -151,7 +164,9 @@ pub async fn invitation(db: &DatabaseConnection, token: &str) -> Result<OpenInvi
 pub async fn accept(db: &DatabaseConnection, token: &str, name: &str, password: String) -> Result<i64> {
     let name = DisplayName::parse("name", name)?;
     let password = Password::parse(password)?;
-    let hash = crate::auth::password::hash(&password).await;
+    // The link first: without one that opens, no argon2 work is done for anybody.
+    open_invitation(db, token).await?;
+    let hash = crate::auth::password::hash(&password).await?;
     let tx = crate::db::write(db).await?;
     // Re-read inside the write transaction: two tabs accepting at once make one account.
     let inv = invitation::Entity::find()

@@ -2,7 +2,7 @@
 //! configured, otherwise written as `.eml` files to an outbox folder under the data directory.
 //!
 //! Every message goes through the `mail_queue` table first: [`MailQueue::send`] stores it and
-//! tries it at once; a failed attempt is retried with backoff by [`MailQueue::deliver_due`] (the
+//! wakes the worker, which sends it; a failed attempt is retried with backoff by [`MailQueue::deliver_due`] (the
 //! server runs it every few seconds). Several server processes can share one queue: a message is
 //! claimed by one conditional UPDATE before it is sent, so it is sent once.
 
@@ -155,16 +155,27 @@ const CLAIM_SECONDS: i64 = 120;
 pub struct MailQueue {
     db: DatabaseConnection,
     mailer: Mailer,
+    /// Wakes this process's worker when a message is queued.
+    wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl MailQueue {
     pub fn new(db: DatabaseConnection, mailer: Mailer) -> Self {
-        MailQueue { db, mailer }
+        MailQueue { db, mailer, wake: Default::default() }
     }
 
-    /// Stores a message (it is never lost from here on) and tries to send it at once. A failed
-    /// attempt is not an error for the caller: the queue retries it.
+    /// Stores a message (it is never lost from here on) and wakes the worker, which sends it. The
+    /// request never talks to the mail server itself: its answer takes the same time whether or
+    /// not it queued anything (no timing oracle), and a slow mail server slows no page.
     pub async fn send(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
+        let id = self.enqueue(email, topic).await?;
+        self.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Stores a message and tries it at once, in this request: for a sender who watches the
+    /// delivery (an account manager sending a summary). A failed attempt is retried by the queue.
+    pub async fn send_at_once(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
         let id = self.enqueue(email, topic).await?;
         self.attempt(id).await?;
         Ok(id)
@@ -261,13 +272,17 @@ impl MailQueue {
         Ok(sent)
     }
 
-    /// Runs forever: sends what is due every `every`.
+    /// Runs forever: sends what is due when a message is queued, and every `every` (retries,
+    /// and messages other processes queued).
     pub async fn run(self, every: std::time::Duration) {
         loop {
             if let Err(e) = self.deliver_due().await {
                 tracing::error!(error = %e, "the mail queue could not be worked");
             }
-            tokio::time::sleep(every).await;
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = self.wake.notified() => {}
+            }
         }
     }
 }

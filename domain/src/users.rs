@@ -77,7 +77,7 @@ pub(crate) async fn insert(
 impl Unscoped {
     /// Creates a user; nothing is written when any check fails.
     pub(crate) async fn add_user(&self, new: NewUser, actor: Option<i64>) -> Result<user::Model> {
-        let hash = password::hash(&new.password).await;
+        let hash = password::hash(&new.password).await?;
         self.add_user_with_hash(new.email, new.name, new.role, new.tenant_slug.as_deref(), hash, actor).await
     }
 

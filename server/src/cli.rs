@@ -140,6 +140,7 @@ impl From<DomainError> for Failure {
             DomainError::Invalid(m) | DomainError::Conflict(m) | DomainError::Forbidden(m) => Failure::Input(m),
             e @ DomainError::Field { .. } => Failure::Input(e.to_string()),
             DomainError::NotFound => Failure::Input("not found".into()),
+            DomainError::Busy => Failure::Internal("busy: try again".into()),
             e @ DomainError::Database { .. } => Failure::Internal(domain::error::cause_chain(&e)),
         }
     }

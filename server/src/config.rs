@@ -13,8 +13,8 @@ pub struct Config {
     pub database: DbConfig,
     /// `LIMELIGHT_ADDR` (or leptos' `LEPTOS_SITE_ADDR`), default `127.0.0.1:3000`.
     pub addr: SocketAddr,
-    /// `LIMELIGHT_SECURE_COOKIES=true` when served over HTTPS: the session cookie gets `Secure`
-    /// and the `__Host-` prefix.
+    /// Served over HTTPS: the session cookie gets `Secure` and the `__Host-` prefix. On by default
+    /// when `LIMELIGHT_PUBLIC_URL` is `https://…`; `LIMELIGHT_SECURE_COOKIES` sets it either way.
     pub secure_cookies: bool,
     /// `LEPTOS_SITE_ROOT`, default `target/site`: the built WASM bundle and CSS.
     pub site_root: String,
@@ -28,6 +28,9 @@ pub struct Config {
     /// How often this process sends the webhook deliveries that are due (5 s); `None` runs no
     /// webhook worker here (tests send them themselves, so no other process races them).
     pub webhook_every: Option<std::time::Duration>,
+    /// How often the mail worker looks for due mail besides being woken (`None`: no worker, for
+    /// tests that send the queue themselves).
+    pub mail_every: Option<std::time::Duration>,
     /// `LIMELIGHT_SMTP_URL` (`smtp://host:25`, `smtp://host:587?tls=required` for STARTTLS,
     /// `smtps://host:465` for implicit TLS), with `LIMELIGHT_SMTP_USER` and
     /// `LIMELIGHT_SMTP_PASSWORD`; unset: emails go to `<data dir>/outbox` as `.eml` files.
@@ -40,6 +43,15 @@ fn env(name: &str) -> Option<String> {
 
 fn flag(name: &str) -> bool {
     env(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
+}
+
+/// `Secure` `__Host-` cookies: as `LIMELIGHT_SECURE_COOKIES` says, else whenever the portal's
+/// public address is HTTPS.
+fn secure_cookies(setting: Option<&str>, public_url: &str) -> bool {
+    match setting {
+        Some(v) => matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"),
+        None => public_url.starts_with("https://"),
+    }
 }
 
 impl Config {
@@ -68,17 +80,31 @@ impl Config {
             user: env("LIMELIGHT_SMTP_USER"),
             password: env("LIMELIGHT_SMTP_PASSWORD"),
         });
+        let public_url = env("LIMELIGHT_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         Ok(Config {
             smtp,
             msp_time_zone,
             webhook_every: Some(std::time::Duration::from_secs(5)),
+            mail_every: Some(std::time::Duration::from_secs(15)),
             data_dir,
             database,
             addr,
-            secure_cookies: flag("LIMELIGHT_SECURE_COOKIES"),
+            secure_cookies: secure_cookies(env("LIMELIGHT_SECURE_COOKIES").as_deref(), &public_url),
             site_root: env("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            public_url: env("LIMELIGHT_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            public_url,
             mail_from: env("LIMELIGHT_MAIL_FROM").unwrap_or_else(|| "Limelight <no-reply@limelight.invalid>".into()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cookies_are_secure_by_default_behind_https() {
+        use super::secure_cookies;
+        assert!(secure_cookies(None, "https://portal.example.com"));
+        assert!(!secure_cookies(None, "http://127.0.0.1:3000"));
+        assert!(!secure_cookies(Some("false"), "https://portal.example.com"));
+        assert!(secure_cookies(Some("true"), "http://10.0.0.5:3000"));
     }
 }

@@ -15,6 +15,7 @@ pub struct AppState {
     pub public_url: String,
     pub msp_time_zone: chrono_tz::Tz,
     pub webhook_every: Option<std::time::Duration>,
+    pub mail_every: Option<std::time::Duration>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -46,6 +47,7 @@ impl AppState {
             public_url: config.public_url.clone(),
             msp_time_zone: config.msp_time_zone,
             webhook_every: config.webhook_every,
+            mail_every: config.mail_every,
         })
     }
 }

@@ -238,7 +238,7 @@ fn test() -> Result {
         step("integration tests on PostgreSQL (127.0.0.1:5432)");
         sh(
             cargo()
-                .args(["test", "-p", "server", "--test", "integration"])
+                .args(["test", "-p", "server", "--test", "integration", "--test", "flood"])
                 .env("LIMELIGHT_TEST_DB", "postgres")
                 .envs(python.iter().map(|p| ("LIMELIGHT_PYTHON", p))),
             "tests on PostgreSQL",

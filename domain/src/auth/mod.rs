@@ -167,7 +167,7 @@ pub async fn login(
         Err(_) => None,
     };
     let usable = found.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
-    let ok = password::verify(password, usable).await;
+    let ok = password::verify(password, usable).await?;
     let Some(u) = found.filter(|_| ok) else {
         audit::record(db, None, None, AuditAction::LoginFailed, &target, from.ip.as_deref()).await?;
         return Ok(LoginOutcome::Refused);
@@ -191,10 +191,10 @@ pub async fn change_password(
 ) -> Result<()> {
     let new = Password::parse(new)?;
     let u = user::Entity::find_by_id(user.id).one(db).await?.ok_or(DomainError::NotFound)?;
-    if !password::verify(current, u.password_hash.clone()).await {
+    if !password::verify(current, u.password_hash.clone()).await? {
         return Err(DomainError::Invalid("the current password is not correct".into()));
     }
-    let hash = password::hash(&new).await;
+    let hash = password::hash(&new).await?;
     let tx = crate::db::write(db).await?;
     let tenant_id = u.tenant_id;
     let mut active = u.into_active_model();

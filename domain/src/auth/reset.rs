@@ -87,7 +87,7 @@ pub async fn complete(db: &DatabaseConnection, token: &str, new: String, from: &
     let new = Password::parse(new)?;
     // A dead link costs no hashing.
     open(db, token).await?;
-    let hash = password::hash(&new).await;
+    let hash = password::hash(&new).await?;
     let tx = crate::db::write(db).await?;
     // Checked again inside the write transaction: two uses of one link cannot both succeed.
     let (r, u) = open(&tx, token).await?;

@@ -241,7 +241,7 @@ impl Admin {
         .await?;
         tx.commit().await?;
         Ok(Invited {
-            token,
+            token: Some(token),
             email: email.as_str().to_string(),
             tenant_name: tenant.map(|t| t.name).unwrap_or_else(|| "Limelight".into()),
         })

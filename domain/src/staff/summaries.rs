@@ -381,7 +381,7 @@ impl SummaryWriter {
         let mut queued = Vec::new();
         for address in to {
             let email = Email { to: address, subject: detail.subject.clone(), text: text.clone(), html: html.clone() };
-            match mail.send(email, Some(&topic(id))).await {
+            match mail.send_at_once(email, Some(&topic(id))).await {
                 Ok(mail_id) => queued.push(mail_id),
                 Err(e) => tracing::error!(error = %e, summary = id, "could not queue a summary email"),
             }

@@ -39,6 +39,7 @@ pub async fn login(
         }
         Ok(auth::LoginOutcome::Refused) => Redirect::to("/login?failed").into_response(),
         Ok(auth::LoginOutcome::Throttled) => Redirect::to("/login?throttled").into_response(),
+        Err(domain::DomainError::Busy) => busy(),
         Err(e) => {
             tracing::error!(error = %e, "login failed on our side");
             (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
@@ -67,4 +68,14 @@ pub async fn home(access: Option<Extension<Access>>) -> Redirect {
         Some(Extension(a)) => Redirect::to(a.user().role.home()),
         None => Redirect::to("/login"),
     }
+}
+
+/// 503 with `Retry-After`: too many sign-ins are queued for password work right now.
+pub fn busy() -> Response {
+    (
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        [(http::header::RETRY_AFTER, "2")],
+        "Many people are signing in right now. Please try again in a moment.",
+    )
+        .into_response()
 }

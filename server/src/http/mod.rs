@@ -77,7 +77,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(origin::refuse_cross_site))
         // The API: bearer tokens only, so no session, no cookie, nothing to forge cross-site.
         .nest("/api/v1", api_v1::router())
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(from_fn_with_state(
+            headers::ServedOverHttps(state.public_url.starts_with("https://")),
+            headers::security_headers,
+        ))
         // Outermost: every request, refused ones included, runs in its span and gets its id.
         .layer(axum::middleware::from_fn(request_span::span))
         .with_state(state)
@@ -86,8 +89,11 @@ pub fn router(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     domain::auth::password::warm_up().await;
-    // Retries what could not be sent at once; every process may run it (claims keep it to one).
-    tokio::spawn(state.mail.clone().run(std::time::Duration::from_secs(15)));
+    // Sends what requests queue, and retries; every process may run it (claims keep each message
+    // to one).
+    if let Some(every) = state.mail_every {
+        tokio::spawn(state.mail.clone().run(every));
+    }
     // Webhook deliveries: the same kind of queue (claims keep each delivery to one process).
     if let Some(every) = state.webhook_every {
         tokio::spawn(domain::webhooks::WebhookQueue::new(state.db.clone()).run(every));

@@ -84,7 +84,7 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
         call(&morgan, &app, "msp/admin/invite", &[("email", "casey@limelight.test"), ("role", "tech"), ("client", "")])
             .await;
     assert_eq!(res.status(), 200);
-    let eml = app.outbox().pop().expect("an invitation");
+    let eml = app.outbox().await.pop().expect("an invitation");
     let eml = eml.replace("=\r\n", "");
     let start = eml.find("/invite/").unwrap();
     let token: String = eml[start + 8..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();

@@ -88,6 +88,8 @@ pub struct TestApp {
     /// The server runs on its own multi-threaded runtime, as in production: leptos 0.8's server
     /// rendering can stall on a single-threaded runtime (leptos issue 4647).
     server: Option<tokio::runtime::Runtime>,
+    /// Where the server sends its mail (SMTP when set, else the outbox).
+    smtp: Option<domain::mail::SmtpSettings>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
 }
@@ -105,6 +107,11 @@ pub async fn spawn_app() -> TestApp {
     start(false, None).await
 }
 
+/// The app with a configuration of the test's choosing (the rest as `spawn_app`'s).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    start_with(false, None, adjust).await
+}
+
 /// The app sending its mail to this SMTP server.
 pub async fn spawn_app_with_smtp(smtp: domain::mail::SmtpSettings) -> TestApp {
     start(false, Some(smtp)).await
@@ -118,6 +125,14 @@ pub async fn spawn_app_on_one_worker() -> TestApp {
 }
 
 async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) -> TestApp {
+    start_with(on_this_runtime, smtp, |_| {}).await
+}
+
+async fn start_with(
+    on_this_runtime: bool,
+    smtp: Option<domain::mail::SmtpSettings>,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     captured_logs();
     let test_db = TestDb::new().await;
     let db = test_db.connect().await;
@@ -125,7 +140,7 @@ async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config {
+    let mut config = Config {
         data_dir: test_db.dir.clone(),
         database: test_db.config.clone(),
         addr,
@@ -136,8 +151,11 @@ async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) 
         msp_time_zone: chrono_tz::UTC,
         // Webhook tests send the due deliveries themselves: no worker of the server races them.
         webhook_every: None,
-        smtp,
+        // Nor do mail tests race a worker: they send the queue themselves (`deliver_mail`).
+        mail_every: None,
+        smtp: smtp.clone(),
     };
+    adjust(&mut config);
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
     let task = async move {
@@ -154,7 +172,7 @@ async fn start(on_this_runtime: bool, smtp: Option<domain::mail::SmtpSettings>) 
         None => drop(tokio::spawn(task)),
     }
     let server_db = ready_rx.await.expect("the server started");
-    TestApp { addr, db, server_db, server, _test_db: test_db }
+    TestApp { addr, db, server_db, server, smtp, _test_db: test_db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
@@ -169,8 +187,20 @@ pub fn browser() -> reqwest::Client {
 }
 
 impl TestApp {
-    /// The messages in the outbox, oldest first.
-    pub fn outbox(&self) -> Vec<String> {
+    /// Sends the queued mail, as the server's worker would (the test server runs none, so this
+    /// is the only sender and nothing races it); answers how many were sent.
+    pub async fn deliver_mail(&self) -> usize {
+        let from = "Limelight <no-reply@limelight.test>";
+        let mailer = match &self.smtp {
+            Some(smtp) => domain::mail::Mailer::smtp(from, smtp).unwrap(),
+            None => domain::mail::Mailer::outbox(from, &self._test_db.dir.join("outbox")).unwrap(),
+        };
+        domain::mail::MailQueue::new(self.db.clone(), mailer).deliver_due().await.unwrap()
+    }
+
+    /// The messages in the outbox, oldest first (the queue sent first).
+    pub async fn outbox(&self) -> Vec<String> {
+        self.deliver_mail().await;
         let dir = self._test_db.dir.join("outbox");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .map(|d| {

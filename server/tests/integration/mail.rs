@@ -90,6 +90,8 @@ async fn an_invitation_goes_over_smtp_as_a_multipart_message_to_the_invitee() {
     let res =
         call(&admin, &app, "portal/invite", &[("email", "new.hire@acme-dental.test"), ("role", "client_user")]).await;
     assert_eq!(res.status(), 200);
+    assert!(smtp.received().is_empty(), "the request only queues: the worker sends");
+    assert_eq!(app.deliver_mail().await, 1);
     let got = smtp.received();
     assert_eq!(got.len(), 1, "one message over SMTP");
     assert_eq!(got[0].to, vec!["<new.hire@acme-dental.test>".to_string()]);
@@ -98,7 +100,7 @@ async fn an_invitation_goes_over_smtp_as_a_multipart_message_to_the_invitee() {
     assert!(data.contains("multipart/alternative"), "{data}");
     assert!(data.contains("text/plain") && data.contains("text/html"));
     assert!(data.contains("/invite/"));
-    assert!(app.outbox().is_empty(), "with SMTP configured nothing goes to the outbox");
+    assert!(app.outbox().await.is_empty(), "with SMTP configured nothing goes to the outbox");
     let row = mail_queue::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!((row.status.as_str(), row.attempts, row.topic.as_deref()), ("sent", 1, Some("invitation")));
 }
@@ -116,6 +118,7 @@ async fn a_send_that_fails_is_retried_and_nothing_is_lost() {
     let res =
         call(&admin, &app, "portal/invite", &[("email", "later@acme-dental.test"), ("role", "client_user")]).await;
     assert_eq!(res.status(), 200, "the invitation is made even though the mail server is down");
+    assert_eq!(app.deliver_mail().await, 0, "the mail server is down");
     let row = mail_queue::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(row.status.as_str(), "queued");
     assert_eq!(row.attempts, 1);
@@ -147,7 +150,7 @@ async fn without_smtp_mail_goes_to_the_outbox_through_the_queue() {
     app.seed_demo().await;
     let admin = app.signed_in("dana@acme-dental.test").await;
     call(&admin, &app, "portal/invite", &[("email", "box@acme-dental.test"), ("role", "client_user")]).await;
-    let mail = app.outbox();
+    let mail = app.outbox().await;
     assert_eq!(mail.len(), 1);
     assert!(mail[0].contains("To: box@acme-dental.test") && mail[0].contains("multipart/alternative"));
     let row = mail_queue::Entity::find().one(&app.db).await.unwrap().unwrap();

@@ -17,6 +17,7 @@ mod isolation;
 mod mail;
 mod reset;
 mod schema;
+mod security;
 mod staff;
 mod summaries;
 mod systems;

@@ -27,7 +27,7 @@ async fn the_answer_is_the_same_for_known_and_unknown_emails() {
     let known = answer(known).await;
     assert_eq!(known, answer(unknown).await);
     assert_eq!(known, answer(malformed).await);
-    let mail = app.outbox();
+    let mail = app.outbox().await;
     assert_eq!(mail.len(), 1, "only the real account gets an email");
     assert!(mail[0].contains("To: lee@acme-dental.test"));
     // A browser's plain form post comes back to the sign-in page with a notice.
@@ -50,7 +50,7 @@ async fn a_reset_link_works_once_and_ends_every_other_session() {
     let elsewhere = app.signed_in("lee@acme-dental.test").await;
     let visitor = browser();
     call(&visitor, &app, "account/forgot", &[("email", "LEE@acme-dental.test")]).await;
-    let token = reset_link(&app.outbox()[0]);
+    let token = reset_link(&app.outbox().await[0]);
     let page = visitor.get(app.url(&format!("/reset/{token}"))).send_or_fail().await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("lee@acme-dental.test"));
@@ -107,9 +107,9 @@ async fn a_reset_link_expires_and_asking_too_often_sends_nothing_more() {
     for _ in 0..5 {
         call(&visitor, &app, "account/forgot", &[("email", "dana@acme-dental.test")]).await;
     }
-    assert_eq!(app.outbox().len(), 3, "at most three links an hour");
+    assert_eq!(app.outbox().await.len(), 3, "at most three links an hour");
     assert_eq!(password_reset::Entity::find().count(&app.db).await.unwrap(), 3);
-    let token = reset_link(&app.outbox()[0]);
+    let token = reset_link(&app.outbox().await[0]);
     // An hour later.
     for r in password_reset::Entity::find().all(&app.db).await.unwrap() {
         let mut old: password_reset::ActiveModel = r.into();

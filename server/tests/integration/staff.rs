@@ -208,7 +208,7 @@ async fn a_new_ticket_is_emailed_to_whoever_covers_the_client_now() {
         ("urgency", "work_degraded"),
     ];
     assert_eq!(call(&lee, &app, "portal/ticket-new", &form).await.status(), 200);
-    let mail = app.outbox();
+    let mail = app.outbox().await;
     assert_eq!(mail.len(), 1, "one notification");
     assert!(mail[0].contains("To: riley@limelight.test"), "{}", mail[0]);
     assert!(mail[0].contains("Printer offline") && mail[0].contains("you are covering"));
@@ -238,7 +238,7 @@ async fn a_new_ticket_is_emailed_to_whoever_covers_the_client_now() {
     let t = ticket::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     assert_eq!((t.priority, t.source.as_str()), (1, "phone"));
     // Harbor's primary is Jordan.
-    let mail = app.outbox();
+    let mail = app.outbox().await;
     assert_eq!(mail.len(), 2);
     assert!(mail[1].contains("To: jordan@limelight.test") && mail[1].contains("[P1]"), "{}", mail[1]);
 }
@@ -290,7 +290,7 @@ async fn staff_work_a_ticket_through_the_queue() {
     );
     let after_internal = ticket::Entity::find_by_id(t.id).one(&app.db).await.unwrap().unwrap();
     assert!(after_internal.first_response_at.is_none(), "an internal note is not a response");
-    let before_mail = app.outbox().len();
+    let before_mail = app.outbox().await.len();
     assert_eq!(
         call(
             &riley,
@@ -302,7 +302,7 @@ async fn staff_work_a_ticket_through_the_queue() {
         .status(),
         200
     );
-    let mail = app.outbox();
+    let mail = app.outbox().await;
     assert_eq!(mail.len(), before_mail + 1);
     let reply = mail.last().unwrap();
     assert!(

@@ -284,9 +284,9 @@ mod drafting {
         )
         .await;
         assert_eq!(res.status(), 200);
-        let before_mail = app.outbox().len();
+        let before_mail = app.outbox().await.len();
         assert_eq!(call(&alex, &app, "msp/summary-send", &[("id", &id_text)]).await.status(), 200);
-        let mail = app.outbox();
+        let mail = app.outbox().await;
         assert_eq!(mail.len(), before_mail + 1, "one email, to the one recipient");
         let eml = mail.last().unwrap();
         assert!(eml.contains("To: lee@acme-dental.test") && eml.contains("multipart/alternative"));

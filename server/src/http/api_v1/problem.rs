@@ -105,6 +105,7 @@ impl From<DomainError> for Problem {
             DomainError::Conflict(m) => Problem::new(Code::Conflict, m),
             DomainError::Forbidden(m) => Problem::new(Code::Forbidden, m),
             DomainError::NotFound => Problem::not_found(),
+            DomainError::Busy => Problem::new(Code::Internal, "Busy: please try again in a moment."),
             e @ DomainError::Database { .. } => {
                 // Logged once, in the request's span (which carries its id).
                 tracing::error!(error = %domain::error::cause_chain(&e), "API request failed");
