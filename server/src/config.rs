@@ -35,6 +35,9 @@ pub struct Config {
     /// `smtps://host:465` for implicit TLS), with `LIMELIGHT_SMTP_USER` and
     /// `LIMELIGHT_SMTP_PASSWORD`; unset: emails go to `<data dir>/outbox` as `.eml` files.
     pub smtp: Option<domain::mail::SmtpSettings>,
+    /// `LIMELIGHT_TRUSTED_PROXIES`: the load balancers (addresses or CIDR blocks) whose
+    /// `X-Forwarded-For` / `Forwarded` name the caller; nobody else's are believed.
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -81,7 +84,11 @@ impl Config {
             password: env("LIMELIGHT_SMTP_PASSWORD"),
         });
         let public_url = env("LIMELIGHT_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        let trusted_proxies =
+            crate::http::client_addr::TrustedProxies::parse(&env("LIMELIGHT_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|e| format!("LIMELIGHT_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            trusted_proxies,
             smtp,
             msp_time_zone,
             webhook_every: Some(std::time::Duration::from_secs(5)),

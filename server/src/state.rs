@@ -16,6 +16,7 @@ pub struct AppState {
     pub msp_time_zone: chrono_tz::Tz,
     pub webhook_every: Option<std::time::Duration>,
     pub mail_every: Option<std::time::Duration>,
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -48,6 +49,7 @@ impl AppState {
             msp_time_zone: config.msp_time_zone,
             webhook_every: config.webhook_every,
             mail_every: config.mail_every,
+            trusted_proxies: config.trusted_proxies.clone(),
         })
     }
 }

@@ -7,6 +7,7 @@
 pub mod password;
 pub mod reset;
 pub mod session;
+pub mod throttle;
 
 use crate::audit;
 use crate::entities::user;
@@ -118,34 +119,9 @@ pub enum LoginOutcome {
     LoggedIn(LoggedIn),
     /// Wrong email or password: the same for both.
     Refused,
-    /// Too many recent failures for this email or from this address: not even checked.
+    /// Too many recent attempts for this account at this address, from this address, or for
+    /// this account: not even checked ([`throttle`] says the rule).
     Throttled,
-}
-
-/// Failures counted over this window…
-const THROTTLE_WINDOW_MINUTES: i64 = 15;
-/// …per email typed (known or not, so throttling reveals nothing)…
-const THROTTLE_PER_EMAIL: u64 = 10;
-/// …and per client address.
-const THROTTLE_PER_IP: u64 = 50;
-
-/// Counts recent failures in the audit log, so the limit holds across every server process.
-async fn throttled(db: &DatabaseConnection, target: &str, ip: Option<&str>) -> Result<bool> {
-    use crate::entities::audit_event;
-    use sea_orm::PaginatorTrait;
-    let since = now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let recent = || {
-        audit_event::Entity::find()
-            .filter(audit_event::Column::Action.eq(AuditAction::LoginFailed))
-            .filter(audit_event::Column::CreatedAt.gte(since))
-    };
-    if recent().filter(audit_event::Column::Target.eq(target)).count(db).await? >= THROTTLE_PER_EMAIL {
-        return Ok(true);
-    }
-    Ok(match ip {
-        Some(ip) => recent().filter(audit_event::Column::Ip.eq(ip)).count(db).await? >= THROTTLE_PER_IP,
-        None => false,
-    })
 }
 
 /// Checks an email and password. Every refusal looks the same and costs the same: an unknown email,
@@ -158,7 +134,8 @@ pub async fn login(
     from: &Client,
 ) -> Result<LoginOutcome> {
     let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
-    if throttled(db, &target, from.ip.as_deref()).await? {
+    let keys = throttle::keys(&target, from.ip.as_deref());
+    if !throttle::reserve(db, &keys).await? {
         audit::record(db, None, None, AuditAction::LoginThrottled, &target, from.ip.as_deref()).await?;
         return Ok(LoginOutcome::Throttled);
     }
@@ -173,6 +150,7 @@ pub async fn login(
         return Ok(LoginOutcome::Refused);
     };
     let role = u.role;
+    throttle::refund(db, &keys).await?;
     let new = session::create(db, u.id, policy, from.user_agent.clone(), from.ip.clone()).await?;
     let mut active = u.clone().into_active_model();
     active.last_login_at = Set(Some(now()));

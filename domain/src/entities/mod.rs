@@ -13,6 +13,7 @@ pub mod integration_event;
 pub mod integration_run;
 pub mod invitation;
 pub mod knowledge;
+pub mod login_throttle;
 pub mod mail_queue;
 pub mod password_reset;
 pub mod runbook;

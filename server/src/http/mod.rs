@@ -4,6 +4,7 @@
 pub mod api_v1;
 pub mod auth_routes;
 pub mod calendar;
+pub mod client_addr;
 pub mod cookies;
 pub mod error_status;
 pub mod executor;
@@ -81,6 +82,8 @@ pub fn router(state: AppState) -> Router {
             headers::ServedOverHttps(state.public_url.starts_with("https://")),
             headers::security_headers,
         ))
+        // The caller's address (behind a trusted proxy, the one it forwards), for all the above.
+        .layer(from_fn_with_state(state.trusted_proxies.clone(), client_addr::resolve))
         // Outermost: every request, refused ones included, runs in its span and gets its id.
         .layer(axum::middleware::from_fn(request_span::span))
         .with_state(state)
@@ -102,10 +105,15 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     // whichever process runs it, however often it restarts (one per client and period, by index).
     let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());
     let gaps = domain::webhooks::GapWatch::new(state.db.clone());
+    let db = state.db.clone();
     tokio::spawn(async move {
         loop {
             if let Err(e) = drafts.run().await {
                 tracing::error!(error = %e, "the monthly summary drafts could not be made");
+            }
+            // Sign-in throttling's windows long over.
+            if let Err(e) = domain::auth::throttle::forget_old(&db).await {
+                tracing::error!(error = %domain::error::cause_chain(&e), "old sign-in counts could not be forgotten");
             }
             // Coverage gaps ahead, announced once each to the webhooks that listen.
             if let Err(e) = gaps.run().await {

@@ -3,12 +3,12 @@
 //! find it. Also the coarse page guard: without a session, `/portal` and `/msp` go to `/login`;
 //! with one, `/login` goes home.
 
+use super::client_addr::ClientAddr;
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::auth::{self, Client};
-use std::net::SocketAddr;
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // Static assets need no session: spare them the database round trip.
@@ -16,7 +16,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         return next.run(req).await;
     }
     let client = Client {
-        ip: req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        ip: req.extensions().get::<ClientAddr>().map(|c| c.0.to_string()),
         user_agent: req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
     };
     let access = match state.cookies.token(req.headers()) {

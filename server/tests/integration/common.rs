@@ -153,6 +153,7 @@ async fn start_with(
         webhook_every: None,
         // Nor do mail tests race a worker: they send the queue themselves (`deliver_mail`).
         mail_every: None,
+        trusted_proxies: Default::default(),
         smtp: smtp.clone(),
     };
     adjust(&mut config);

@@ -37,3 +37,88 @@ async fn served_over_https_the_portal_says_so_and_its_cookie_is_host_only() {
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-") && cookie.contains("Secure"), "{cookie}");
 }
+
+/// A sign-in from `address`, as the load balancer forwards it.
+async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> String {
+    let res = browser()
+        .post(app.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)])
+        .send_or_fail()
+        .await;
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+async fn failures_recorded(app: &TestApp, email: &str) -> Vec<Option<String>> {
+    use domain::entities::audit_event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(domain::vocabulary::AuditAction::LoginFailed))
+        .filter(audit_event::Column::Target.eq(email))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.ip)
+        .collect()
+}
+
+fn behind_the_balancer(c: &mut server::Config) {
+    c.trusted_proxies = server::http::client_addr::TrustedProxies::parse("127.0.0.1").unwrap();
+}
+
+#[tokio::test]
+async fn behind_a_shared_proxy_one_address_flooding_stops_only_itself() {
+    let app = spawn_app_with(behind_the_balancer).await;
+    app.seed_demo().await;
+    let free = domain::auth::throttle::ADDRESS_FREE as usize;
+    for i in 0..free + 5 {
+        let to = login_from(&app, "203.0.113.7", &format!("guess{i}@acme-dental.test"), "wrong").await;
+        let expected = if i < free { "/login?failed" } else { "/login?throttled" };
+        assert_eq!(to, expected, "attempt {i}");
+    }
+    // The address recorded is the caller's, not the balancer's.
+    assert_eq!(failures_recorded(&app, "guess0@acme-dental.test").await, vec![Some("203.0.113.7".to_string())]);
+    // Everyone else, through the same balancer, signs in.
+    assert_eq!(login_from(&app, "198.51.100.20", "dana@acme-dental.test", PASSWORD).await, "/portal");
+}
+
+#[tokio::test]
+async fn an_address_nobody_trusts_cannot_name_another() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    assert_eq!(login_from(&app, "203.0.113.7", "dana@acme-dental.test", "wrong").await, "/login?failed");
+    assert_eq!(failures_recorded(&app, "dana@acme-dental.test").await, vec![Some("127.0.0.1".to_string())]);
+}
+
+#[tokio::test]
+async fn someone_failing_at_an_account_does_not_lock_its_owner_out() {
+    let app = spawn_app_with(behind_the_balancer).await;
+    app.seed_demo().await;
+    let free = domain::auth::throttle::PAIR_FREE as usize;
+    for i in 0..free + 3 {
+        let to = login_from(&app, "203.0.113.7", "dana@acme-dental.test", "guess").await;
+        assert_eq!(to, if i < free { "/login?failed" } else { "/login?throttled" }, "attempt {i}");
+    }
+    // The attacker's next guess waits, even the right password.
+    assert_eq!(login_from(&app, "203.0.113.7", "dana@acme-dental.test", PASSWORD).await, "/login?throttled");
+    // Dana, at her own desk, signs in.
+    assert_eq!(login_from(&app, "198.51.100.20", "dana@acme-dental.test", PASSWORD).await, "/portal");
+    // An IPv6 neighbour in the attacker's /64 shares its count.
+    for _ in 0..free {
+        login_from(&app, "2001:db8:1:2::1", "lee@acme-dental.test", "guess").await;
+    }
+    assert_eq!(login_from(&app, "2001:db8:1:2:ffff::9", "lee@acme-dental.test", "guess").await, "/login?throttled");
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_are_counted_one_by_one() {
+    let app = spawn_app_with(behind_the_balancer).await;
+    app.seed_demo().await;
+    let attempts = (0..40).map(|_| login_from(&app, "203.0.113.7", "dana@acme-dental.test", "guess"));
+    let answers = futures::future::join_all(attempts).await;
+    let failed = answers.iter().filter(|a| *a == "/login?failed").count();
+    let throttled = answers.iter().filter(|a| *a == "/login?throttled").count();
+    assert_eq!((failed, throttled), (domain::auth::throttle::PAIR_FREE as usize, 40 - failed), "{answers:?}");
+    assert_eq!(failures_recorded(&app, "dana@acme-dental.test").await.len(), failed, "no more checked than allowed");
+}

@@ -11,12 +11,11 @@ pub mod work;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::routing::{get, post};
 use domain::integrations::tokens::{ApiCaller, authenticate};
 use http::request::Parts;
 use problem::{Code, Problem};
-use std::net::SocketAddr;
 
 /// The largest request body: 500 events with long details fit with room to spare.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -55,7 +54,7 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or_else(Problem::unauthorized)?;
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let ip = parts.extensions.get::<crate::http::client_addr::ClientAddr>().map(|c| c.0.to_string());
         let what = format!("{} {}", parts.method, parts.uri.path());
         match authenticate(&state.db, presented, ip.as_deref(), &what).await? {
             Some(caller) => {
