@@ -179,13 +179,21 @@ pub async fn accept(db: &DatabaseConnection, token: &str, name: &str, password: 
     if user::Entity::find().filter(user::Column::Email.eq(inv.email.as_str())).one(&tx).await?.is_some() {
         return Err(DomainError::Conflict("This email already has an account: sign in instead.".into()));
     }
+    // Used up by one conditional UPDATE first: of two acceptances at once (two tabs, on either
+    // database) exactly one goes on.
+    let taken = invitation::Entity::update_many()
+        .col_expr(invitation::Column::UsedAt, sea_orm::sea_query::Expr::value(Some(now())))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::UsedAt.is_null())
+        .exec(&tx)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(DomainError::NotFound);
+    }
     let role = inv.role;
     let email = Email::parse(&inv.email)?;
     let u = crate::users::insert(&tx, &email, &name, role, inv.tenant_id, hash).await?;
     let tenant_id = inv.tenant_id;
-    let mut am = inv.into_active_model();
-    am.used_at = Set(Some(now()));
-    am.update(&tx).await?;
     audit::record(&tx, Some(u.id), tenant_id, AuditAction::InvitationAccepted, &u.email, None).await?;
     tx.commit().await?;
     Ok(u.id)

@@ -89,11 +89,26 @@ pub async fn complete(db: &DatabaseConnection, token: &str, new: String, from: &
     open(db, token).await?;
     let hash = password::hash(&new).await?;
     let tx = crate::db::write(db).await?;
-    // Checked again inside the write transaction: two uses of one link cannot both succeed.
     let (r, u) = open(&tx, token).await?;
-    let mut used = r.into_active_model();
-    used.used_at = Set(Some(now()));
-    used.update(&tx).await?;
+    // Used up by one conditional UPDATE: of two uses of one link at once, on either database,
+    // exactly one changes the row; the other finds it used. Every other open link of the user
+    // dies with it.
+    let t = now();
+    let taken = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, sea_orm::sea_query::Expr::value(Some(t)))
+        .filter(password_reset::Column::Id.eq(r.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&tx)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(DomainError::NotFound);
+    }
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, sea_orm::sea_query::Expr::value(Some(t)))
+        .filter(password_reset::Column::UserId.eq(u.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&tx)
+        .await?;
     let (user_id, tenant_id, email) = (u.id, u.tenant_id, u.email.clone());
     let mut account = u.into_active_model();
     account.password_hash = Set(Some(hash));

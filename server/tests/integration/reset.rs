@@ -126,3 +126,45 @@ async fn a_reset_link_expires_and_asking_too_often_sends_nothing_more() {
     .await;
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn one_link_used_twice_at_once_works_once_and_a_reset_kills_the_other_links() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let visitor = browser();
+    call(&visitor, &app, "account/forgot", &[("email", "lee@acme-dental.test")]).await;
+    call(&visitor, &app, "account/forgot", &[("email", "lee@acme-dental.test")]).await;
+    let mail = app.outbox().await;
+    let (first, second) = (reset_link(&mail[0]), reset_link(&mail[1]));
+    assert_ne!(first, second);
+
+    // The second link, used from two browsers at the same moment: exactly one wins.
+    let complete = |password: &'static str| {
+        let (app, token) = (&app, second.clone());
+        async move {
+            let form = [("token", token.as_str()), ("password", password), ("confirm_password", password)];
+            call(&browser(), app, "reset/complete", &form).await.status().as_u16()
+        }
+    };
+    let (a, b) = tokio::join!(complete("the first new password"), complete("the second new password"));
+    let mut answers = [a, b];
+    answers.sort();
+    assert_eq!(answers, [200, 404], "one wins, the other finds the link used");
+    let signs_in = |password: &'static str| {
+        let app = &app;
+        async move {
+            app.post_login(&browser(), "lee@acme-dental.test", password).await.headers()["location"] != "/login?failed"
+        }
+    };
+    assert!(signs_in("the first new password").await ^ signs_in("the second new password").await);
+
+    // The first link died with the reset.
+    let res = call(
+        &browser(),
+        &app,
+        "reset/complete",
+        &[("token", &first), ("password", "a third password"), ("confirm_password", "a third password")],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+}
