@@ -47,7 +47,13 @@ impl Email {
     }
 }
 
-/// A password as typed: 8 to 256 bytes, never trimmed, truncated or case-folded.
+/// The passwords attackers try first: the first 100,000 of SecLists' "10 million password list"
+/// (OWASP SecLists, CC BY-SA 3.0), those of 8 characters or more, lower-cased (`data/README.md`).
+static COMMON: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| include_str!("../data/common-passwords.txt").lines().collect());
+
+/// A password as typed: 8 to 256 bytes, never trimmed, truncated or case-folded, and not one of
+/// the most common ones. No composition rules: length and rarity are what make it hard to guess.
 #[derive(Clone)]
 pub struct Password(String);
 
@@ -68,7 +74,29 @@ impl Password {
         if raw.len() > Self::MAX_BYTES {
             return invalid(format!("the password must be at most {} bytes long", Self::MAX_BYTES));
         }
+        if COMMON.contains(raw.to_lowercase().as_str()) {
+            return invalid(
+                "this password is one of the most common ones, which attackers try first: please choose another"
+                    .to_string(),
+            );
+        }
         Ok(Password(raw))
+    }
+
+    /// The same, for a person: a password that contains their email address (or the part before
+    /// the @) or their name is refused too, being the first thing someone who knows them tries.
+    pub fn parse_for(raw: String, email: &str, name: &str) -> Result<Password, InputError> {
+        let password = Password::parse(raw)?;
+        let lower = password.0.to_lowercase();
+        let email = email.trim().to_lowercase();
+        let local = email.split('@').next().unwrap_or_default().to_string();
+        let name = name.trim().to_lowercase();
+        let words = name.split(|c: char| !c.is_alphanumeric()).map(str::to_string);
+        let personal = [email.clone(), local, name.clone()].into_iter().chain(words);
+        if personal.filter(|p| p.chars().count() >= 3).any(|p| lower.contains(&p)) {
+            return invalid("the password must not contain your email address or name".to_string());
+        }
+        Ok(password)
     }
 
     pub fn expose(&self) -> &str {
@@ -161,6 +189,15 @@ mod tests {
         // 4 bytes each: 64 characters are 256 bytes, 65 are too many.
         assert!(Password::parse("😀".repeat(64)).is_ok());
         assert!(Password::parse("😀".repeat(65)).is_err());
+        // Common ones, whatever their case.
+        assert!(Password::parse("password1".into()).is_err());
+        assert!(Password::parse("IloveYou".into()).is_err());
+        assert!(Password::parse("quiet tulip harbour".into()).is_ok());
+        // Personal ones.
+        let mine = |p: &str| Password::parse_for(p.into(), "dana.whitfield@acme-dental.test", "Dana Whitfield");
+        assert!(mine("dana.whitfield rocks").is_err());
+        assert!(mine("i am WHITFIELD 2026").is_err());
+        assert!(mine("quiet tulip harbour").is_ok());
     }
 
     #[test]

@@ -163,9 +163,9 @@ pub async fn invitation(db: &DatabaseConnection, token: &str) -> Result<OpenInvi
 /// invitation up. Answers the new user's id.
 pub async fn accept(db: &DatabaseConnection, token: &str, name: &str, password: String) -> Result<i64> {
     let name = DisplayName::parse("name", name)?;
-    let password = Password::parse(password)?;
     // The link first: without one that opens, no argon2 work is done for anybody.
-    open_invitation(db, token).await?;
+    let inv = open_invitation(db, token).await?;
+    let password = Password::parse_for(password, &inv.email, name.as_str())?;
     let hash = crate::auth::password::hash(&password).await?;
     let tx = crate::db::write(db).await?;
     // Re-read inside the write transaction: two tabs accepting at once make one account.

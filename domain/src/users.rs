@@ -46,7 +46,8 @@ impl NewUser {
         }
         let default_name = email.as_str().split('@').next().unwrap_or_default().to_string();
         let name = DisplayName::parse("name", name.unwrap_or(&default_name))?;
-        Ok(NewUser { email, name, role, tenant_slug: tenant.map(str::to_string), password: Password::parse(password)? })
+        let password = Password::parse_for(password, email.as_str(), name.as_str())?;
+        Ok(NewUser { email, name, role, tenant_slug: tenant.map(str::to_string), password })
     }
 }
 

@@ -167,7 +167,7 @@ pub async fn change_password(
     new: String,
     from: &Client,
 ) -> Result<()> {
-    let new = Password::parse(new)?;
+    let new = Password::parse_for(new, &user.email, &user.display_name)?;
     let u = user::Entity::find_by_id(user.id).one(db).await?.ok_or(DomainError::NotFound)?;
     if !password::verify(current, u.password_hash.clone()).await? {
         return Err(DomainError::Invalid("the current password is not correct".into()));

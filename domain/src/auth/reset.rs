@@ -84,9 +84,9 @@ pub async fn email_for(db: &DatabaseConnection, token: &str) -> Result<String> {
 
 /// Sets a new password with a link, once; ends every session of the user. Answers the user's id.
 pub async fn complete(db: &DatabaseConnection, token: &str, new: String, from: &Client) -> Result<i64> {
-    let new = Password::parse(new)?;
     // A dead link costs no hashing.
-    open(db, token).await?;
+    let (_, u) = open(db, token).await?;
+    let new = Password::parse_for(new, &u.email, &u.display_name)?;
     let hash = password::hash(&new).await?;
     let tx = crate::db::write(db).await?;
     let (r, u) = open(&tx, token).await?;

@@ -43,6 +43,13 @@ async fn an_invited_colleague_sets_a_password_and_signs_in_once() {
         visitor.post(app.url("/api/invite/accept")).form(&form).send()
     };
     assert_eq!(accept("a good password", "another one").await.unwrap().status(), 422);
+    // A common password, or one made of the invitee's own email or name, is refused, saying why.
+    let common = accept("password1", "password1").await.unwrap();
+    assert_eq!(common.status(), 422);
+    assert!(common.text().await.unwrap().contains("one of the most common"));
+    let personal = accept("new.hire forever", "new.hire forever").await.unwrap();
+    assert_eq!(personal.status(), 422);
+    assert!(personal.text().await.unwrap().contains("must not contain your email address or name"));
     assert_eq!(accept("short", "short").await.unwrap().status(), 422);
     let res = accept("a good password", "a good password").await.unwrap();
     assert_eq!(res.status(), 200);
