@@ -22,6 +22,9 @@ pub enum AppError {
     /// Too many requests at once (password work is queued full): 503 with `Retry-After`.
     #[error("Many people are signing in right now. Please try again in a moment.")]
     Busy,
+    /// Done too often in the last hour: 429 with `Retry-After` (seconds).
+    #[error("You have done this many times in the last hour. Please try again in {} minutes.", .0.div_ceil(60))]
+    TooMany(u64),
 }
 
 impl FromServerFnError for AppError {
@@ -53,6 +56,7 @@ mod ssr {
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
                 AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             }
         }
     }
@@ -62,6 +66,7 @@ mod ssr {
             match e {
                 DomainError::NotFound => AppError::NotFound,
                 DomainError::Busy => AppError::Busy,
+                DomainError::TooMany { retry_after } => AppError::TooMany(retry_after),
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
                 e @ DomainError::Field { .. } => AppError::Invalid(e.to_string()),
                 DomainError::Forbidden(m) => AppError::Forbidden(m),

@@ -57,6 +57,13 @@ impl EmailedLinks {
         self.used_by(user_id).await
     }
 
+    /// Counts a reset request from this address (whatever the email: the answer says nothing about
+    /// accounts), or refuses it when the address has asked too often this hour.
+    pub async fn pace_reset(&self, from: &Client) -> Result<()> {
+        crate::auth::throttle::pace(&self.db, crate::auth::throttle::Paced::ResetRequest, None, from.ip.as_deref())
+            .await
+    }
+
     /// Sends a reset link when the email has an account; nothing otherwise (the answer is the
     /// same either way). A link that could not be queued is logged, not shown.
     pub async fn request_reset(&self, email: &str, from: &Client) -> Result<()> {

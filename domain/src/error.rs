@@ -22,6 +22,9 @@ pub enum DomainError {
     /// Too much password work is queued: the person should try again in a moment (503).
     #[error("busy: try again in a moment")]
     Busy,
+    /// Done too often in the last hour (a paced action): 429, try again in `retry_after` seconds.
+    #[error("too many at once: try again in {retry_after} s")]
+    TooMany { retry_after: u64 },
     #[error("database error at {at}: {source}")]
     Database { source: DbErr, at: &'static Location<'static> },
 }

@@ -8,7 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_schema;
 mod m20261122_000002_mail_queue;
 mod m20261202_000001_integrations;
-mod m20261203_000001_login_throttle;
+mod m20261203_000001_throttle;
 
 pub struct Migrator;
 
@@ -19,7 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_schema::Migration),
             Box::new(m20261122_000002_mail_queue::Migration),
             Box::new(m20261202_000001_integrations::Migration),
-            Box::new(m20261203_000001_login_throttle::Migration),
+            Box::new(m20261203_000001_throttle::Migration),
         ]
     }
 }

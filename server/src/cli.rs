@@ -141,6 +141,7 @@ impl From<DomainError> for Failure {
             e @ DomainError::Field { .. } => Failure::Input(e.to_string()),
             DomainError::NotFound => Failure::Input("not found".into()),
             DomainError::Busy => Failure::Internal("busy: try again".into()),
+            e @ DomainError::TooMany { .. } => Failure::Input(e.to_string()),
             e @ DomainError::Database { .. } => Failure::Internal(domain::error::cause_chain(&e)),
         }
     }

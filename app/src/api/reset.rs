@@ -9,7 +9,9 @@ use leptos::prelude::*;
 #[server(endpoint = "account/forgot")]
 pub async fn forgot_password(#[server(default)] email: String) -> Result<(), AppError> {
     let links = crate::services::services()?.links;
-    match links.request_reset(&email, &super::guard::request_client()).await {
+    let from = super::guard::request_client();
+    links.pace_reset(&from).await?;
+    match links.request_reset(&email, &from).await {
         Ok(()) => {}
         // Even a failure answers the same: the person learns nothing about accounts from it.
         Err(e) => tracing::error!(error = %e, "could not handle a password reset request"),

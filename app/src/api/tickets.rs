@@ -90,6 +90,7 @@ pub async fn open_ticket(
     let client = guard::client()?;
     let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
+    client.pace(domain::auth::throttle::Paced::Ticket, &guard::request_client()).await?;
     let number = client.scope.open_ticket(new).await?;
     notifier.client_ticket(&client.scope, number).await;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
@@ -101,6 +102,7 @@ pub async fn open_ticket(
 pub async fn comment_on_ticket(number: i64, #[server(default)] body: String) -> Result<(), AppError> {
     use super::guard;
     let client = guard::client()?;
+    client.pace(domain::auth::throttle::Paced::Comment, &guard::request_client()).await?;
     client.scope.comment_on_ticket(number, &body).await?;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(())

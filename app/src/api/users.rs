@@ -24,6 +24,7 @@ pub async fn invite_colleague(
     use super::guard;
     let client = guard::client()?;
     let links = crate::services::services()?.links;
+    client.pace(domain::auth::throttle::Paced::Invitation, &guard::request_client()).await?;
     let invited = client.scope.invite(&email, &role).await?;
     links.send_invitation(&invited, &client.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not send an invitation");

@@ -60,7 +60,20 @@ pub struct StaffAccess {
     db: DatabaseConnection,
 }
 
+impl ClientAccess {
+    /// Counts one paced action (a ticket, a comment, an invitation) for this person at this
+    /// address, or refuses it when they have had their hour's worth.
+    pub async fn pace(&self, what: throttle::Paced, from: &Client) -> Result<()> {
+        throttle::pace(self.scope.db(), what, Some(self.user.id), from.ip.as_deref()).await
+    }
+}
+
 impl StaffAccess {
+    /// The same for staff (public replies, tickets opened for clients).
+    pub async fn pace(&self, what: throttle::Paced, from: &Client) -> Result<()> {
+        throttle::pace(&self.db, what, Some(self.user.id), from.ip.as_deref()).await
+    }
+
     /// Staff see every tenant: their queries are unscoped, and say so.
     pub fn unscoped(&self) -> Unscoped {
         Unscoped::new(self.db.clone())

@@ -11,7 +11,7 @@
 //! for the count, so no more slip through than the rule allows. An attempt that signs in is
 //! refunded.
 
-use crate::entities::login_throttle;
+use crate::entities::throttle as throttle_row;
 use crate::error::Result;
 use crate::time::now;
 use chrono::Duration;
@@ -67,22 +67,7 @@ pub(crate) async fn reserve(db: &DatabaseConnection, keys: &[(String, i32)]) -> 
     let tx = crate::db::write(db).await?;
     let mut rows = Vec::new();
     for (key, free) in keys {
-        // Make the row exist, and (on PostgreSQL) lock it until commit: the update on conflict.
-        login_throttle::Entity::insert(login_throttle::ActiveModel {
-            key: Set(key.clone()),
-            attempts: Set(0),
-            window_start: Set(t),
-            next_allowed_at: Set(t),
-        })
-        .on_conflict(
-            OnConflict::column(login_throttle::Column::Key).update_column(login_throttle::Column::Key).to_owned(),
-        )
-        .exec_without_returning(&tx)
-        .await?;
-        let mut row = login_throttle::Entity::find_by_id(key.clone())
-            .one(&tx)
-            .await?
-            .ok_or(sea_orm::DbErr::RecordNotFound(key.clone()))?;
+        let mut row = locked_row(&tx, key, t).await?;
         if row.window_start < t - Duration::minutes(WINDOW_MINUTES) && row.next_allowed_at <= t {
             row.attempts = 0;
             row.window_start = t;
@@ -97,7 +82,7 @@ pub(crate) async fn reserve(db: &DatabaseConnection, keys: &[(String, i32)]) -> 
         let attempts = row.attempts + 1;
         let next_allowed_at = if attempts >= free { t + delay(attempts - free + 1) } else { t };
         let window_start = row.window_start;
-        let mut am: login_throttle::ActiveModel = row.into();
+        let mut am: throttle_row::ActiveModel = row.into();
         am.attempts = Set(attempts);
         am.next_allowed_at = Set(next_allowed_at);
         am.window_start = Set(window_start);
@@ -112,12 +97,12 @@ pub(crate) async fn reserve(db: &DatabaseConnection, keys: &[(String, i32)]) -> 
 pub(crate) async fn refund(db: &impl ConnectionTrait, keys: &[(String, i32)]) -> Result<()> {
     for (key, free) in keys {
         if key.starts_with("pair:") {
-            login_throttle::Entity::delete_by_id(key.clone()).exec(db).await?;
+            throttle_row::Entity::delete_by_id(key.clone()).exec(db).await?;
             continue;
         }
-        if let Some(row) = login_throttle::Entity::find_by_id(key.clone()).one(db).await? {
+        if let Some(row) = throttle_row::Entity::find_by_id(key.clone()).one(db).await? {
             let attempts = (row.attempts - 1).max(0);
-            let mut am: login_throttle::ActiveModel = row.into();
+            let mut am: throttle_row::ActiveModel = row.into();
             am.attempts = Set(attempts);
             if attempts < *free {
                 am.next_allowed_at = Set(now());
@@ -128,12 +113,105 @@ pub(crate) async fn refund(db: &impl ConnectionTrait, keys: &[(String, i32)]) ->
     Ok(())
 }
 
+/// Actions that send email or make rows others must read, paced per person and per address so
+/// that nobody (a script with a stolen session, say) can flood a team's queue or anyone's inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paced {
+    Ticket,
+    Comment,
+    Invitation,
+    ResetRequest,
+}
+
+/// The hour paced actions are counted in.
+pub const PACE_WINDOW_MINUTES: i64 = 60;
+
+impl Paced {
+    fn word(self) -> &'static str {
+        match self {
+            Paced::Ticket => "ticket",
+            Paced::Comment => "comment",
+            Paced::Invitation => "invitation",
+            Paced::ResetRequest => "reset",
+        }
+    }
+
+    /// At most this many an hour per person, and per address.
+    pub fn limits(self) -> (i32, i32) {
+        match self {
+            Paced::Ticket => (30, 120),
+            Paced::Comment => (120, 300),
+            Paced::Invitation => (30, 60),
+            Paced::ResetRequest => (0, 20),
+        }
+    }
+}
+
+/// Counts one `what` for this person and address, or refuses it (`TooMany`, with the seconds until
+/// the window frees up) when either has had its hour's worth; a refused one is not counted.
+pub async fn pace(db: &DatabaseConnection, what: Paced, user: Option<i64>, ip: Option<&str>) -> Result<()> {
+    let (per_user, per_address) = what.limits();
+    let mut keys = Vec::new();
+    if let Some(u) = user {
+        keys.push((format!("pace:{}:user:{u}", what.word()), per_user));
+    }
+    if let Some(ip) = ip {
+        keys.push((format!("pace:{}:address:{}", what.word(), address_key(ip)), per_address));
+    }
+    let t = now();
+    let window = Duration::minutes(PACE_WINDOW_MINUTES);
+    let tx = crate::db::write(db).await?;
+    let mut rows = Vec::new();
+    for (key, limit) in keys {
+        let mut row = locked_row(&tx, &key, t).await?;
+        if row.window_start <= t - window {
+            row.attempts = 0;
+            row.window_start = t;
+        }
+        if row.attempts >= limit {
+            let wait = (row.window_start + window - t).num_seconds().max(1) as u64;
+            return Err(crate::error::DomainError::TooMany { retry_after: wait });
+        }
+        rows.push(row);
+    }
+    for row in rows {
+        let (attempts, window_start) = (row.attempts + 1, row.window_start);
+        let mut am: throttle_row::ActiveModel = row.into();
+        am.attempts = Set(attempts);
+        am.window_start = Set(window_start);
+        am.update(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The row of a key, made if missing and (on PostgreSQL) locked until the transaction ends.
+async fn locked_row(
+    tx: &impl ConnectionTrait,
+    key: &str,
+    t: chrono::DateTime<chrono::Utc>,
+) -> Result<throttle_row::Model> {
+    throttle_row::Entity::insert(throttle_row::ActiveModel {
+        key: Set(key.to_string()),
+        attempts: Set(0),
+        window_start: Set(t),
+        next_allowed_at: Set(t),
+    })
+    .on_conflict(OnConflict::column(throttle_row::Column::Key).update_column(throttle_row::Column::Key).to_owned())
+    .exec_without_returning(tx)
+    .await?;
+    Ok(throttle_row::Entity::find_by_id(key.to_string())
+        .one(tx)
+        .await?
+        .ok_or(sea_orm::DbErr::RecordNotFound(key.to_string()))?)
+}
+
 /// Forgets windows long over (the server's hourly round; the rows are tiny either way).
 pub async fn forget_old(db: &impl ConnectionTrait) -> Result<()> {
-    let t = now() - Duration::minutes(2 * WINDOW_MINUTES);
-    login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::WindowStart.lt(t))
-        .filter(login_throttle::Column::NextAllowedAt.lt(t))
+    let t = now() - Duration::minutes(2 * WINDOW_MINUTES.max(PACE_WINDOW_MINUTES));
+    throttle_row::Entity::delete_many()
+        .filter(throttle_row::Column::WindowStart.lt(t))
+        .filter(throttle_row::Column::NextAllowedAt.lt(t))
         .exec(db)
         .await?;
     Ok(())

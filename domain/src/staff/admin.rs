@@ -104,6 +104,11 @@ impl Admin {
         &self.db
     }
 
+    /// Counts one paced action (an invitation) for this admin at this address.
+    pub async fn pace(&self, what: crate::auth::throttle::Paced, from: &crate::auth::Client) -> Result<()> {
+        crate::auth::throttle::pace(&self.db, what, Some(self.user.id), from.ip.as_deref()).await
+    }
+
     pub async fn clients(&self) -> Result<Vec<AdminClient>> {
         Ok(tenant::Entity::find()
             .order_by_asc(tenant::Column::Name)

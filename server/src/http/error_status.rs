@@ -24,8 +24,14 @@ pub async fn from_error_type(req: Request, next: Next) -> Response {
     };
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = e.status();
-        if e == AppError::Busy {
-            parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("2"));
+        match e {
+            AppError::Busy => {
+                parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("2"));
+            }
+            AppError::TooMany(seconds) => {
+                parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+            }
+            _ => {}
         }
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -122,3 +122,45 @@ async fn parallel_wrong_passwords_are_counted_one_by_one() {
     assert_eq!((failed, throttled), (domain::auth::throttle::PAIR_FREE as usize, 40 - failed), "{answers:?}");
     assert_eq!(failures_recorded(&app, "dana@acme-dental.test").await.len(), failed, "no more checked than allowed");
 }
+
+#[tokio::test]
+async fn tickets_and_reset_requests_are_paced_per_person_and_address() {
+    use domain::auth::throttle::Paced;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let count = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        domain::entities::ticket::Entity::find().count(&app.db).await.unwrap()
+    };
+    let dana = app.signed_in("dana@acme-dental.test").await;
+    let form =
+        [("subject", "Printer"), ("description", "Jammed"), ("impact", "individual"), ("urgency", "inconvenience")];
+    let (per_user, _) = Paced::Ticket.limits();
+    for _ in 0..per_user {
+        assert_eq!(call(&dana, &app, "portal/ticket-new", &form).await.status(), 200);
+    }
+    let before = count().await;
+    let res = call(&dana, &app, "portal/ticket-new", &form).await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    assert!(
+        res.text().await.unwrap().contains("TooMany"),
+        "the form shows: you have done this many times in the last hour"
+    );
+    assert_eq!(count().await, before, "a refused ticket is not made");
+    // Lee, a colleague, is not held back by Dana's hour.
+    let lee = app.signed_in("lee@acme-dental.test").await;
+    assert_eq!(call(&lee, &app, "portal/ticket-new", &form).await.status(), 200);
+
+    // "Forgot your password?" from one address: its hour's worth, whatever the emails, then 429.
+    let (_, per_address) = Paced::ResetRequest.limits();
+    let visitor = browser();
+    for i in 0..per_address {
+        let email = format!("someone{i}@acme-dental.test");
+        assert_eq!(call(&visitor, &app, "account/forgot", &[("email", &email)]).await.status(), 200);
+    }
+    let res = call(&visitor, &app, "account/forgot", &[("email", "lee@acme-dental.test")]).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+}

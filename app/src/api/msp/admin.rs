@@ -75,6 +75,7 @@ pub async fn admin_invite(
     use super::super::guard;
     let admin = guard::admin()?;
     let links = crate::services::services()?.links;
+    admin.pace(domain::auth::throttle::Paced::Invitation, &guard::request_client()).await?;
     let invited = admin.invite(&email, &role, &client).await?;
     links.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not queue an invitation");

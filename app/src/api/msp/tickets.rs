@@ -153,6 +153,7 @@ pub async fn msp_ticket_comment(
     } else {
         let staff = guard::staff()?;
         let notifier = crate::services::services()?.notifier;
+        staff.pace(domain::auth::throttle::Paced::Comment, &guard::request_client()).await?;
         staff.ticket_desk().reply_in_public(id, &body).await?;
         notifier.public_reply(&staff.unscoped(), id, &staff.user.display_name, body.trim()).await;
     }
@@ -180,6 +181,7 @@ pub async fn msp_ticket_new(
         "" => vocabulary::TicketSource::Staff,
         s => s.parse().map_err(|_| AppError::Invalid("Please choose how the ticket came in.".into()))?,
     };
+    staff.pace(domain::auth::throttle::Paced::Ticket, &guard::request_client()).await?;
     let id = staff.ticket_desk().open_ticket_for(&client, &requester, new, source).await?;
     notifier.new_ticket(&staff.unscoped(), id).await;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));

@@ -23,6 +23,8 @@ pub enum Code {
     /// This `Idempotency-Key` answered a different request.
     IdempotencyKeyReused,
     Conflict,
+    /// Done too often in the last hour; `Retry-After` says when to try again.
+    TooManyRequests,
     /// Something failed on our side; it is logged with the request's id.
     Internal,
 }
@@ -37,6 +39,7 @@ impl Code {
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             // The request conflicts with the one that key answered.
             Code::Conflict | Code::IdempotencyKeyReused => StatusCode::CONFLICT,
+            Code::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,6 +109,9 @@ impl From<DomainError> for Problem {
             DomainError::Forbidden(m) => Problem::new(Code::Forbidden, m),
             DomainError::NotFound => Problem::not_found(),
             DomainError::Busy => Problem::new(Code::Internal, "Busy: please try again in a moment."),
+            DomainError::TooMany { retry_after } => {
+                Problem::new(Code::TooManyRequests, format!("Too many at once: try again in {retry_after} s."))
+            }
             e @ DomainError::Database { .. } => {
                 // Logged once, in the request's span (which carries its id).
                 tracing::error!(error = %domain::error::cause_chain(&e), "API request failed");

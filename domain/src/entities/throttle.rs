@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "login_throttle")]
+#[sea_orm(table_name = "throttle")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
