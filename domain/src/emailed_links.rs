@@ -8,7 +8,7 @@ use crate::emails;
 use crate::error::Result;
 use crate::invitations::{self, INVITATION_DAYS, Invited, OpenInvitation};
 use crate::mail::{MailError, MailQueue};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use vocabulary::Role;
 
 /// Who a used link signed in, and where their browser goes: their role's home (the sign-in
@@ -87,6 +87,13 @@ impl EmailedLinks {
     /// Sets the new password and ends every session of the person.
     pub async fn complete_reset(&self, token: &str, password: String, from: &Client) -> Result<LinkUsed> {
         let user_id = reset::complete(&self.db, token, password, from).await?;
+        if let Some(u) = crate::entities::user::Entity::find_by_id(user_id).one(&self.db).await? {
+            let forgot = format!("{}/login", self.public_url);
+            let email = emails::password_changed(&u.email, &u.display_name, from.ip.as_deref(), &forgot);
+            if let Err(e) = self.mail.send(email, Some("password_changed")).await {
+                tracing::error!(error = %e, "could not queue a password-changed notice");
+            }
+        }
         self.used_by(user_id).await
     }
 

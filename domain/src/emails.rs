@@ -44,6 +44,26 @@ pub fn invitation_to_an_account(to: &str, from_name: &str, tenant_name: &str, si
     Email { to: to.to_string(), subject: format!("About your invitation to {tenant_name}'s portal"), text, html }
 }
 
+/// The account's password was changed (on the account page, or with a reset link): if that was
+/// not them, they hear of it at once and know what to do.
+pub fn password_changed(to: &str, name: &str, from_address: Option<&str>, forgot: &str) -> Email {
+    let from = from_address.map(|a| format!(" from the address {a}")).unwrap_or_default();
+    let text = format!(
+        "Hello {name},\n\nThe password of your Limelight account was just changed{from}, and every \
+         other session of yours was signed out.\n\nIf that was you, there is nothing to do. If it was \
+         not, choose a new password now and tell your IT team:\n{forgot}\n"
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>The password of your Limelight account was just changed{}, and every other \
+         session of yours was signed out.</p><p>If that was you, there is nothing to do. If it was not, \
+         <a href=\"{}\">choose a new password now</a> and tell your IT team.</p>",
+        html_escape(name),
+        html_escape(&from),
+        html_escape(forgot)
+    );
+    Email { to: to.to_string(), subject: "Your Limelight password was changed".into(), text, html }
+}
+
 /// A single-use link to choose a new password.
 pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
     let text = format!(

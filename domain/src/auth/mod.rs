@@ -203,11 +203,13 @@ pub async fn change_password(
 pub struct Sessions {
     db: DatabaseConnection,
     policy: SessionPolicy,
+    mail: crate::mail::MailQueue,
+    public_url: String,
 }
 
 impl Sessions {
-    pub fn new(db: DatabaseConnection, policy: SessionPolicy) -> Self {
-        Sessions { db, policy }
+    pub fn new(db: DatabaseConnection, policy: SessionPolicy, mail: crate::mail::MailQueue, public_url: &str) -> Self {
+        Sessions { db, policy, mail, public_url: public_url.trim_end_matches('/').to_string() }
     }
 
     /// Changes the password (ending every session of the user) and starts a new session for the
@@ -220,6 +222,16 @@ impl Sessions {
         from: &Client,
     ) -> Result<session::NewSession> {
         change_password(&self.db, user, current, new, from).await?;
+        let email = crate::emails::password_changed(
+            &user.email,
+            &user.display_name,
+            from.ip.as_deref(),
+            &format!("{}/login", self.public_url),
+        );
+        // The password is changed either way: a notice that could not be queued is logged.
+        if let Err(e) = self.mail.send(email, Some("password_changed")).await {
+            tracing::error!(error = %e, "could not queue a password-changed notice");
+        }
         self.start(user.id, from).await
     }
 

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
     let routes = routes();
     let cookies = state.cookies.clone();
     let services = Services {
-        sessions: domain::auth::Sessions::new(state.db.clone(), state.sessions),
+        sessions: domain::auth::Sessions::new(state.db.clone(), state.sessions, state.mail.clone(), &state.public_url),
         links: domain::emailed_links::EmailedLinks::new(state.db.clone(), state.mail.clone(), &state.public_url),
         notifier: domain::notifications::Notifier::new(state.mail.clone(), &state.public_url),
         session_cookie: Arc::new(move |token, expires| cookies.session(token, expires)),

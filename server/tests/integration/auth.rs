@@ -193,6 +193,10 @@ async fn changing_the_password_ends_other_sessions_and_keeps_this_one() {
     assert_eq!(here.get(app.url("/portal")).send_or_fail().await.status(), 200, "this browser got a new session");
     assert_eq!(location(&app.post_login(&browser(), "client@acme.test", PASSWORD).await), "/login?failed");
     assert_eq!(location(&app.post_login(&browser(), "client@acme.test", "a new password").await), "/portal");
+    // The owner is told, in case it was not them.
+    let mail = app.outbox().await;
+    assert_eq!(mail.len(), 1, "only the successful change is announced");
+    assert!(mail[0].contains("To: client@acme.test") && mail[0].contains("password was changed"), "{}", mail[0]);
 
     // Without a session the server function refuses.
     let res = call(&browser(), &app, "account/password", &[("current_password", "x"), ("new_password", "y")]).await;

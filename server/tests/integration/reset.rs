@@ -87,6 +87,8 @@ async fn a_reset_link_works_once_and_ends_every_other_session() {
     assert_eq!(res.headers()["location"], "/login?failed");
     let res = app.post_login(&browser(), "lee@acme-dental.test", "a brand new password").await;
     assert_ne!(res.headers()["location"], "/login?failed");
+    let mail = app.outbox().await;
+    assert!(mail[1].contains("To: lee@acme-dental.test") && mail[1].contains("password was changed"));
     // Used: the link is dead.
     assert_eq!(visitor.get(app.url(&format!("/reset/{token}"))).send_or_fail().await.status(), 404);
     let again = call(
