@@ -258,6 +258,10 @@ impl MailQueue {
                 update.status = Set(MailStatus::Sent);
                 update.sent_at = Set(Some(now()));
                 update.last_error = Set(None);
+                // Delivered: a link that signs someone in or lets them choose a password is no
+                // longer kept here, where backups and replicas would hold it working.
+                update.text_body = Set(without_links(&row.text_body));
+                update.html_body = Set(without_links(&row.html_body));
                 true
             }
             Err(e) => {
@@ -287,6 +291,29 @@ impl MailQueue {
     }
 }
 
+/// The paths of links that act for their holder: a reset link, an invitation.
+const ACTING_LINKS: [&str; 2] = ["/reset/", "/invite/"];
+
+/// The text with every acting link's token cut out (`/reset/…`), so that what is kept after
+/// delivery opens nothing.
+pub fn without_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, path)) =
+        ACTING_LINKS.iter().filter_map(|p| rest.find(p).map(|i| (i, *p))).min_by_key(|(i, _)| *i)
+    {
+        let after = at + path.len();
+        out.push_str(&rest[..after]);
+        let token_len = rest[after..].chars().take_while(char::is_ascii_alphanumeric).count();
+        if token_len > 0 {
+            out.push('…');
+        }
+        rest = &rest[after + token_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escapes text for the HTML part.
 pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -295,6 +322,15 @@ pub fn html_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivered_links_are_cut_out() {
+        let text =
+            "Choose one here:\nhttp://x.test/reset/0a1b2c3d\nor <a href=\"http://x.test/invite/ffee99\">join</a>.";
+        let kept = without_links(text);
+        assert_eq!(kept, "Choose one here:\nhttp://x.test/reset/…\nor <a href=\"http://x.test/invite/…\">join</a>.");
+        assert_eq!(without_links("no links /reset/ here"), "no links /reset/ here");
+    }
 
     #[test]
     fn backoff_doubles_and_stops_growing_at_six_hours() {
