@@ -38,6 +38,8 @@ pub struct Config {
     /// `LIMELIGHT_TRUSTED_PROXIES`: the load balancers (addresses or CIDR blocks) whose
     /// `X-Forwarded-For` / `Forwarded` name the caller; nobody else's are believed.
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    /// A connection must send a request's headers within this (10 s), or it is closed.
+    pub header_read_timeout: std::time::Duration,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -88,6 +90,7 @@ impl Config {
             crate::http::client_addr::TrustedProxies::parse(&env("LIMELIGHT_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|e| format!("LIMELIGHT_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            header_read_timeout: std::time::Duration::from_secs(10),
             trusted_proxies,
             smtp,
             msp_time_zone,

@@ -17,6 +17,7 @@ pub struct AppState {
     pub webhook_every: Option<std::time::Duration>,
     pub mail_every: Option<std::time::Duration>,
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -50,6 +51,7 @@ impl AppState {
             webhook_every: config.webhook_every,
             mail_every: config.mail_every,
             trusted_proxies: config.trusted_proxies.clone(),
+            header_read_timeout: config.header_read_timeout,
         })
     }
 }

@@ -122,8 +122,60 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
         }
     });
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await
+    let header_read_timeout = state.header_read_timeout;
+    serve_connections(listener, router(state), header_read_timeout).await
+}
+
+/// How long requests in flight may take to finish once shutdown begins.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The accept loop (axum's `serve`, plus what it cannot set): a connection that has not sent a
+/// request's headers within `header_read_timeout` is closed, so idle or slow connections cannot
+/// pile up and starve the others. On Ctrl-C or SIGTERM it stops accepting and lets the requests
+/// in flight finish (for at most `DRAIN`).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_read_timeout: std::time::Duration,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(req.map(axum::body::Body::new))
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection that ends badly (reset, timed out) is the client's business.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(DRAIN) => tracing::warn!("requests still in flight after {DRAIN:?}: stopping anyway"),
+    }
+    Ok(())
 }
 
 async fn shutdown() {

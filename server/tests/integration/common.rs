@@ -154,6 +154,7 @@ async fn start_with(
         // Nor do mail tests race a worker: they send the queue themselves (`deliver_mail`).
         mail_every: None,
         trusted_proxies: Default::default(),
+        header_read_timeout: std::time::Duration::from_secs(10),
         smtp: smtp.clone(),
     };
     adjust(&mut config);

@@ -164,3 +164,19 @@ async fn tickets_and_reset_requests_are_paced_per_person_and_address() {
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|c| c.header_read_timeout = std::time::Duration::from_secs(1)).await;
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    // Others are served meanwhile.
+    assert_eq!(browser().get(app.url("/healthz")).send_or_fail().await.status(), 200);
+    // The server closes it (after answering 408 or not); the bound only fails a hang.
+    let mut got = Vec::new();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), slow.read_to_end(&mut got)).await;
+    assert!(closed.is_ok(), "the half-sent request was never cut off");
+    let text = String::from_utf8_lossy(&got);
+    assert!(got.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+}
