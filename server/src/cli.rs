@@ -215,20 +215,26 @@ fn password_from_stdin() -> Result<String, Failure> {
 }
 
 async fn database(config: &Config) -> Result<domain::DatabaseConnection, Failure> {
+    let db = connect(config).await?;
+    domain::db::migrate(&db).await?;
+    Ok(db)
+}
+
+/// The database as it is, not migrated: for a server whose role may not change the schema
+/// (`LIMELIGHT_MIGRATE_ON_START=false`; `limelight migrate` runs as the schema's owner).
+async fn connect(config: &Config) -> Result<domain::DatabaseConnection, Failure> {
     if !config.database.is_postgres() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             Failure::Internal(format!("could not create the data directory {}: {e}", config.data_dir.display()))
         })?;
     }
-    let db = domain::db::connect(&config.database).await?;
-    domain::db::migrate(&db).await?;
-    Ok(db)
+    Ok(domain::db::connect(&config.database).await?)
 }
 
 async fn run(command: Command, config: Config) -> Result<(), Failure> {
     match command {
         Command::Serve => {
-            let db = database(&config).await?;
+            let db = if config.migrate_on_start { database(&config).await? } else { connect(&config).await? };
             let state = AppState::new(db, &config).map_err(Failure::Input)?;
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await

@@ -38,6 +38,9 @@ pub struct Config {
     /// `LIMELIGHT_TRUSTED_PROXIES`: the load balancers (addresses or CIDR blocks) whose
     /// `X-Forwarded-For` / `Forwarded` name the caller; nobody else's are believed.
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    /// `LIMELIGHT_MIGRATE_ON_START` (default true): `serve` brings the schema up to date first.
+    /// False for a server whose database role may not change the schema (see the README).
+    pub migrate_on_start: bool,
     /// A connection must send a request's headers within this (10 s), or it is closed.
     pub header_read_timeout: std::time::Duration,
 }
@@ -90,6 +93,7 @@ impl Config {
             crate::http::client_addr::TrustedProxies::parse(&env("LIMELIGHT_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|e| format!("LIMELIGHT_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            migrate_on_start: env("LIMELIGHT_MIGRATE_ON_START").is_none_or(|_| flag("LIMELIGHT_MIGRATE_ON_START")),
             header_read_timeout: std::time::Duration::from_secs(10),
             trusted_proxies,
             smtp,

@@ -155,6 +155,7 @@ async fn start_with(
         mail_every: None,
         trusted_proxies: Default::default(),
         header_read_timeout: std::time::Duration::from_secs(10),
+        migrate_on_start: true,
         smtp: smtp.clone(),
     };
     adjust(&mut config);
