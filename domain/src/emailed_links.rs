@@ -88,11 +88,14 @@ impl EmailedLinks {
     pub async fn complete_reset(&self, token: &str, password: String, from: &Client) -> Result<LinkUsed> {
         let user_id = reset::complete(&self.db, token, password, from).await?;
         if let Some(u) = crate::entities::user::Entity::find_by_id(user_id).one(&self.db).await? {
-            let forgot = format!("{}/login", self.public_url);
-            let email = emails::password_changed(&u.email, &u.display_name, from.ip.as_deref(), &forgot);
-            if let Err(e) = self.mail.send(email, Some("password_changed")).await {
-                tracing::error!(error = %e, "could not queue a password-changed notice");
-            }
+            emails::announce_password_change(
+                &self.mail,
+                &self.public_url,
+                &u.email,
+                &u.display_name,
+                from.ip.as_deref(),
+            )
+            .await;
         }
         self.used_by(user_id).await
     }

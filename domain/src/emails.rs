@@ -64,6 +64,21 @@ pub fn password_changed(to: &str, name: &str, from_address: Option<&str>, forgot
     Email { to: to.to_string(), subject: "Your Limelight password was changed".into(), text, html }
 }
 
+/// Tells an account's owner that its password changed. Queued only: a notice that cannot be
+/// queued is logged, since the password is changed either way.
+pub(crate) async fn announce_password_change(
+    mail: &crate::mail::MailQueue,
+    public_url: &str,
+    to: &str,
+    name: &str,
+    from_address: Option<&str>,
+) {
+    let email = password_changed(to, name, from_address, &format!("{}/login", public_url.trim_end_matches('/')));
+    if let Err(e) = mail.send(email, Some("password_changed")).await {
+        tracing::error!(error = %e, "could not queue a password-changed notice");
+    }
+}
+
 /// A single-use link to choose a new password.
 pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
     let text = format!(

@@ -222,16 +222,14 @@ impl Sessions {
         from: &Client,
     ) -> Result<session::NewSession> {
         change_password(&self.db, user, current, new, from).await?;
-        let email = crate::emails::password_changed(
+        crate::emails::announce_password_change(
+            &self.mail,
+            &self.public_url,
             &user.email,
             &user.display_name,
             from.ip.as_deref(),
-            &format!("{}/login", self.public_url),
-        );
-        // The password is changed either way: a notice that could not be queued is logged.
-        if let Err(e) = self.mail.send(email, Some("password_changed")).await {
-            tracing::error!(error = %e, "could not queue a password-changed notice");
-        }
+        )
+        .await;
         self.start(user.id, from).await
     }
 

@@ -2,7 +2,7 @@
 //! writes what its client sees (client-visible entries), a token for every client what staff do.
 //! A wrong field is named ([`DomainError::Field`]).
 
-use super::reads::{ApiReader, scope_of};
+use super::reads::{ApiReader, reached, scope_of};
 use super::tokens::ApiCaller;
 use super::writes::ApiWriter;
 use crate::entities::{system, ticket, user, work_entry};
@@ -134,17 +134,13 @@ impl WorkDraft {
 
 /// One entry of a client, as this token may see it: internal ones only with a token for every
 /// client (else not found, like a missing one).
-async fn entry_of(caller: &ApiCaller, scope: &TenantScope, id: i64) -> Result<work_entry::Model> {
+async fn entry_of(caller: &ApiCaller, tenant_id: i64, id: i64) -> Result<work_entry::Model> {
     work_entry::Entity::find_by_id(id)
-        .filter(work_entry::Column::TenantId.eq(scope.tenant_id()))
+        .filter(work_entry::Column::TenantId.eq(tenant_id))
         .one(caller.db())
         .await?
         .filter(|e| caller.is_staff_scoped() || e.visibility == Visibility::Client)
         .ok_or(DomainError::NotFound)
-}
-
-async fn client_in(db: &impl ConnectionTrait, scope: &TenantScope) -> Result<crate::entities::tenant::Model> {
-    crate::entities::tenant::Entity::find_by_id(scope.tenant_id()).one(db).await?.ok_or(DomainError::NotFound)
 }
 
 async fn item(db: &impl ConnectionTrait, e: work_entry::Model) -> Result<WorkItem> {
@@ -166,7 +162,7 @@ impl ApiReader {
     /// One work entry of a client.
     pub async fn work_entry(&self, slug: &str, id: i64) -> Result<WorkItem> {
         let scope = scope_of(self.caller(), slug).await?;
-        let e = entry_of(self.caller(), &scope, id).await?;
+        let e = entry_of(self.caller(), scope.tenant_id(), id).await?;
         item(self.caller().db(), e).await
     }
 
@@ -197,9 +193,8 @@ impl ApiWriter {
     /// Logs a piece of work for a client.
     pub async fn log_work(&self, slug: &str, draft: &WorkDraft) -> Result<WorkItem> {
         self.may_write_visibility(draft.visibility)?;
-        let scope = scope_of(self.caller(), slug).await?;
+        let client = reached(self.caller(), slug).await?;
         let tx = crate::db::write(self.caller().db()).await?;
-        let client = client_in(&tx, &scope).await?;
         let (form, performer) = draft.check(&tx, &client).await?;
         let saved = insert_work(&tx, &form, Start::At(draft.started_at), performer).await?;
         tx.commit().await?;
@@ -209,11 +204,10 @@ impl ApiWriter {
     /// Rewrites a work entry of a client (its performer may change); automation leaves it be
     /// from then on.
     pub async fn rewrite_work(&self, slug: &str, id: i64, draft: &WorkDraft) -> Result<WorkItem> {
-        let scope = scope_of(self.caller(), slug).await?;
+        let client = reached(self.caller(), slug).await?;
         let tx = crate::db::write(self.caller().db()).await?;
-        let existing = entry_of(self.caller(), &scope, id).await?;
+        let existing = entry_of(self.caller(), client.id, id).await?;
         self.may_write_visibility(draft.visibility)?;
-        let client = client_in(&tx, &scope).await?;
         let (form, performer) = draft.check(&tx, &client).await?;
         let saved = rewrite_work(&tx, existing, &form, Start::At(draft.started_at)).await?;
         work_entry::Entity::update_many()
@@ -229,7 +223,7 @@ impl ApiWriter {
     pub async fn delete_work(&self, slug: &str, id: i64) -> Result<()> {
         let scope = scope_of(self.caller(), slug).await?;
         let tx = crate::db::write(self.caller().db()).await?;
-        let e = entry_of(self.caller(), &scope, id).await?;
+        let e = entry_of(self.caller(), scope.tenant_id(), id).await?;
         remove_work(&tx, e, None, &format!("token {}: ", self.caller().name)).await?;
         tx.commit().await?;
         Ok(())

@@ -8,9 +8,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
 
-/// The built bundle and stylesheet: the only responses a browser or proxy may keep.
-fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.ico"
+/// The built bundle, stylesheet and icon: the only responses a browser or proxy may keep, and
+/// the only ones that need no session.
+pub fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
 }
 
 pub async fn security_headers(

@@ -12,7 +12,7 @@ use domain::auth::{self, Client};
 
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     // Static assets need no session: spare them the database round trip.
-    if req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg" {
+    if super::headers::is_static_asset(req.uri().path()) {
         return next.run(req).await;
     }
     let client = Client {

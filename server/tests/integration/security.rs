@@ -21,6 +21,9 @@ async fn nothing_with_a_persons_data_may_be_cached() {
         assert_eq!(res.headers()["cache-control"], "no-store", "{url}");
         assert!(res.headers().get("strict-transport-security").is_none(), "plain HTTP: no HSTS ({url})");
     }
+    // The icon and the bundle may be kept.
+    let icon = browser().get(app.url("/favicon.svg")).send_or_fail().await;
+    assert!(icon.headers().get("cache-control").is_none_or(|v| v != "no-store"));
 }
 
 #[tokio::test]
