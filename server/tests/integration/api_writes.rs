@@ -123,6 +123,8 @@ async fn work_entries_through_the_api_follow_the_pages_rules() {
     assert!(feed.contains("Rotated the backup drives"), "the client reads it");
 
     // Rewritten by the client-scoped token; its client's entry only.
+    problem(put(&app, &reader, &path, entry("x", vec![])).await, 403, "forbidden").await;
+    problem(delete(&app, &reader, &path).await, 403, "forbidden").await;
     let res = put(&app, &acme, &path, entry("Rotated and tested the backup drives", vec![])).await;
     assert_eq!(res.status(), 200);
     let row = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
@@ -172,8 +174,11 @@ async fn systems_through_the_api() {
     let app = spawn_app().await;
     app.seed_demo().await;
     let acme = token(&app, "acme-psa", "acme-dental", "read,write").await;
+    let reader = token(&app, "reader", "acme-dental", "read").await;
     let northwind_system = system_of(&app, "northwind-legal").await;
     let before = system::Entity::find().count(&app.db).await.unwrap();
+    let nas = json!({"name": "NAS", "kind": "server", "criticality": "high"});
+    problem(post(&app, &reader, "/api/v1/clients/acme-dental/systems", nas).await, 403, "forbidden").await;
 
     let bad = json!({"name": "NAS", "kind": "toaster", "criticality": "high"});
     wrong_field(post(&app, &acme, "/api/v1/clients/acme-dental/systems", bad).await, "kind").await;
