@@ -21,6 +21,7 @@ use crate::pages::summaries::{PortalSummaries, PortalSummaryDetail};
 use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
 use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
+use crate::pages::two_step::{RecoveryCodesPage, TwoStepCodePage, TwoStepSetupPage};
 use crate::pages::users::PortalUsers;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
@@ -77,6 +78,9 @@ pub fn App() -> impl IntoView {
             <a class="skip" href="#main">"Skip to content"</a>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/login/code") view=TwoStepCodePage/>
+                <Route path=path!("/login/setup") view=TwoStepSetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal") view=with_bar(PortalHome) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work") view=with_bar(PortalWorkHistory) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/work/:id") view=with_bar(PortalWorkEntry) ssr=SsrMode::Async/>

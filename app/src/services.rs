@@ -23,6 +23,10 @@ pub struct Services {
     pub links: EmailedLinks,
     pub notifier: Notifier,
     pub session_cookie: SessionCookie,
+    /// Writes the two-step cookie (a sign-in between its password and its second step).
+    pub challenge_cookie: SessionCookie,
+    /// The second step of signing in.
+    pub two_step: domain::auth::two_step::TwoStep,
     /// `LIMELIGHT_TIME_ZONE`: what "today" means on the staff overview.
     pub msp_time_zone: chrono_tz::Tz,
     /// The person's own calendar feed link.
@@ -41,11 +45,24 @@ pub fn services() -> Result<Services, AppError> {
 impl Services {
     /// Signs the calling browser in as the person who just used an emailed link (an invitation
     /// or a password reset) and sends it to their home: the portal for a client, the workspace
-    /// for staff.
+    /// for staff. The link stands for the password only: someone with a second step (or who must
+    /// set one up) is taken to it first.
     pub async fn sign_in_by_link(&self, used: LinkUsed) -> Result<(), AppError> {
-        let session = self.sessions.start(used.user_id, &crate::api::guard::request_client()).await?;
-        self.set_session_cookie(&session);
-        leptos_axum::redirect(used.home);
+        use domain::auth::two_step::Next;
+        match self.two_step.after_link(used.user_id, &crate::api::guard::request_client()).await? {
+            Next::SignedIn(done) => {
+                self.set_session_cookie(&NewSession { token: done.token, expires_at: done.expires_at });
+                leptos_axum::redirect(done.role.home());
+            }
+            Next::Code(c) => {
+                self.set_cookie(&self.challenge_cookie, &c.token, c.expires_at);
+                leptos_axum::redirect("/login/code");
+            }
+            Next::Setup(c) => {
+                self.set_cookie(&self.challenge_cookie, &c.token, c.expires_at);
+                leptos_axum::redirect("/login/setup");
+            }
+        }
         Ok(())
     }
 
@@ -56,9 +73,12 @@ impl Services {
 
     /// Signs the calling browser in to a session that was just started.
     pub fn set_session_cookie(&self, session: &NewSession) {
+        self.set_cookie(&self.session_cookie, &session.token, session.expires_at);
+    }
+
+    fn set_cookie(&self, write: &SessionCookie, token: &str, expires: DateTime<Utc>) {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            let cookie = (self.session_cookie)(&session.token, Some(session.expires_at));
-            if let Ok(v) = http::HeaderValue::from_str(&cookie) {
+            if let Ok(v) = http::HeaderValue::from_str(&write(token, Some(expires))) {
                 res.append_header(http::header::SET_COOKIE, v);
             }
         }

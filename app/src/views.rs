@@ -316,3 +316,23 @@ pub struct CalendarFeedView {
     pub made: String,
     pub last_fetched: Option<String>,
 }
+
+/// A new authenticator being set up: the secret as a QR code and as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetupView {
+    /// In groups of four, for typing into an app by hand.
+    pub secret: String,
+    /// Rendered on the server from the secret alone: safe to insert as markup.
+    pub qr_svg: String,
+    pub account: String,
+}
+
+/// Where the person's second step stands, for their account page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepStatusView {
+    /// e.g. "2 Dec 2026"; `None`: it is off.
+    pub on_since: Option<String>,
+    /// It cannot be turned off (staff, or the client requires it).
+    pub required: bool,
+    pub recovery_codes_left: u64,
+}

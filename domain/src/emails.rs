@@ -79,6 +79,28 @@ pub(crate) async fn announce_password_change(
     }
 }
 
+/// The account's two-step sign-in changed (turned on or off, reset by an administrator, or a
+/// recovery code was used): if that was not them, they hear of it at once.
+/// `what` is the sentence saying what happened, without its full stop.
+pub fn two_step_changed(to: &str, name: &str, what: &str, from_address: Option<&str>, sign_in: &str) -> Email {
+    let from = from_address.map(|a| format!(" (from the address {a})")).unwrap_or_default();
+    let text = format!(
+        "Hello {name},\n\n{what}{from}.\n\nIf that was \
+         you, there is nothing to do. If it was not, sign in and check your account, change your password, \
+         and tell your IT team:\n{sign_in}\n"
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>{}{}.</p><p>If that was you, \
+         there is nothing to do. If it was not, <a href=\"{}\">sign in</a> and check your account, change \
+         your password, and tell your IT team.</p>",
+        html_escape(name),
+        html_escape(what),
+        html_escape(&from),
+        html_escape(sign_in)
+    );
+    Email { to: to.to_string(), subject: "Two-step sign-in on your Limelight account changed".into(), text, html }
+}
+
 /// A single-use link to choose a new password.
 pub fn password_reset(to: &str, name: &str, link: &str, valid_minutes: i64) -> Email {
     let text = format!(

@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod operator;
 pub mod rules;
 pub mod scope;
+pub mod secrets;
 pub mod staff;
 pub mod summaries;
 pub mod team;

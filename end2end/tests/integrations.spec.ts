@@ -1,14 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-
-const PASSWORD = process.env.LIMELIGHT_DEMO_PASSWORD ?? "limelight-demo";
-
-async function signIn(page: Page, email: string) {
-  await page.context().clearCookies();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { PASSWORD, signIn } from "./auth";
 
 test("an MSP admin makes a token; a tool's night reaches the client's feed; a tech maps its machine names", async ({
   page,

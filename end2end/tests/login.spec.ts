@@ -1,14 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-
-// The demo's password, set by `cargo xtask test` when it seeds the database.
-const PASSWORD = process.env.LIMELIGHT_DEMO_PASSWORD ?? "limelight-demo";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { PASSWORD, signIn } from "./auth";
 
 test("a client signs in and sees their dashboard", async ({ page }) => {
   // A hydration mismatch shows up as a console error and a page error: there must be neither.

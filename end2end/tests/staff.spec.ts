@@ -1,14 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-
-const PASSWORD = process.env.LIMELIGHT_DEMO_PASSWORD ?? "limelight-demo";
-
-async function signIn(page: Page, email: string) {
-  await page.context().clearCookies();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { PASSWORD, signIn } from "./auth";
 
 /** Hydration mismatches and script errors show up here: there must be none. */
 function watchErrors(page: Page): string[] {
@@ -118,10 +109,8 @@ test("staff pages have no serious accessibility violations", async ({ page }) =>
 test("work can be logged without JavaScript, and bad input says why", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("jordan@limelight.test");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Setting up the second step works without JavaScript too.
+  await signIn(page, "jordan@limelight.test");
   await page.goto("/msp/work/new?client=acme-dental");
   await page.getByLabel("Title", { exact: true }).fill("Checked the backups by hand");
   await page.getByLabel("Duration (minutes, or h:mm)").fill("soon");

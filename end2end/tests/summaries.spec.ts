@@ -1,17 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
+import { PASSWORD, signIn } from "./auth";
 import * as fs from "fs";
 import * as path from "path";
 
-const PASSWORD = process.env.LIMELIGHT_DEMO_PASSWORD ?? "limelight-demo";
 const OUTBOX = process.env.LIMELIGHT_OUTBOX ?? "";
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.context().clearCookies();
-  await page.goto("/login");
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 function newestMail(): string {
   const files = fs.existsSync(OUTBOX) ? fs.readdirSync(OUTBOX).filter((f) => f.endsWith(".eml")).sort() : [];

@@ -9,6 +9,7 @@ mod m20261122_000001_schema;
 mod m20261122_000002_mail_queue;
 mod m20261202_000001_integrations;
 mod m20261203_000001_throttle;
+mod m20261204_000001_two_step;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_mail_queue::Migration),
             Box::new(m20261202_000001_integrations::Migration),
             Box::new(m20261203_000001_throttle::Migration),
+            Box::new(m20261204_000001_two_step::Migration),
         ]
     }
 }

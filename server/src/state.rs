@@ -18,6 +18,8 @@ pub struct AppState {
     pub mail_every: Option<std::time::Duration>,
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     pub header_read_timeout: std::time::Duration,
+    /// The second step of signing in.
+    pub two_step: domain::auth::two_step::TwoStep,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -27,7 +29,8 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// The state for a configuration. Fails only on a malformed `LIMELIGHT_MAIL_FROM`.
+    /// The state for a configuration. Fails on a malformed `LIMELIGHT_MAIL_FROM`, or a secret key
+    /// file that cannot be read or made, or that others can read.
     pub fn new(db: DatabaseConnection, config: &crate::Config) -> Result<AppState, String> {
         let leptos = LeptosOptions::builder()
             .output_name("limelight")
@@ -40,11 +43,21 @@ impl AppState {
             None => domain::mail::Mailer::outbox(&config.mail_from, &config.data_dir.join("outbox")),
         }
         .map_err(|e| format!("mail settings: {e}"))?;
+        let key = match &config.secret_key {
+            Some(key) => key.clone(),
+            None => domain::secrets::SecretKey::from_data_dir(&config.data_dir)
+                .map_err(|e| format!("the secret key: {e}"))?,
+        };
+        let sessions = SessionPolicy::default();
+        let mail = domain::mail::MailQueue::new(db.clone(), mailer);
+        let two_step =
+            domain::auth::two_step::TwoStep::new(db.clone(), key, sessions, mail.clone(), &config.public_url);
         Ok(AppState {
+            two_step,
             leptos,
-            sessions: SessionPolicy::default(),
+            sessions,
             cookies: CookieSettings { secure: config.secure_cookies },
-            mail: domain::mail::MailQueue::new(db.clone(), mailer),
+            mail,
             db,
             public_url: config.public_url.clone(),
             msp_time_zone: config.msp_time_zone,

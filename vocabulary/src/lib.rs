@@ -279,6 +279,21 @@ words!(
         AutomationWordingChanged = "automation_wording_changed" / "Wording of automated work changed",
         WebhookAdded = "webhook_added" / "Webhook added",
         WebhookRemoved = "webhook_removed" / "Webhook removed",
+        TwoStepEnrolled = "two_step_enrolled" / "Two-step sign-in turned on",
+        TwoStepTurnedOff = "two_step_turned_off" / "Two-step sign-in turned off",
+        TwoStepReset = "two_step_reset" / "Two-step sign-in reset by an administrator",
+        TwoStepFailed = "two_step_failed" / "Second step refused",
+        RecoveryCodeUsed = "recovery_code_used" / "Recovery code used",
+        TwoStepRequirementChanged = "two_step_requirement_changed" / "Two-step requirement changed",
+    }
+);
+
+words!(
+    /// Where a sign-in stands between the password and a session.
+    ChallengeStage, "challenge stage" {
+        Code = "code" / "Waiting for a code",
+        Setup = "setup" / "Setting up an authenticator",
+        RecoveryCodes = "recovery_codes" / "Showing the recovery codes",
     }
 );
 

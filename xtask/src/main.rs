@@ -207,6 +207,10 @@ fn run(demo: bool) -> Result {
                 eprintln!("{:<34} {:<16} {}", cols[0], cols[1], cols[2]);
             }
         }
+        eprintln!(
+            "Staff sign in with two steps: at the first sign-in they add the portal to an authenticator app \
+             (any TOTP app) from the QR code shown."
+        );
     }
     let addr = std::env::var("LIMELIGHT_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     eprintln!("\nLimelight: http://{addr}  (Ctrl-C stops it)\n");

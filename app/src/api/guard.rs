@@ -14,6 +14,12 @@ pub fn request_client() -> domain::auth::Client {
     use_context::<Parts>().and_then(|p| p.extensions.get::<domain::auth::Client>().cloned()).unwrap_or_default()
 }
 
+/// The token of a sign-in waiting for its second step in this browser (its two-step cookie).
+pub fn challenge() -> Option<String> {
+    use_context::<Parts>()
+        .and_then(|p| p.extensions.get::<domain::auth::two_step::ChallengeCookie>().map(|c| c.0.clone()))
+}
+
 pub fn access() -> Option<Access> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<Access>().cloned())
 }

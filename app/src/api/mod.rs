@@ -11,6 +11,7 @@ pub mod reset;
 pub mod summaries;
 pub mod systems;
 pub mod tickets;
+pub mod two_step;
 pub mod users;
 
 #[cfg(feature = "ssr")]

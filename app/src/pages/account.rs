@@ -86,8 +86,74 @@ pub fn PortalAccount() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            <TwoStepSection/>
             <CalendarSection/>
         </main>
+    }
+}
+
+/// Two-step sign-in: on or off, recovery codes left, a new authenticator, turning it off where
+/// that is allowed.
+#[component]
+fn TwoStepSection() -> impl IntoView {
+    use crate::api::two_step::{TurnOffTwoStep, two_step_status};
+    let off = ServerAction::<TurnOffTwoStep>::new();
+    let status = Resource::new(move || off.version().get(), |_| two_step_status());
+    let query = use_query_map();
+    let turned_off = move || query.read().get("two-step-off").is_some() || matches!(off.value().get(), Some(Ok(())));
+    let off_error = move || match off.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    view! {
+        <section id="two-step" aria-labelledby="two-step-heading">
+            <h2 id="two-step-heading">"Two-step sign-in"</h2>
+            {move || turned_off().then(|| view! {
+                <p class="success" role="status">"Two-step sign-in is off."</p>
+            })}
+            {move || off_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) => match s.on_since.clone() {
+                            Some(since) => view! {
+                                <p>
+                                    {format!("On since {since}: you type a code from your authenticator app when you sign in. \
+                                              {} of your recovery codes are unused.", s.recovery_codes_left)}
+                                </p>
+                                // A plain form post: the server starts the setup and sends the browser to it.
+                                <form method="post" action="/account/two-step" class="inline-form">
+                                    <button type="submit">"Set up a new authenticator (and new recovery codes)"</button>
+                                </form>
+                                {if s.required {
+                                    view! { <p class="meta">"It is required for your account, so it stays on."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=off attr:class="stack">
+                                            <label for="off-code">"To turn it off, the code your app shows now (or a recovery code)"</label>
+                                            <input id="off-code" name="code" type="text" inputmode="numeric"
+                                                autocomplete="one-time-code" required/>
+                                            <button type="submit">"Turn two-step sign-in off"</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                }}
+                            }.into_any(),
+                            None => view! {
+                                <p>"Besides your password, type a code from an app on your phone when you sign in: \
+                                    a stolen password alone then opens nothing."</p>
+                                <form method="post" action="/account/two-step" class="inline-form">
+                                    <button type="submit" class="primary">"Turn on two-step sign-in"</button>
+                                </form>
+                            }.into_any(),
+                        },
+                        Err(e) => {
+                            answer_with(&e);
+                            view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

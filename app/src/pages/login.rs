@@ -10,6 +10,7 @@ pub fn LoginPage() -> impl IntoView {
     let failed = move || query.read().get("failed").is_some();
     let throttled = move || query.read().get("throttled").is_some();
     let reset_sent = move || query.read().get("reset").is_some();
+    let expired = move || query.read().get("expired").is_some();
     view! {
         <Title text="Sign in · Limelight"/>
         <main class="page narrow login" id="main">
@@ -23,6 +24,12 @@ pub fn LoginPage() -> impl IntoView {
             {move || throttled().then(|| view! {
                 <p class="error" role="alert" id="login-error">
                     "Too many sign-in attempts. Please wait 15 minutes, then try again."
+                </p>
+            })}
+            {move || expired().then(|| view! {
+                <p class="error" role="alert" id="login-error">
+                    "That sign-in ended before its second step was done (it waits ten minutes, and ends after \
+                     five wrong codes). Please sign in again."
                 </p>
             })}
             {move || reset_sent().then(|| view! {

@@ -14,4 +14,5 @@ pub mod summaries;
 pub mod systems;
 pub mod team;
 pub mod tickets;
+pub mod two_step;
 pub mod users;

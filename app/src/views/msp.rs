@@ -337,6 +337,7 @@ pub struct AdminClientView {
     pub end: String,
     pub included_hours: String,
     pub status: TenantStatus,
+    pub two_step_required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -349,6 +350,8 @@ pub struct AdminUserView {
     pub active: bool,
     pub last_login: String,
     pub me: bool,
+    /// Two-step sign-in is set up.
+    pub two_step: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,13 +8,13 @@ pub mod password;
 pub mod reset;
 pub mod session;
 pub mod throttle;
+pub mod two_step;
 
 use crate::audit;
 use crate::entities::user;
 use crate::error::{DomainError, Result};
 use crate::input::{Email, Password};
 use crate::scope::{TenantScope, Unscoped};
-use crate::time::now;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 pub use session::SessionPolicy;
@@ -96,6 +96,12 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionP
     let Some((s, u)) = session::lookup(db, token, policy).await? else {
         return Ok(None);
     };
+    // Staff sign in with two steps: a staff session from before that rule (or one made any other
+    // way) for someone without a second step is no session.
+    if u.role.is_staff() && u.totp_enrolled_at.is_none() {
+        session::end(db, token).await?;
+        return Ok(None);
+    }
     let role = u.role;
     let current = CurrentUser { id: u.id, email: u.email, display_name: u.display_name, role, session_id: s.id };
     Ok(match (role.is_client(), u.tenant_id) {
@@ -129,7 +135,8 @@ pub struct Client {
 /// What a login attempt came to.
 #[derive(Debug)]
 pub enum LoginOutcome {
-    LoggedIn(LoggedIn),
+    /// The password is right: a session, or the second step next.
+    Passed(two_step::Next),
     /// Wrong email or password: the same for both.
     Refused,
     /// Too many recent attempts for this account at this address, from this address, or for
@@ -139,13 +146,9 @@ pub enum LoginOutcome {
 
 /// Checks an email and password. Every refusal looks the same and costs the same: an unknown email,
 /// a deactivated user and a wrong password each run one argon2 verification and answer `Refused`.
-pub async fn login(
-    db: &DatabaseConnection,
-    email: &str,
-    password: String,
-    policy: SessionPolicy,
-    from: &Client,
-) -> Result<LoginOutcome> {
+/// A right password leads on to the second step where the person has or needs one.
+pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, from: &Client) -> Result<LoginOutcome> {
+    let db = two_step.db();
     let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
     let keys = throttle::keys(&target, from.ip.as_deref());
     if !throttle::reserve(db, &keys).await? {
@@ -162,14 +165,13 @@ pub async fn login(
         audit::record(db, None, None, AuditAction::LoginFailed, &target, from.ip.as_deref()).await?;
         return Ok(LoginOutcome::Refused);
     };
-    let role = u.role;
-    throttle::refund(db, &keys).await?;
-    let new = session::create(db, u.id, policy, from.user_agent.clone(), from.ip.clone()).await?;
-    let mut active = u.clone().into_active_model();
-    active.last_login_at = Set(Some(now()));
-    active.update(db).await?;
-    audit::record(db, Some(u.id), u.tenant_id, AuditAction::Login, &u.email, from.ip.as_deref()).await?;
-    Ok(LoginOutcome::LoggedIn(LoggedIn { token: new.token, expires_at: new.expires_at, role }))
+    let next = two_step.after_first_factor(&u, from).await?;
+    // Signed in: the attempt is refunded. Waiting for a second step, it stays counted until that
+    // step passes, so that a stolen password does not buy unlimited guesses at the code.
+    if matches!(next, two_step::Next::SignedIn(_)) {
+        throttle::refund(db, &keys).await?;
+    }
+    Ok(LoginOutcome::Passed(next))
 }
 
 /// Changes a user's password after checking the current one, and ends all of the user's sessions.

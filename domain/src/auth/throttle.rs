@@ -121,6 +121,8 @@ pub enum Paced {
     Comment,
     Invitation,
     ResetRequest,
+    /// Turning one's second step off: each try checks a code, so it is paced like guessing.
+    TwoStepChange,
 }
 
 /// The hour paced actions are counted in.
@@ -133,6 +135,7 @@ impl Paced {
             Paced::Comment => "comment",
             Paced::Invitation => "invitation",
             Paced::ResetRequest => "reset",
+            Paced::TwoStepChange => "two_step",
         }
     }
 
@@ -143,6 +146,7 @@ impl Paced {
             Paced::Comment => (120, 300),
             Paced::Invitation => (30, 60),
             Paced::ResetRequest => (0, 20),
+            Paced::TwoStepChange => (10, 30),
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub next_ticket_number: i64,
     pub external_ref: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Every user of this client must sign in with a second step.
+    pub two_step_required: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,13 @@ pub struct Model {
     pub active: bool,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The TOTP secret, sealed with the installation's key (`crate::secrets`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub totp_secret: Option<String>,
+    /// When two-step sign-in was set up; `None`: it is off.
+    pub totp_enrolled_at: Option<DateTimeUtc>,
+    /// The newest time step whose code was accepted (that one and earlier ones are refused).
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

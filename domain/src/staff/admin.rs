@@ -43,6 +43,8 @@ pub struct AdminClient {
     pub end: String,
     pub included_hours: Option<i32>,
     pub status: TenantStatus,
+    /// Everyone at this client signs in with two steps.
+    pub two_step_required: bool,
 }
 
 /// The client form as typed.
@@ -75,6 +77,8 @@ pub struct AdminUser {
     pub tenant: Option<String>,
     pub active: bool,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Two-step sign-in is set up.
+    pub two_step: bool,
 }
 
 /// The audit log's filters.
@@ -121,6 +125,7 @@ impl Admin {
                 end: hm(t.business_end_minute),
                 included_hours: t.included_hours,
                 status: t.status,
+                two_step_required: t.two_step_required,
                 slug: t.slug,
                 name: t.name,
                 time_zone: t.time_zone,
@@ -184,6 +189,13 @@ impl Admin {
         Ok(())
     }
 
+    /// Requires (or stops requiring) two-step sign-in of everyone at a client; requiring it signs
+    /// out those who have not set it up, who set it up at their next sign-in.
+    pub async fn require_two_step(&self, slug: &str, required: bool, from: &crate::auth::Client) -> Result<()> {
+        let t = tenant_by_slug(&self.db, slug).await?;
+        crate::auth::two_step::require_for_client(&self.db, &self.user, t.id, required, from).await
+    }
+
     pub async fn users(&self) -> Result<Vec<AdminUser>> {
         let tenants: HashMap<i64, String> =
             tenant::Entity::find().all(&self.db).await?.into_iter().map(|t| (t.id, t.name)).collect();
@@ -201,6 +213,7 @@ impl Admin {
                 name: u.display_name,
                 active: u.active,
                 last_login_at: u.last_login_at,
+                two_step: u.totp_enrolled_at.is_some(),
             })
             .collect())
     }

@@ -1,12 +1,15 @@
-//! Signing in and out: plain form posts, so they work without JavaScript.
+//! Signing in (the password, then the second step where there is one) and out: plain form posts,
+//! so they work without JavaScript.
 
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::{Form, http::HeaderMap};
+use domain::auth::two_step::{self, Checked, Next};
 use domain::auth::{self, Access, Client};
 use domain::vocabulary::AuditAction;
+use http::header::SET_COOKIE;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -17,34 +20,131 @@ pub struct LoginForm {
     password: String,
 }
 
-/// `POST /login`. Success: a new session (any old one ends), and 303 to the role's home.
-/// Refusal: 303 back to the form, identical whether the email exists or not. Too many recent
-/// failures for the email (or from the address): 303 back with a request to wait.
+/// `POST /login`. A right password leads to a new session (any old one ends) and 303 to the
+/// role's home, or, for someone with a second step (or who must set one up), to that step with a
+/// short-lived two-step cookie. Refusal: 303 back to the form, identical whether the email exists
+/// or not. Too many recent failures (for the account at the address, from the address, or for the
+/// account): 303 back with a request to wait.
 pub async fn login(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    match auth::login(&state.db, &form.email, form.password, state.sessions, &client).await {
-        Ok(auth::LoginOutcome::LoggedIn(done)) => {
-            // A new token at every login: whatever session this browser had ends here.
-            if let Some(old) = state.cookies.token(&headers) {
-                if let Err(e) = auth::session::end(&state.db, &old).await {
-                    tracing::error!(error = %e, "could not end the previous session");
-                }
-            }
-            let cookie = state.cookies.session(&done.token, Some(done.expires_at));
-            ([(http::header::SET_COOKIE, cookie)], Redirect::to(done.role.home())).into_response()
-        }
+    match auth::login(&state.two_step, &form.email, form.password, &client).await {
+        Ok(auth::LoginOutcome::Passed(next)) => next_step(&state, &headers, next).await,
         Ok(auth::LoginOutcome::Refused) => Redirect::to("/login?failed").into_response(),
         Ok(auth::LoginOutcome::Throttled) => Redirect::to("/login?throttled").into_response(),
         Err(domain::DomainError::Busy) => busy(),
-        Err(e) => {
-            tracing::error!(error = %e, "login failed on our side");
-            (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
-                .into_response()
+        Err(e) => internal(e, "login failed on our side"),
+    }
+}
+
+/// Where a right password (or an emailed link) leads: a session, or the second step.
+pub async fn next_step(state: &AppState, headers: &HeaderMap, next: Next) -> Response {
+    match next {
+        Next::SignedIn(done) => signed_in(state, headers, done).await,
+        Next::Code(c) => challenge(state, c, "/login/code"),
+        Next::Setup(c) => challenge(state, c, "/login/setup"),
+    }
+}
+
+fn challenge(state: &AppState, c: two_step::Challenge, to: &str) -> Response {
+    ([(SET_COOKIE, state.cookies.challenge(&c.token, c.expires_at))], Redirect::to(to)).into_response()
+}
+
+/// Both steps passed: the new session's cookie (whatever session this browser had ends here),
+/// the two-step cookie gone, and home.
+async fn signed_in(state: &AppState, headers: &HeaderMap, done: auth::LoggedIn) -> Response {
+    if let Some(old) = state.cookies.token(headers) {
+        if let Err(e) = auth::session::end(&state.db, &old).await {
+            tracing::error!(error = %e, "could not end the previous session");
         }
+    }
+    let cookie = state.cookies.session(&done.token, Some(done.expires_at));
+    (
+        AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, state.cookies.challenge_cleared())]),
+        Redirect::to(done.role.home()),
+    )
+        .into_response()
+}
+
+/// The browser's sign-in has no live second step (expired, used up, too many wrong codes, or
+/// never started): back to the password.
+fn start_again(state: &AppState) -> Response {
+    ([(SET_COOKIE, state.cookies.challenge_cleared())], Redirect::to("/login?expired")).into_response()
+}
+
+fn internal(e: domain::DomainError, what: &'static str) -> Response {
+    tracing::error!(error = %domain::error::cause_chain(&e), "{what}");
+    (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.").into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /login/code`: the code from the authenticator app, or a recovery code.
+pub async fn code(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
+    match state.two_step.verify(&token, &form.code, &client).await {
+        Ok(Checked::Passed(done)) => signed_in(&state, &headers, done).await,
+        Ok(Checked::Wrong { left }) => Redirect::to(&format!("/login/code?wrong={left}")).into_response(),
+        Ok(Checked::Throttled) => Redirect::to("/login/code?throttled").into_response(),
+        Ok(Checked::Expired) => start_again(&state),
+        Err(e) => internal(e, "a second step failed on our side"),
+    }
+}
+
+/// `POST /login/setup`: the first code from a newly added authenticator; next, the recovery codes.
+pub async fn setup(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
+    match state.two_step.confirm_setup(&token, &form.code, &client).await {
+        Ok(Checked::Passed(())) => Redirect::to("/login/recovery-codes").into_response(),
+        Ok(Checked::Wrong { left }) => Redirect::to(&format!("/login/setup?wrong={left}")).into_response(),
+        Ok(Checked::Throttled) => Redirect::to("/login/setup?throttled").into_response(),
+        Ok(Checked::Expired) => start_again(&state),
+        Err(e) => internal(e, "setting up a second step failed on our side"),
+    }
+}
+
+/// `POST /login/recovery-codes`: the person has kept their codes; the session starts.
+pub async fn recovery_codes_kept(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
+    match state.two_step.finish_setup(&token, &client).await {
+        Ok(Checked::Passed(done)) => signed_in(&state, &headers, done).await,
+        Ok(_) => start_again(&state),
+        Err(e) => internal(e, "finishing a second step's setup failed on our side"),
+    }
+}
+
+/// `POST /account/two-step`: a signed-in person sets up an authenticator (turning the second
+/// step on, or replacing a lost one). Their session goes on until the setup is done.
+pub async fn start_setup(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    access: Option<Extension<Access>>,
+) -> Response {
+    let Some(Extension(access)) = access else { return Redirect::to("/login").into_response() };
+    match state.two_step.start_setup(access.user(), &client).await {
+        Ok(c) => challenge(&state, c, "/login/setup"),
+        Err(e) => internal(e, "starting a second step's setup failed on our side"),
     }
 }
 

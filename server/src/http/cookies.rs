@@ -1,5 +1,6 @@
-//! The session cookie: HttpOnly, SameSite=Lax, Path=/; `Secure` and the `__Host-` prefix when the
-//! portal is served over HTTPS.
+//! The session cookie (HttpOnly, SameSite=Lax, Path=/) and the two-step cookie (the same, but
+//! SameSite=Strict and minutes long); `Secure` and the `__Host-` prefix when the portal is served
+//! over HTTPS.
 
 use chrono::{DateTime, Utc};
 
@@ -35,16 +36,47 @@ impl CookieSettings {
         c
     }
 
+    /// The cookie that carries a sign-in between the password and the second step: bound to this
+    /// browser, sent only with this site's own requests (SameSite=Strict), gone in minutes.
+    pub fn challenge_name(&self) -> &'static str {
+        if self.secure { "__Host-limelight_sign_in" } else { "limelight_sign_in" }
+    }
+
+    pub fn challenge(&self, token: &str, expires: DateTime<Utc>) -> String {
+        let max_age = (expires - Utc::now()).num_seconds().max(0);
+        let mut c = format!("{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}", self.challenge_name());
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
+    pub fn challenge_cleared(&self) -> String {
+        let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", self.challenge_name());
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
     /// The session token in a request's Cookie headers, if any.
     pub fn token(&self, headers: &http::HeaderMap) -> Option<String> {
-        let name = self.name();
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, v)| *k == name && !v.is_empty())
-            .map(|(_, v)| v.to_string())
+        find(headers, self.name())
     }
+
+    /// The two-step token in a request's Cookie headers, if any.
+    pub fn challenge_token(&self, headers: &http::HeaderMap) -> Option<String> {
+        find(headers, self.challenge_name())
+    }
+}
+
+fn find(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v.to_string())
 }

@@ -44,11 +44,16 @@ fn routes() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = routes();
     let cookies = state.cookies.clone();
+    let challenge_cookies = state.cookies.clone();
     let services = Services {
         sessions: domain::auth::Sessions::new(state.db.clone(), state.sessions, state.mail.clone(), &state.public_url),
         links: domain::emailed_links::EmailedLinks::new(state.db.clone(), state.mail.clone(), &state.public_url),
         notifier: domain::notifications::Notifier::new(state.mail.clone(), &state.public_url),
         session_cookie: Arc::new(move |token, expires| cookies.session(token, expires)),
+        challenge_cookie: Arc::new(move |token, expires| {
+            challenge_cookies.challenge(token, expires.unwrap_or_else(chrono::Utc::now))
+        }),
+        two_step: state.two_step.clone(),
         msp_time_zone: state.msp_time_zone,
         calendar: domain::calendar::CalendarFeeds::new(state.db.clone()),
         public_url: state.public_url.clone(),
@@ -57,6 +62,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(auth_routes::home))
         .route("/login", post(auth_routes::login))
+        .route("/login/code", post(auth_routes::code))
+        .route("/login/setup", post(auth_routes::setup))
+        .route("/login/recovery-codes", post(auth_routes::recovery_codes_kept))
+        .route("/account/two-step", post(auth_routes::start_setup))
         .route("/logout", post(auth_routes::logout))
         .route("/portal/work.csv", get(export::work_csv))
         .route("/calendar/{file}", get(calendar::feed))

@@ -44,6 +44,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             return Redirect::to(a.user().role.home()).into_response();
         }
     }
+    // A sign-in waiting for its second step, for the pages of that step.
+    if let Some(token) = state.cookies.challenge_token(req.headers()) {
+        req.extensions_mut().insert(domain::auth::two_step::ChallengeCookie(token));
+    }
     req.extensions_mut().insert(client);
     if let Some(a) = access {
         super::request_span::record_access(&a);

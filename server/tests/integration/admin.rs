@@ -93,6 +93,9 @@ async fn an_admin_invites_staff_changes_roles_and_deactivates_and_the_audit_log_
         [("token", token.as_str()), ("name", "Casey Tech"), ("password", PASSWORD), ("confirm_password", PASSWORD)];
     let res = call(&casey, &app, "invite/accept", &form).await;
     assert_eq!(res.status(), 200);
+    // The invitation stands for the password: a tech sets up the second step first.
+    assert_eq!(location(&casey.get(app.url("/msp")).send_or_fail().await), "/login");
+    assert_eq!(location(&app.set_up_authenticator(&casey, "casey@limelight.test").await), "/msp");
     assert_eq!(casey.get(app.url("/msp")).send_or_fail().await.status(), 200, "a tech lands in the workspace");
     let casey_id = app.user_id("casey@limelight.test").await.to_string();
     // Roles change within their kind.

@@ -3,10 +3,6 @@
 use crate::common::*;
 use std::time::{Duration, Instant};
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
 #[tokio::test]
 async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     let app = spawn_app().await;
@@ -34,7 +30,7 @@ async fn login_lands_each_role_on_its_home_with_a_safe_cookie() {
     assert_eq!((res.status().as_u16(), location(&res)), (303, "/portal".to_string()), "signed in: /login goes home");
 
     let staff = browser();
-    let res = app.post_login(&staff, "tech@msp.test", PASSWORD).await;
+    let res = app.log_in(&staff, "tech@msp.test", PASSWORD).await;
     assert_eq!(location(&res), "/msp");
     let res = staff.get(app.url("/msp")).send_or_fail().await;
     assert_eq!(res.status(), 200);
@@ -126,7 +122,7 @@ async fn logout_ends_the_session() {
     let c = app.signed_in("tech@msp.test").await;
     // Keep a copy of the token to replay after logout.
     let replay = browser();
-    let res = app.post_login(&replay, "tech@msp.test", PASSWORD).await;
+    let res = app.log_in(&replay, "tech@msp.test", PASSWORD).await;
     let token = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let res = replay.post(app.url("/logout")).send_or_fail().await;
     assert_eq!(res.status(), 303);
@@ -142,9 +138,9 @@ async fn logging_in_again_issues_a_new_token_and_ends_the_old_one() {
     let app = spawn_app().await;
     app.add_user("tech@msp.test", "tech", None).await;
     let c = browser();
-    let first = app.post_login(&c, "tech@msp.test", PASSWORD).await;
+    let first = app.log_in(&c, "tech@msp.test", PASSWORD).await;
     let old = first.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-    let second = app.post_login(&c, "tech@msp.test", PASSWORD).await;
+    let second = app.log_in(&c, "tech@msp.test", PASSWORD).await;
     let new = second.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     assert_ne!(old, new);
     assert_eq!(browser().get(app.url("/msp")).header("cookie", &old).send_or_fail().await.status(), 303);
@@ -295,5 +291,5 @@ async fn repeated_failures_throttle_the_email_whether_it_exists_or_not() {
     assert!(page.contains("Too many sign-in attempts"));
     // Another account is not affected.
     app.add_user("other@msp.test", "tech", None).await;
-    assert_eq!(location(&app.post_login(&c, "other@msp.test", PASSWORD).await), "/msp");
+    assert_eq!(location(&app.log_in(&c, "other@msp.test", PASSWORD).await), "/msp");
 }

@@ -90,8 +90,82 @@ pub struct TestApp {
     server: Option<tokio::runtime::Runtime>,
     /// Where the server sends its mail (SMTP when set, else the outbox).
     smtp: Option<domain::mail::SmtpSettings>,
+    /// The authenticators the harness set up for staff (and anyone else who needed one), by email.
+    authenticators: std::sync::Mutex<std::collections::HashMap<String, Authenticator>>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
+}
+
+/// An authenticator app, as the harness set one up through the real setup pages.
+#[derive(Clone, Debug)]
+pub struct Authenticator {
+    /// The key as the setup page shows it.
+    pub secret: String,
+    pub recovery_codes: Vec<String>,
+    /// The newest step whose code the harness has used (the server takes each step once).
+    last_step: i64,
+}
+
+impl Authenticator {
+    /// The code for now, or for the next step (the server allows one step of drift) when now's
+    /// was used; after that, a recovery code: never a code the server has already taken.
+    pub fn next_code(&mut self) -> String {
+        let current = chrono::Utc::now().timestamp() / 30;
+        let step = current.max(self.last_step + 1);
+        if step > current + 1 {
+            return self.recovery_codes.pop().expect("the harness ran out of recovery codes");
+        }
+        self.last_step = step;
+        let at = chrono::DateTime::from_timestamp(step * 30, 0).unwrap();
+        domain::auth::two_step::code_at(&self.secret, at).unwrap()
+    }
+}
+
+/// The `Location` of a redirect.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+/// The recovery codes on a page (`XXXXX-XXXXX`).
+pub fn recovery_codes_in(html: &str) -> Vec<String> {
+    let chars: Vec<char> = html.chars().collect();
+    let ok = |c: &char| c.is_ascii_uppercase() || c.is_ascii_digit();
+    let mut codes = Vec::new();
+    let mut i = 0;
+    while i + 11 <= chars.len() {
+        let w = &chars[i..i + 11];
+        let boundary = |j: usize| j >= chars.len() || !(ok(&chars[j]) || chars[j] == '-');
+        if w[5] == '-'
+            && w[..5].iter().all(ok)
+            && w[6..].iter().all(ok)
+            && (i == 0 || boundary(i - 1))
+            && boundary(i + 11)
+        {
+            let code: String = w.iter().collect();
+            // The page carries its data twice: as HTML, and serialised for hydration.
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+            i += 11;
+        } else {
+            i += 1;
+        }
+    }
+    codes
+}
+
+/// The authenticator key on the setup page.
+pub fn setup_key_in(html: &str) -> String {
+    let at = html.find("id=\"two-step-key\"").expect("the setup page shows the key");
+    let start = at + html[at..].find('>').unwrap() + 1;
+    let rest = &html[start..];
+    let end = rest.find("</code>").unwrap();
+    let mut key = rest[..end].to_string();
+    // Hydration markers, should the renderer put any in.
+    while let (Some(a), Some(b)) = (key.find("<!--"), key.find("-->")) {
+        key.replace_range(a..b + 3, "");
+    }
+    key.trim().to_string()
 }
 
 impl Drop for TestApp {
@@ -156,6 +230,8 @@ async fn start_with(
         trusted_proxies: Default::default(),
         header_read_timeout: std::time::Duration::from_secs(10),
         migrate_on_start: true,
+        // The key file in the test's data directory, made on first start as in production.
+        secret_key: None,
         smtp: smtp.clone(),
     };
     adjust(&mut config);
@@ -175,7 +251,7 @@ async fn start_with(
         None => drop(tokio::spawn(task)),
     }
     let server_db = ready_rx.await.expect("the server started");
-    TestApp { addr, db, server_db, server, smtp, _test_db: test_db }
+    TestApp { addr, db, server_db, server, smtp, authenticators: Default::default(), _test_db: test_db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
@@ -241,13 +317,80 @@ impl TestApp {
         client.post(self.url("/login")).form(&[("email", email), ("password", password)]).send_or_fail().await
     }
 
-    /// A signed-in browser.
+    /// The password, then the second step where there is one: the final answer (303 home with the
+    /// session cookie, or the password's refusal).
+    pub async fn log_in(&self, c: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        let res = self.post_login(c, email, password).await;
+        let to = location(&res);
+        match self.second_step(c, email, &to).await {
+            Some(done) => done,
+            None => res,
+        }
+    }
+
+    /// A signed-in browser: the password, then the second step where there is one (staff set up
+    /// an authenticator through the real pages at their first sign-in).
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let c = browser();
         let res = self.post_login(&c, email, PASSWORD).await;
         assert_eq!(res.status(), 303);
-        assert_ne!(res.headers()["location"], "/login?failed", "login of {email} failed");
+        let to = location(&res);
+        assert_ne!(to, "/login?failed", "login of {email} failed");
+        self.second_step(&c, email, &to).await;
         c
+    }
+
+    /// Takes a browser that was sent to `to` after its password through the second step, if `to`
+    /// is one: setting up an authenticator, or typing its code. Answers the final response.
+    pub async fn second_step(&self, c: &reqwest::Client, email: &str, to: &str) -> Option<reqwest::Response> {
+        let res = match to {
+            "/login/setup" => self.set_up_authenticator(c, email).await,
+            "/login/code" => {
+                let code = self.next_code(email);
+                c.post(self.url("/login/code")).form(&[("code", code.as_str())]).send_or_fail().await
+            }
+            _ => return None,
+        };
+        assert_eq!(res.status(), 303, "the second step of {email}");
+        assert!(!location(&res).starts_with("/login"), "the second step of {email} went to {}", location(&res));
+        Some(res)
+    }
+
+    /// A code from the authenticator the harness set up for this person.
+    pub fn next_code(&self, email: &str) -> String {
+        self.authenticators
+            .lock()
+            .unwrap()
+            .get_mut(email)
+            .unwrap_or_else(|| panic!("the harness set up no authenticator for {email}"))
+            .next_code()
+    }
+
+    /// The authenticator the harness set up for this person.
+    pub fn authenticator(&self, email: &str) -> Option<Authenticator> {
+        self.authenticators.lock().unwrap().get(email).cloned()
+    }
+
+    /// Sets up an authenticator through the pages a person sees (the browser is at `/login/setup`),
+    /// keeps its key and recovery codes, and answers the final step's response.
+    pub async fn set_up_authenticator(&self, c: &reqwest::Client, email: &str) -> reqwest::Response {
+        let page = c.get(self.url("/login/setup")).send_or_fail().await;
+        assert_eq!(page.status(), 200, "the setup page for {email}");
+        let secret = setup_key_in(&page.text().await.unwrap());
+        let step = chrono::Utc::now().timestamp() / 30;
+        let code =
+            domain::auth::two_step::code_at(&secret, chrono::DateTime::from_timestamp(step * 30, 0).unwrap()).unwrap();
+        let res = c.post(self.url("/login/setup")).form(&[("code", code.as_str())]).send_or_fail().await;
+        assert_eq!(location(&res), "/login/recovery-codes", "the first code of {email}");
+        let page = c.get(self.url("/login/recovery-codes")).send_or_fail().await;
+        assert_eq!(page.status(), 200);
+        let recovery_codes = recovery_codes_in(&page.text().await.unwrap());
+        assert_eq!(recovery_codes.len(), 10, "ten recovery codes for {email}");
+        self.authenticators
+            .lock()
+            .unwrap()
+            .insert(email.to_string(), Authenticator { secret, recovery_codes, last_step: step });
+        c.post(self.url("/login/recovery-codes")).send_or_fail().await
     }
 
     /// The id of the user with this email (which must exist).

@@ -23,6 +23,7 @@ mod summaries;
 mod systems;
 mod team;
 mod tickets;
+mod two_step;
 mod users;
 mod webhooks;
 mod xss;

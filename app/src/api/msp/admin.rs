@@ -104,6 +104,27 @@ pub async fn admin_user_active(id: i64, #[server(default)] active: String) -> Re
     Ok(())
 }
 
+/// Forgets a person's second step (a lost phone): their sessions end, they are emailed, and they
+/// set it up again at their next sign-in where it is required.
+#[server(endpoint = "msp/admin/user-two-step-reset")]
+pub async fn admin_user_two_step_reset(id: i64) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    crate::services::services()?.two_step.reset_by_admin(&admin, id, &guard::request_client()).await?;
+    leptos_axum::redirect("/msp/admin/users?two-step-reset");
+    Ok(())
+}
+
+/// Requires two-step sign-in of everyone at a client (`required` = "true"), or stops requiring it.
+#[server(endpoint = "msp/admin/client-two-step")]
+pub async fn admin_client_two_step(slug: String, #[server(default)] required: String) -> Result<(), AppError> {
+    use super::super::guard;
+    let admin = guard::admin()?;
+    admin.require_two_step(&slug, required == "true", &guard::request_client()).await?;
+    leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
+    Ok(())
+}
+
 #[server(endpoint = "msp/audit")]
 pub async fn admin_audit(
     #[server(default)] action: Option<String>,

@@ -3,8 +3,8 @@
 
 use super::action_error;
 use crate::api::msp::admin::{
-    AdminClientEdit, AdminClientNew, AdminClientStatus, AdminInvite, AdminUserActive, AdminUserRole, admin_audit,
-    admin_clients, admin_users,
+    AdminClientEdit, AdminClientNew, AdminClientStatus, AdminClientTwoStep, AdminInvite, AdminUserActive,
+    AdminUserRole, AdminUserTwoStepReset, admin_audit, admin_clients, admin_users,
 };
 use crate::pages::loading::loaded;
 use leptos::prelude::*;
@@ -19,8 +19,11 @@ pub fn AdminClients() -> impl IntoView {
     let new = ServerAction::<AdminClientNew>::new();
     let edit = ServerAction::<AdminClientEdit>::new();
     let status = ServerAction::<AdminClientStatus>::new();
-    let list =
-        Resource::new(move || (new.version().get(), edit.version().get(), status.version().get()), |_| admin_clients());
+    let two_step = ServerAction::<AdminClientTwoStep>::new();
+    let list = Resource::new(
+        move || (new.version().get(), edit.version().get(), status.version().get(), two_step.version().get()),
+        |_| admin_clients(),
+    );
     loaded(list, move |clients| {
         view! {
             <Title text="Clients (admin) · Limelight"/>
@@ -38,12 +41,15 @@ pub fn AdminClients() -> impl IntoView {
                 </section>
                 {action_error(edit.value())}
                 {action_error(status.value())}
+                {action_error(two_step.value())}
                 {clients.into_iter().map(|c| {
                     let slug = c.slug.clone();
                     let archived = c.status == TenantStatus::Archived;
                     let (section_id, heading, label) = (format!("client-{}", c.slug), c.name.clone(), c.name.clone());
                     let status_label = c.status.label();
                     let edit_slug = c.slug.clone();
+                    let two_step_slug = c.slug.clone();
+                    let required = c.two_step_required;
                     view! {
                         <section class="card" id=section_id aria-label=label>
                             <h2>{heading} " " <span class="tag">{status_label}</span></h2>
@@ -66,6 +72,16 @@ pub fn AdminClients() -> impl IntoView {
                                 <input type="hidden" name="status" value=if archived { "active" } else { "archived" }/>
                                 <button type="submit">{if archived { "Bring back" } else { "Archive" }}</button>
                             </ActionForm>
+                            <ActionForm action=two_step attr:class="inline-form">
+                                <input type="hidden" name="slug" value=two_step_slug/>
+                                <input type="hidden" name="required" value=if required { "false" } else { "true" }/>
+                                <span>{if required {
+                                    "Everyone here signs in with two steps."
+                                } else {
+                                    "Two-step sign-in is each person's choice here."
+                                }}</span>
+                                <button type="submit">{if required { "Make two-step optional" } else { "Require two-step sign-in" }}</button>
+                            </ActionForm>
                         </section>
                     }
                 }).collect_view()}
@@ -80,8 +96,9 @@ pub fn AdminUsers() -> impl IntoView {
     let invite = ServerAction::<AdminInvite>::new();
     let role = ServerAction::<AdminUserRole>::new();
     let active = ServerAction::<AdminUserActive>::new();
+    let reset = ServerAction::<AdminUserTwoStepReset>::new();
     let list = Resource::new(
-        move || (invite.version().get(), role.version().get(), active.version().get()),
+        move || (invite.version().get(), role.version().get(), active.version().get(), reset.version().get()),
         |_| admin_users(),
     );
     loaded(list, move |v| {
@@ -106,15 +123,17 @@ pub fn AdminUsers() -> impl IntoView {
                 </section>
                 {action_error(role.value())}
                 {action_error(active.value())}
+                {action_error(reset.value())}
                 <table class="dense">
                     <caption class="visually-hidden">"Everyone with an account"</caption>
                     <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Client"</th>
-                        <th scope="col">"Role"</th><th scope="col">"Last sign-in"</th><th scope="col">"Account"</th></tr></thead>
+                        <th scope="col">"Role"</th><th scope="col">"Last sign-in"</th><th scope="col">"Two-step"</th><th scope="col">"Account"</th></tr></thead>
                     <tbody>
                         {v.users.into_iter().map(|u| {
                             let roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.is_client() == u.role.is_client()).collect();
                             let id = u.id.to_string();
-                            let (role_id, active_id) = (id.clone(), id);
+                            let (role_id, active_id, reset_id) = (id.clone(), id.clone(), id);
+                            let reset_label = format!("Reset two-step sign-in of {}", u.email);
                             let role_label = format!("Role of {}", u.email);
                             let active_label = format!("{} {}", if u.active { "Deactivate" } else { "Reactivate" }, u.email);
                             view! {
@@ -134,6 +153,17 @@ pub fn AdminUsers() -> impl IntoView {
                                         }.into_any()
                                     }}</td>
                                     <td>{u.last_login.clone()}</td>
+                                    <td>{if u.two_step {
+                                        view! {
+                                            <ActionForm action=reset attr:class="cell-form">
+                                                <input type="hidden" name="id" value=reset_id/>
+                                                <span>"On "</span>
+                                                <button type="submit" class="small" aria-label=reset_label>"Reset"</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    } else {
+                                        view! { <span>"Off"</span> }.into_any()
+                                    }}</td>
                                     <td>{(!u.me).then(|| view! {
                                         <ActionForm action=active attr:class="cell-form">
                                             <input type="hidden" name="id" value=active_id/>

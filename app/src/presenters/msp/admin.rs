@@ -11,6 +11,7 @@ pub fn admin_client(c: AdminClient) -> AdminClientView {
         end: c.end,
         included_hours: c.included_hours.map(|h| h.to_string()).unwrap_or_default(),
         status: c.status,
+        two_step_required: c.two_step_required,
     }
 }
 
@@ -28,6 +29,7 @@ pub fn admin_user(u: AdminUser, me: i64) -> AdminUserView {
         role: u.role,
         client: u.tenant.unwrap_or_else(|| "MSP staff".into()),
         active: u.active,
+        two_step: u.two_step,
         last_login: u.last_login_at.map(|t| t.format("%-d %b %Y").to_string()).unwrap_or_else(|| "never".into()),
     }
 }
