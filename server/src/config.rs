@@ -43,6 +43,9 @@ pub struct Config {
     pub migrate_on_start: bool,
     /// A connection must send a request's headers within this (10 s), or it is closed.
     pub header_read_timeout: std::time::Duration,
+    /// `LIMELIGHT_REQUEST_TIMEOUT` (seconds, default 30): a request not answered by then gets 408
+    /// (uploads get at least 10 minutes).
+    pub request_timeout: std::time::Duration,
     /// `LIMELIGHT_SECRET_KEY` (64 hex digits): seals TOTP secrets. Unset: the key in
     /// `<data dir>/secret.key`, made on first start, readable by its owner alone.
     pub secret_key: Option<domain::secrets::SecretKey>,
@@ -95,11 +98,21 @@ impl Config {
         let trusted_proxies =
             crate::http::client_addr::TrustedProxies::parse(&env("LIMELIGHT_TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|e| format!("LIMELIGHT_TRUSTED_PROXIES: {e}"))?;
+        let request_timeout = match env("LIMELIGHT_REQUEST_TIMEOUT") {
+            Some(v) => std::time::Duration::from_secs(
+                v.parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| format!("LIMELIGHT_REQUEST_TIMEOUT must be a number of seconds, not {v:?}"))?,
+            ),
+            None => std::time::Duration::from_secs(30),
+        };
         let secret_key = env("LIMELIGHT_SECRET_KEY")
             .map(|k| domain::secrets::SecretKey::parse(&k))
             .transpose()
             .map_err(|e| format!("LIMELIGHT_SECRET_KEY: {e}"))?;
         Ok(Config {
+            request_timeout,
             secret_key,
             migrate_on_start: env("LIMELIGHT_MIGRATE_ON_START").is_none_or(|_| flag("LIMELIGHT_MIGRATE_ON_START")),
             header_read_timeout: std::time::Duration::from_secs(10),

@@ -18,6 +18,8 @@ pub struct AppState {
     pub mail_every: Option<std::time::Duration>,
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     pub header_read_timeout: std::time::Duration,
+    /// How long a request may take to be answered.
+    pub deadlines: crate::http::deadline::Deadlines,
     /// The second step of signing in.
     pub two_step: domain::auth::two_step::TwoStep,
 }
@@ -65,6 +67,10 @@ impl AppState {
             mail_every: config.mail_every,
             trusted_proxies: config.trusted_proxies.clone(),
             header_read_timeout: config.header_read_timeout,
+            deadlines: crate::http::deadline::Deadlines {
+                request: config.request_timeout,
+                upload: config.request_timeout.max(std::time::Duration::from_secs(600)),
+            },
         })
     }
 }

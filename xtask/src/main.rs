@@ -23,6 +23,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const ICALENDAR_VERSION: &str = "6.3.1";
 
+mod scan;
+
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
@@ -35,8 +37,12 @@ fn main() -> ExitCode {
         Some("fuzz-api") => sh(cargo().args(["build", "-p", "server"]), "building the server")
             .and_then(|_| python_tools(true))
             .and_then(|p| api_fuzz(&p.expect("required"))),
+        // sqlmap against the server functions a signed-in client calls (slow: not in `test`).
+        Some("scan") => setup(true).and_then(|_| scan::sqlmap()),
         _ => {
-            eprintln!("usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup | cargo xtask fuzz-api");
+            eprintln!(
+                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
+            );
             return ExitCode::from(2);
         }
     };

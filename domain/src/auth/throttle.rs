@@ -162,6 +162,21 @@ pub async fn pace(db: &DatabaseConnection, what: Paced, user: Option<i64>, ip: O
     if let Some(ip) = ip {
         keys.push((format!("pace:{}:address:{}", what.word(), address_key(ip)), per_address));
     }
+    pace_keys(db, keys).await
+}
+
+/// An API token's hour: a tool may do ten times what one person may (a help desk's integration
+/// opens tickets for many people), and no more.
+pub const TOKEN_FACTOR: i32 = 10;
+
+/// Counts one `what` for an API token, or refuses it (`TooMany`) when the token has had its
+/// hour's worth.
+pub async fn pace_token(db: &DatabaseConnection, what: Paced, token_id: i64) -> Result<()> {
+    let limit = what.limits().0 * TOKEN_FACTOR;
+    pace_keys(db, vec![(format!("pace:{}:token:{token_id}", what.word()), limit)]).await
+}
+
+async fn pace_keys(db: &DatabaseConnection, keys: Vec<(String, i32)>) -> Result<()> {
     let t = now();
     let window = Duration::minutes(PACE_WINDOW_MINUTES);
     let tx = crate::db::write(db).await?;

@@ -27,6 +27,11 @@ impl ApiWriter {
         &self.caller
     }
 
+    /// Counts one ticket or comment for this token, or refuses it past the token's hourly pace.
+    async fn pace(&self, what: crate::auth::throttle::Paced) -> Result<()> {
+        crate::auth::throttle::pace_token(self.caller.db(), what, self.caller.token_id).await
+    }
+
     /// Reads back what this token wrote (whether or not it may read otherwise).
     pub fn reader(&self) -> super::reads::ApiReader {
         super::reads::ApiReader::new(self.caller.clone())
@@ -40,6 +45,7 @@ impl ApiWriter {
     /// Opens a ticket for a client; answers it as its client admin would read it.
     pub async fn open_ticket(&self, slug: &str, new: NewTicket) -> Result<TicketDetail> {
         let scope = self.client(slug).await?;
+        self.pace(crate::auth::throttle::Paced::Ticket).await?;
         let tx = crate::db::write(self.caller.db()).await?;
         let (_, number) = insert_ticket(&tx, scope.tenant_id(), None, &new, TicketSource::Api, None).await?;
         tx.commit().await?;
@@ -53,6 +59,7 @@ impl ApiWriter {
         if body.is_empty() || body.chars().count() > 20_000 {
             return Err(DomainError::Invalid("body must be 1 to 20,000 characters".into()));
         }
+        self.pace(crate::auth::throttle::Paced::Comment).await?;
         let t = ticket::Entity::find()
             .filter(ticket::Column::TenantId.eq(scope.tenant_id()))
             .filter(ticket::Column::Number.eq(number))

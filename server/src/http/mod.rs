@@ -6,6 +6,7 @@ pub mod auth_routes;
 pub mod calendar;
 pub mod client_addr;
 pub mod cookies;
+pub mod deadline;
 pub mod error_status;
 pub mod executor;
 pub mod export;
@@ -93,6 +94,8 @@ pub fn router(state: AppState) -> Router {
         ))
         // The caller's address (behind a trusted proxy, the one it forwards), for all the above.
         .layer(from_fn_with_state(state.trusted_proxies.clone(), client_addr::resolve))
+        // Every request must be answered in time, however slowly its client sends it.
+        .layer(from_fn_with_state(state.deadlines, deadline::limit))
         // Outermost: every request, refused ones included, runs in its span and gets its id.
         .layer(axum::middleware::from_fn(request_span::span))
         .with_state(state)

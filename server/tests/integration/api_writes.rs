@@ -323,3 +323,26 @@ async fn staff_records_need_a_token_for_every_client() {
     problem(delete(&app, &staff, &format!("/api/v1/time-off/{id}")).await, 404, "not_found").await;
     assert_eq!(sam_off().await, before);
 }
+
+#[tokio::test]
+async fn a_token_opens_tickets_at_a_bounded_pace() {
+    use domain::auth::throttle::{Paced, TOKEN_FACTOR};
+    use domain::entities::ticket;
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let psa = token(&app, "psa", "acme-dental", "write").await;
+    let before = ticket::Entity::find().count(&app.db).await.unwrap();
+    let hourly = (Paced::Ticket.limits().0 * TOKEN_FACTOR) as u64;
+    let body = json!({ "subject": "Printer jam", "description": "Tray 2.", "impact": "individual", "urgency": "inconvenience" });
+    for i in 0..hourly {
+        let res = post(&app, &psa, "/api/v1/clients/acme-dental/tickets", body.clone()).await;
+        assert_eq!(res.status(), 201, "ticket {i}");
+    }
+    let res = post(&app, &psa, "/api/v1/clients/acme-dental/tickets", body.clone()).await;
+    assert!(res.headers().contains_key("retry-after"));
+    problem(res, 429, "too_many_requests").await;
+    assert_eq!(ticket::Entity::find().count(&app.db).await.unwrap(), before + hourly, "the refused one made nothing");
+    // Another tool's token has its own hour.
+    let other = token(&app, "other", "acme-dental", "write").await;
+    assert_eq!(post(&app, &other, "/api/v1/clients/acme-dental/tickets", body).await.status(), 201);
+}

@@ -183,3 +183,23 @@ async fn a_connection_that_never_finishes_its_headers_is_closed() {
     let text = String::from_utf8_lossy(&got);
     assert!(got.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+#[tokio::test]
+async fn a_request_whose_body_trickles_is_cut_off_in_time() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|c| c.request_timeout = std::time::Duration::from_secs(1)).await;
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    // The headers promise a body that never all comes.
+    slow.write_all(
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 100\r\n\r\nemail=",
+    )
+    .await
+    .unwrap();
+    assert_eq!(browser().get(app.url("/healthz")).send_or_fail().await.status(), 200, "others are served");
+    let mut got = Vec::new();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), slow.read_to_end(&mut got)).await;
+    assert!(closed.is_ok(), "the trickling request was never cut off");
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}

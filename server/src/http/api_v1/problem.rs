@@ -63,6 +63,9 @@ pub struct Problem {
     pub code: Code,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds until trying again makes sense: sent as `Retry-After`.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -77,6 +80,7 @@ impl Problem {
             detail: detail.into(),
             code,
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -109,9 +113,10 @@ impl From<DomainError> for Problem {
             DomainError::Forbidden(m) => Problem::new(Code::Forbidden, m),
             DomainError::NotFound => Problem::not_found(),
             DomainError::Busy => Problem::new(Code::Internal, "Busy: please try again in a moment."),
-            DomainError::TooMany { retry_after } => {
-                Problem::new(Code::TooManyRequests, format!("Too many at once: try again in {retry_after} s."))
-            }
+            DomainError::TooMany { retry_after } => Problem {
+                retry_after: Some(retry_after),
+                ..Problem::new(Code::TooManyRequests, format!("Too many at once: try again in {retry_after} s."))
+            },
             e @ DomainError::Database { .. } => {
                 // Logged once, in the request's span (which carries its id).
                 tracing::error!(error = %domain::error::cause_chain(&e), "API request failed");
@@ -130,6 +135,9 @@ impl IntoResponse for Problem {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if unauthorized {
             h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         res
     }
