@@ -254,8 +254,7 @@ impl crate::staff::admin::Admin {
         }
         .insert(&tx)
         .await?;
-        audit::record(&tx, Some(self.user.id), None, AuditAction::WebhookAdded, &format!("{event}: {url}"), None)
-            .await?;
+        audit::by(&tx, &self.user, None, AuditAction::WebhookAdded, &format!("{event}: {url}"), None).await?;
         tx.commit().await?;
         Ok(secret)
     }
@@ -265,15 +264,7 @@ impl crate::staff::admin::Admin {
         let tx = crate::db::write(self.db()).await?;
         let h = webhook::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         webhook::Entity::delete_by_id(id).exec(&tx).await?;
-        audit::record(
-            &tx,
-            Some(self.user.id),
-            None,
-            AuditAction::WebhookRemoved,
-            &format!("{}: {}", h.event, h.url),
-            None,
-        )
-        .await?;
+        audit::by(&tx, &self.user, None, AuditAction::WebhookRemoved, &format!("{}: {}", h.event, h.url), None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,6 +10,7 @@ mod m20261122_000002_mail_queue;
 mod m20261202_000001_integrations;
 mod m20261203_000001_throttle;
 mod m20261204_000001_two_step;
+mod m20261205_000001_audit_detail;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_integrations::Migration),
             Box::new(m20261203_000001_throttle::Migration),
             Box::new(m20261204_000001_two_step::Migration),
+            Box::new(m20261205_000001_audit_detail::Migration),
         ]
     }
 }

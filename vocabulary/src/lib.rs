@@ -285,6 +285,22 @@ words!(
         TwoStepFailed = "two_step_failed" / "Second step refused",
         RecoveryCodeUsed = "recovery_code_used" / "Recovery code used",
         TwoStepRequirementChanged = "two_step_requirement_changed" / "Two-step requirement changed",
+        WorkLogged = "work_logged" / "Work logged",
+        WorkEdited = "work_edited" / "Work edited",
+        WorkMarkedDone = "work_marked_done" / "Planned work marked done",
+        TicketStatusChanged = "ticket_status_changed" / "Ticket status changed",
+        TicketAssigned = "ticket_assigned" / "Ticket assigned",
+        TicketCommented = "ticket_commented" / "Ticket comment added",
+        SystemAdded = "system_added" / "System added",
+        SystemEdited = "system_edited" / "System edited",
+        KnowledgeChanged = "knowledge_changed" / "Knowledge of a system changed",
+        RunbookSaved = "runbook_saved" / "Runbook saved",
+        RunbookReviewed = "runbook_reviewed" / "Runbook reviewed",
+        TimeOffAdded = "time_off_added" / "Time off added",
+        TimeOffRemoved = "time_off_removed" / "Time off removed",
+        SummaryEdited = "summary_edited" / "Summary edited",
+        WorkExported = "work_exported" / "Work history exported (CSV)",
+        AccessRefused = "access_refused" / "Access refused",
     }
 );
 

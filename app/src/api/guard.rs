@@ -25,24 +25,24 @@ pub fn access() -> Option<Access> {
 }
 
 /// A client user of some tenant. Staff get 404: client routes are not theirs.
-pub fn client() -> Result<ClientAccess, AppError> {
-    client_of(access())
+pub async fn client() -> Result<ClientAccess, AppError> {
+    client_of(access()).await
 }
 
 /// The same, for a plain route that has the session's access in hand (the CSV export).
-pub fn client_of(access: Option<Access>) -> Result<ClientAccess, AppError> {
+pub async fn client_of(access: Option<Access>) -> Result<ClientAccess, AppError> {
     match access {
         Some(Access::Client(c)) => Ok(c),
-        Some(Access::Staff(_)) => Err(AppError::NotFound),
+        Some(a @ Access::Staff(_)) => Err(refused(&a, AppError::NotFound).await),
         None => Err(AppError::Unauthorized),
     }
 }
 
 /// MSP staff. Clients get 404, exactly as for a page that does not exist.
-pub fn staff() -> Result<StaffAccess, AppError> {
+pub async fn staff() -> Result<StaffAccess, AppError> {
     match access() {
         Some(Access::Staff(s)) => Ok(s),
-        Some(Access::Client(_)) => Err(AppError::NotFound),
+        Some(a @ Access::Client(_)) => Err(refused(&a, AppError::NotFound).await),
         None => Err(AppError::Unauthorized),
     }
 }
@@ -53,19 +53,47 @@ pub fn signed_in() -> Result<Access, AppError> {
 }
 
 /// An account manager or MSP admin: the staff who write thank-you summaries (techs read them).
-pub fn summary_writer() -> Result<domain::staff::summaries::SummaryWriter, AppError> {
-    staff()?
-        .summary_writer()
-        .ok_or_else(|| AppError::Forbidden("Account managers and MSP administrators write summaries.".into()))
+pub async fn summary_writer() -> Result<domain::staff::summaries::SummaryWriter, AppError> {
+    let staff = staff().await?;
+    match staff.summary_writer() {
+        Some(w) => Ok(w),
+        None => Err(refused(
+            &Access::Staff(staff),
+            AppError::Forbidden("Account managers and MSP administrators write summaries.".into()),
+        )
+        .await),
+    }
 }
 
 /// An MSP admin. Everyone else gets 404: the administration is not theirs to know about.
-pub fn admin() -> Result<domain::staff::admin::Admin, AppError> {
-    staff()?.admin().ok_or(AppError::NotFound)
+pub async fn admin() -> Result<domain::staff::admin::Admin, AppError> {
+    let staff = staff().await?;
+    match staff.admin() {
+        Some(a) => Ok(a),
+        None => Err(refused(&Access::Staff(staff), AppError::NotFound).await),
+    }
 }
 
 /// A tech or MSP admin: the staff who change things. Account managers read only (403, with a
 /// message); clients get 404 as for every staff function.
-pub fn editor() -> Result<domain::staff::Editor, AppError> {
-    staff()?.editor().ok_or_else(|| AppError::Forbidden("Account managers can read this but not change it.".into()))
+pub async fn editor() -> Result<domain::staff::Editor, AppError> {
+    let staff = staff().await?;
+    match staff.editor() {
+        Some(e) => Ok(e),
+        None => Err(refused(
+            &Access::Staff(staff),
+            AppError::Forbidden("Account managers can read this but not change it.".into()),
+        )
+        .await),
+    }
+}
+
+/// A signed-in person asked for what their role may not do: the audit log keeps who, what and
+/// from where, and the caller answers `e`. (A failure to record is logged, never shown.)
+async fn refused(a: &Access, e: AppError) -> AppError {
+    let path = use_context::<Parts>().map(|p| p.uri.path().to_string()).unwrap_or_default();
+    if let Err(err) = a.refused(&path).await {
+        tracing::error!(error = %domain::error::cause_chain(&err), "could not record a refused request");
+    }
+    e
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "portal/home")]
 pub async fn portal_home() -> Result<DashboardView, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     crate::presenters::portal::dashboard(&client.scope).await.map_err(AppError::from)
 }
 
@@ -16,7 +16,7 @@ pub async fn portal_home() -> Result<DashboardView, AppError> {
 #[server(endpoint = "portal/work")]
 pub async fn portal_work_entry(id: i64) -> Result<WorkDetailView, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tenant = client.scope.tenant().await?;
     let item = client.scope.work_entry(id).await?;
     let details_html = domain::markdown::to_safe_html(&item.details);
@@ -29,7 +29,7 @@ pub async fn portal_work_entry(id: i64) -> Result<WorkDetailView, AppError> {
 pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<WorkHistoryView, AppError> {
     use super::guard;
     use crate::views::SystemOption;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let (filter, cursor) = crate::presenters::portal::parse_filter(&query).map_err(|m| AppError::Invalid(m))?;
     let tenant = client.scope.tenant().await?;
     let page = client.scope.work_history(&filter, cursor, 25).await?;
@@ -46,7 +46,7 @@ pub async fn portal_work_history(#[server(default)] query: WorkQuery) -> Result<
 #[server(endpoint = "portal/team")]
 pub async fn portal_team() -> Result<TeamView, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let team = client.scope.team().await?;
     let systems = client.scope.system_readiness().await?;
     Ok(crate::presenters::portal::team_view(&team, systems))
@@ -57,7 +57,7 @@ pub async fn portal_team() -> Result<TeamView, AppError> {
 pub async fn portal_priorities() -> Result<PrioritiesView, AppError> {
     use super::guard;
     use vocabulary::{Impact, Priority, Urgency};
-    guard::client()?;
+    guard::client().await?;
     let words = |minutes: u32| match minutes {
         1440 => "1 day".to_string(),
         m if m % 1440 == 0 => format!("{} days", m / 1440),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "portal/summaries")]
 pub async fn portal_summaries() -> Result<Vec<SummaryListItem>, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tz = client.scope.tenant().await?.time_zone;
     let list = client.scope.sent_summaries().await?;
     Ok(list.iter().map(|s| crate::presenters::summaries::item(s, tz)).collect())
@@ -17,7 +17,7 @@ pub async fn portal_summaries() -> Result<Vec<SummaryListItem>, AppError> {
 #[server(endpoint = "portal/summary")]
 pub async fn portal_summary(id: i64) -> Result<SummaryView, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tz = client.scope.tenant().await?.time_zone;
     let s = client.scope.sent_summary(id).await?;
     Ok(crate::presenters::summaries::summary_view(&s, tz))

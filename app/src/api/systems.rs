@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "portal/systems")]
 pub async fn portal_systems() -> Result<Vec<SystemRow>, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tz = client.scope.tenant().await?.time_zone;
     let rows = client.scope.systems_with_last_work().await?;
     Ok(rows
@@ -25,7 +25,7 @@ pub async fn portal_systems() -> Result<Vec<SystemRow>, AppError> {
 pub async fn portal_system(id: i64, #[server(default)] after: Option<String>) -> Result<SystemDetailView, AppError> {
     use super::guard;
     use domain::history::{Cursor, WorkFilter};
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let system = client.scope.system(id).await?;
     let cursor = match after.as_deref().filter(|a| !a.is_empty()) {
         Some(a) => {

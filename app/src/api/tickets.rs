@@ -13,7 +13,7 @@ pub async fn portal_tickets(
 ) -> Result<TicketListView, AppError> {
     use super::guard;
     use domain::tickets::TicketFilter;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let mut filter = TicketFilter::default();
     match given(&status).as_deref() {
@@ -45,7 +45,7 @@ pub async fn portal_tickets(
 pub async fn portal_ticket(number: i64) -> Result<TicketDetailView, AppError> {
     use super::guard;
     use crate::views::CommentView;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tz = client.scope.tenant().await?.time_zone;
     let t = client.scope.ticket(number).await?;
     let when = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string();
@@ -87,7 +87,7 @@ pub async fn open_ticket(
     #[server(default)] urgency: String,
 ) -> Result<i64, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
     client.pace(domain::auth::throttle::Paced::Ticket, &guard::request_client()).await?;
@@ -101,9 +101,9 @@ pub async fn open_ticket(
 #[server(endpoint = "portal/ticket-comment")]
 pub async fn comment_on_ticket(number: i64, #[server(default)] body: String) -> Result<(), AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     client.pace(domain::auth::throttle::Paced::Comment, &guard::request_client()).await?;
-    client.scope.comment_on_ticket(number, &body).await?;
+    client.comment_on_ticket(number, &body).await?;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(())
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "portal/users")]
 pub async fn portal_users() -> Result<Vec<ColleagueView>, AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let tz = client.scope.tenant().await?.time_zone;
     let list = client.scope.colleagues().await?;
     Ok(list.into_iter().map(|c| crate::presenters::users::colleague_view(c, tz, client.user.id)).collect())
@@ -22,7 +22,7 @@ pub async fn invite_colleague(
     #[server(default)] role: String,
 ) -> Result<(), AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     let links = crate::services::services()?.links;
     client.pace(domain::auth::throttle::Paced::Invitation, &guard::request_client()).await?;
     let invited = client.scope.invite(&email, &role).await?;
@@ -38,7 +38,7 @@ pub async fn invite_colleague(
 #[server(endpoint = "portal/user-deactivate")]
 pub async fn deactivate_colleague(id: i64) -> Result<(), AppError> {
     use super::guard;
-    let client = guard::client()?;
+    let client = guard::client().await?;
     client.scope.deactivate_colleague(id).await?;
     leptos_axum::redirect("/portal/users");
     Ok(())

@@ -28,6 +28,8 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub session_id: i64,
+    /// Where this request came from (for the audit log).
+    pub from: Client,
 }
 
 /// What a live session may reach.
@@ -43,6 +45,15 @@ impl Access {
             Access::Client(c) => &c.user,
             Access::Staff(s) => &s.user,
         }
+    }
+
+    /// Records that this person asked for `what` (a path) and their role may not have it.
+    pub async fn refused(&self, what: &str) -> Result<()> {
+        let (db, tenant) = match self {
+            Access::Client(c) => (c.scope.db(), Some(c.scope.tenant_id())),
+            Access::Staff(s) => (&s.db, None),
+        };
+        Ok(audit::by(db, self.user(), tenant, AuditAction::AccessRefused, what, None).await?)
     }
 }
 
@@ -61,6 +72,27 @@ pub struct StaffAccess {
 }
 
 impl ClientAccess {
+    /// Adds the person's public comment to a ticket they may see, and audits it.
+    pub async fn comment_on_ticket(&self, number: i64, body: &str) -> Result<()> {
+        self.scope.comment_on_ticket(number, body).await?;
+        let target = format!("ticket #{number} (client comment)");
+        audit::by(
+            self.scope.db(),
+            &self.user,
+            Some(self.scope.tenant_id()),
+            AuditAction::TicketCommented,
+            &target,
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records something this person did that changes nothing but must be known (an export).
+    pub async fn audit(&self, action: AuditAction, target: &str, detail: Option<String>) -> Result<()> {
+        Ok(audit::by(self.scope.db(), &self.user, Some(self.scope.tenant_id()), action, target, detail).await?)
+    }
+
     /// Counts one paced action (a ticket, a comment, an invitation) for this person at this
     /// address, or refuses it when they have had their hour's worth.
     pub async fn pace(&self, what: throttle::Paced, from: &Client) -> Result<()> {
@@ -91,8 +123,14 @@ impl StaffAccess {
     }
 }
 
-/// Turns a session token into what it may reach, or `None` for no live session.
-pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionPolicy) -> Result<Option<Access>> {
+/// Turns a session token into what it may reach, or `None` for no live session. `from` is the
+/// request's address and browser, which the audit log keeps with what the person does.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    token: &str,
+    policy: SessionPolicy,
+    from: &Client,
+) -> Result<Option<Access>> {
     let Some((s, u)) = session::lookup(db, token, policy).await? else {
         return Ok(None);
     };
@@ -103,7 +141,14 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str, policy: SessionP
         return Ok(None);
     }
     let role = u.role;
-    let current = CurrentUser { id: u.id, email: u.email, display_name: u.display_name, role, session_id: s.id };
+    let current = CurrentUser {
+        id: u.id,
+        email: u.email,
+        display_name: u.display_name,
+        role,
+        session_id: s.id,
+        from: from.clone(),
+    };
     Ok(match (role.is_client(), u.tenant_id) {
         (true, Some(tenant_id)) => Some(Access::Client(ClientAccess {
             scope: TenantScope::new(db.clone(), tenant_id, Some((current.id, role))),
@@ -152,7 +197,7 @@ pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, 
     let target = email.trim().chars().take(254).collect::<String>().to_lowercase();
     let keys = throttle::keys(&target, from.ip.as_deref());
     if !throttle::reserve(db, &keys).await? {
-        audit::record(db, None, None, AuditAction::LoginThrottled, &target, from.ip.as_deref()).await?;
+        audit::record_from(db, None, None, AuditAction::LoginThrottled, &target, from, None).await?;
         return Ok(LoginOutcome::Throttled);
     }
     let found = match Email::parse(email) {
@@ -162,7 +207,7 @@ pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, 
     let usable = found.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
     let ok = password::verify(password, usable).await?;
     let Some(u) = found.filter(|_| ok) else {
-        audit::record(db, None, None, AuditAction::LoginFailed, &target, from.ip.as_deref()).await?;
+        audit::record_from(db, None, None, AuditAction::LoginFailed, &target, from, None).await?;
         return Ok(LoginOutcome::Refused);
     };
     let next = two_step.after_first_factor(&u, from).await?;
@@ -194,7 +239,7 @@ pub async fn change_password(
     active.password_hash = Set(Some(hash));
     active.update(&tx).await?;
     session::end_all_for_user(&tx, user.id).await?;
-    audit::record(&tx, Some(user.id), tenant_id, AuditAction::PasswordChanged, &user.email, from.ip.as_deref()).await?;
+    audit::record_from(&tx, Some(user.id), tenant_id, AuditAction::PasswordChanged, &user.email, from, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -245,8 +290,7 @@ impl Sessions {
         // The session has ended either way: a failed audit record is logged, not shown.
         if ended
             && let Err(e) =
-                audit::record(&self.db, Some(user.id), None, vocabulary::AuditAction::SessionEnded, &user.email, None)
-                    .await
+                audit::by(&self.db, user, None, vocabulary::AuditAction::SessionEnded, &user.email, None).await
         {
             tracing::error!(error = %crate::error::cause_chain(&e), "could not record an ended session");
         }

@@ -42,7 +42,7 @@ pub async fn request(db: &DatabaseConnection, email: &str, from: &Client) -> Res
     if recent >= REQUESTS_PER_HOUR {
         return Ok(None);
     }
-    audit::record(db, None, None, AuditAction::PasswordResetRequested, email.as_str(), from.ip.as_deref()).await?;
+    audit::record_from(db, None, None, AuditAction::PasswordResetRequested, email.as_str(), from, None).await?;
     let Some(u) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .filter(user::Column::Active.eq(true))
@@ -114,7 +114,7 @@ pub async fn complete(db: &DatabaseConnection, token: &str, new: String, from: &
     account.password_hash = Set(Some(hash));
     account.update(&tx).await?;
     session::end_all_for_user(&tx, user_id).await?;
-    audit::record(&tx, Some(user_id), tenant_id, AuditAction::PasswordReset, &email, from.ip.as_deref()).await?;
+    audit::record_from(&tx, Some(user_id), tenant_id, AuditAction::PasswordReset, &email, from, None).await?;
     tx.commit().await?;
     Ok(user_id)
 }

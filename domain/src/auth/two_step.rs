@@ -331,7 +331,7 @@ impl TwoStep {
             .await?;
         }
         session::end_all_for_user(&tx, u.id).await?;
-        audit::record(&tx, Some(u.id), u.tenant_id, AuditAction::TwoStepEnrolled, &u.email, from.ip.as_deref()).await?;
+        audit::record_from(&tx, Some(u.id), u.tenant_id, AuditAction::TwoStepEnrolled, &u.email, from, None).await?;
         tx.commit().await?;
         throttle::refund(&self.db, &keys).await?;
         self.announce(&u, "Two-step sign-in was just turned on for your Limelight account", from).await;
@@ -363,7 +363,7 @@ impl TwoStep {
         let Some((c, u)) = self.live(token, ChallengeStage::Code).await? else { return Ok(Checked::Expired) };
         let keys = throttle::keys(&u.email, from.ip.as_deref());
         if !throttle::reserve(&self.db, &keys).await? {
-            audit::record(&self.db, Some(u.id), u.tenant_id, AuditAction::LoginThrottled, &u.email, from.ip.as_deref())
+            audit::record_from(&self.db, Some(u.id), u.tenant_id, AuditAction::LoginThrottled, &u.email, from, None)
                 .await?;
             return Ok(Checked::Throttled);
         }
@@ -419,7 +419,7 @@ impl TwoStep {
         if used.rows_affected != 1 {
             return Ok(false);
         }
-        audit::record(&self.db, Some(u.id), u.tenant_id, AuditAction::RecoveryCodeUsed, &u.email, from.ip.as_deref())
+        audit::record_from(&self.db, Some(u.id), u.tenant_id, AuditAction::RecoveryCodeUsed, &u.email, from, None)
             .await?;
         let left = self.codes_left(u.id).await?;
         self.announce(
@@ -448,8 +448,7 @@ impl TwoStep {
 
     /// A wrong code: counted on the challenge, which ends at the last allowed one.
     async fn wrong<T>(&self, c: &challenge::Model, u: &user::Model, from: &Client) -> Result<Checked<T>> {
-        audit::record(&self.db, Some(u.id), u.tenant_id, AuditAction::TwoStepFailed, &u.email, from.ip.as_deref())
-            .await?;
+        audit::record_from(&self.db, Some(u.id), u.tenant_id, AuditAction::TwoStepFailed, &u.email, from, None).await?;
         let failures = c.failures + 1;
         if failures >= MAX_FAILURES {
             self.consume(c).await?;
@@ -474,7 +473,7 @@ impl TwoStep {
             .filter(user::Column::Id.eq(u.id))
             .exec(&self.db)
             .await?;
-        audit::record(&self.db, Some(u.id), u.tenant_id, AuditAction::Login, &u.email, from.ip.as_deref()).await?;
+        audit::record_from(&self.db, Some(u.id), u.tenant_id, AuditAction::Login, &u.email, from, None).await?;
         Ok(LoggedIn { token: new.token, expires_at: new.expires_at, role: u.role })
     }
 
@@ -527,8 +526,7 @@ impl TwoStep {
         }
         let tx = crate::db::write(&self.db).await?;
         forget(&tx, u.id).await?;
-        audit::record(&tx, Some(u.id), u.tenant_id, AuditAction::TwoStepTurnedOff, &u.email, from.ip.as_deref())
-            .await?;
+        audit::record_from(&tx, Some(u.id), u.tenant_id, AuditAction::TwoStepTurnedOff, &u.email, from, None).await?;
         tx.commit().await?;
         self.announce(&u, "Two-step sign-in was just turned off for your Limelight account", from).await;
         Ok(())
@@ -545,8 +543,7 @@ impl TwoStep {
         let tx = crate::db::write(&self.db).await?;
         forget(&tx, u.id).await?;
         session::end_all_for_user(&tx, u.id).await?;
-        audit::record(&tx, Some(admin.id), u.tenant_id, AuditAction::TwoStepReset, &u.email, from.ip.as_deref())
-            .await?;
+        audit::record_from(&tx, Some(admin.id), u.tenant_id, AuditAction::TwoStepReset, &u.email, from, None).await?;
         tx.commit().await?;
         self.announce(
             &u,

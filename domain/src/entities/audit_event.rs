@@ -12,6 +12,10 @@ pub struct Model {
     pub target: String,
     pub ip: Option<String>,
     pub created_at: DateTimeUtc,
+    pub user_agent: Option<String>,
+    /// What changed, for an edit.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -162,15 +162,8 @@ impl Editor {
             }
         }
         relink(&tx, t.id, &key, Some(s.id)).await?;
-        audit::record(
-            &tx,
-            Some(self.user.id),
-            Some(t.id),
-            AuditAction::SystemRefMapped,
-            &format!("{key} → {}", s.name),
-            None,
-        )
-        .await?;
+        audit::by(&tx, &self.user, Some(t.id), AuditAction::SystemRefMapped, &format!("{key} → {}", s.name), None)
+            .await?;
         tx.commit().await.map_err(Into::into)
     }
 
@@ -194,7 +187,7 @@ impl Editor {
             .find(|s| normalise(&s.name) == key)
             .map(|s| s.id);
         relink(&tx, t.id, &key, by_name).await?;
-        audit::record(&tx, Some(self.user.id), Some(t.id), AuditAction::SystemRefRemoved, &key, None).await?;
+        audit::by(&tx, &self.user, Some(t.id), AuditAction::SystemRefRemoved, &key, None).await?;
         tx.commit().await.map_err(Into::into)
     }
 

@@ -197,6 +197,9 @@ impl ApiWriter {
         let tx = crate::db::write(self.caller().db()).await?;
         let (form, performer) = draft.check(&tx, &client).await?;
         let saved = insert_work(&tx, &form, Start::At(draft.started_at), performer).await?;
+        let target = format!("token {}: {}", self.caller().name, saved.target());
+        crate::audit::record(&tx, None, Some(saved.tenant_id), vocabulary::AuditAction::WorkLogged, &target, None)
+            .await?;
         tx.commit().await?;
         self.reader().work_entry(slug, saved.id).await
     }
@@ -215,6 +218,18 @@ impl ApiWriter {
             .filter(work_entry::Column::Id.eq(saved.id))
             .exec(&tx)
             .await?;
+        let target = format!("token {}: {}", self.caller().name, saved.target());
+        let from = crate::auth::Client::default();
+        crate::audit::record_from(
+            &tx,
+            None,
+            Some(saved.tenant_id),
+            vocabulary::AuditAction::WorkEdited,
+            &target,
+            &from,
+            saved.changes.clone(),
+        )
+        .await?;
         tx.commit().await?;
         self.reader().work_entry(slug, saved.id).await
     }

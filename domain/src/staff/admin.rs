@@ -169,7 +169,7 @@ impl Admin {
         row.business_end_minute = Set(end);
         row.included_hours = Set(included);
         row.update(&tx).await?;
-        audit::record(&tx, Some(self.user.id), Some(id), AuditAction::TenantEdited, slug, None).await?;
+        audit::by(&tx, &self.user, Some(id), AuditAction::TenantEdited, slug, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -184,7 +184,7 @@ impl Admin {
         row.update(&tx).await?;
         let action =
             if status == TenantStatus::Archived { AuditAction::TenantArchived } else { AuditAction::TenantRestored };
-        audit::record(&tx, Some(self.user.id), Some(id), action, slug, None).await?;
+        audit::by(&tx, &self.user, Some(id), action, slug, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -248,15 +248,8 @@ impl Admin {
         }
         .insert(&tx)
         .await?;
-        audit::record(
-            &tx,
-            Some(self.user.id),
-            tenant.as_ref().map(|t| t.id),
-            AuditAction::InvitationSent,
-            email.as_str(),
-            None,
-        )
-        .await?;
+        audit::by(&tx, &self.user, tenant.as_ref().map(|t| t.id), AuditAction::InvitationSent, email.as_str(), None)
+            .await?;
         tx.commit().await?;
         Ok(Invited {
             token: Some(token),
@@ -315,7 +308,7 @@ impl Admin {
             format!("{email} ({ended} sessions ended)")
         };
         let action = if active { AuditAction::UserReactivated } else { AuditAction::UserDeactivated };
-        audit::record(&tx, Some(self.user.id), tenant_id, action, &target, None).await?;
+        audit::by(&tx, &self.user, tenant_id, action, &target, None).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -340,8 +340,7 @@ impl Editor {
         replace(&tx, s.tenant_id, Some(s.id), &[CoverageRole::Primary, CoverageRole::Backup], people(primary, backups))
             .await?;
         let slug = super::slug_of(&tx, s.tenant_id).await?;
-        crate::audit::record(&tx, Some(self.user.id), Some(s.tenant_id), AuditAction::CoverageChanged, &s.name, None)
-            .await?;
+        crate::audit::by(&tx, &self.user, Some(s.tenant_id), AuditAction::CoverageChanged, &s.name, None).await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -368,6 +367,9 @@ impl Editor {
             .insert(&tx)
             .await?;
         }
+        let detail = format!("user {user_id}: {}", level.map_or("none", |l| l.as_str()));
+        crate::audit::by(&tx, &self.user, Some(s.tenant_id), AuditAction::KnowledgeChanged, &s.name, Some(detail))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -10,6 +10,7 @@ use crate::time::now;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use std::collections::HashMap;
+use vocabulary::AuditAction;
 
 #[derive(Clone, Debug)]
 pub struct RunbookItem {
@@ -104,22 +105,25 @@ impl Editor {
                 .ok_or_else(|| DomainError::Invalid(format!("Please choose one of {}'s systems.", tenant.name)))?;
         }
         let t = now();
-        match id {
-            None => Ok(runbook::ActiveModel {
-                tenant_id: Set(tenant.id),
-                system_id: Set(form.system_id),
-                title: Set(title),
-                body: Set(body),
-                author_id: Set(Some(self.user.id)),
-                created_at: Set(t),
-                updated_at: Set(t),
-                reviewed_at: Set(None),
-                reviewed_by: Set(None),
-                ..Default::default()
+        let audited_title = title.clone();
+        let id = match id {
+            None => {
+                runbook::ActiveModel {
+                    tenant_id: Set(tenant.id),
+                    system_id: Set(form.system_id),
+                    title: Set(title),
+                    body: Set(body),
+                    author_id: Set(Some(self.user.id)),
+                    created_at: Set(t),
+                    updated_at: Set(t),
+                    reviewed_at: Set(None),
+                    reviewed_by: Set(None),
+                    ..Default::default()
+                }
+                .insert(self.db())
+                .await?
+                .id
             }
-            .insert(self.db())
-            .await?
-            .id),
             Some(id) => {
                 let r = runbook::Entity::find_by_id(id)
                     .one(self.db())
@@ -132,9 +136,12 @@ impl Editor {
                 row.body = Set(body);
                 row.updated_at = Set(t);
                 row.update(self.db()).await?;
-                Ok(id)
+                id
             }
-        }
+        };
+        let target = format!("runbook {id}: {audited_title}");
+        crate::audit::by(self.db(), &self.user, Some(tenant.id), AuditAction::RunbookSaved, &target, None).await?;
+        Ok(id)
     }
 
     /// Records a review. The author cannot review their own runbook: the point is that someone
@@ -147,10 +154,12 @@ impl Editor {
             ));
         }
         let tenant_id = r.tenant_id;
+        let target = format!("runbook {}: {}", r.id, r.title);
         let mut row = r.into_active_model();
         row.reviewed_at = Set(Some(now()));
         row.reviewed_by = Set(Some(self.user.id));
         row.update(self.db()).await?;
+        crate::audit::by(self.db(), &self.user, Some(tenant_id), AuditAction::RunbookReviewed, &target, None).await?;
         super::slug_of(self.db(), tenant_id).await
     }
 }

@@ -339,6 +339,9 @@ impl SummaryWriter {
             left_out: candidates.iter().map(|h| h.id).filter(|id| !keep_highlights.contains(id)).collect(),
             recipients,
         };
+        let mut changed = crate::audit::Changes::default();
+        changed.field("subject", &s.subject, &subject).field("note", &s.personal_note, &note);
+        let (tenant_id, target) = (s.tenant_id, format!("summary {}: {subject}", s.id));
         let mut row = s.into_active_model();
         row.subject = Set(subject);
         row.personal_note = Set(note);
@@ -346,6 +349,7 @@ impl SummaryWriter {
         row.author_id = Set(Some(self.user.id));
         row.updated_at = Set(now());
         row.update(&tx).await?;
+        audit::by(&tx, &self.user, Some(tenant_id), AuditAction::SummaryEdited, &target, changed.summary()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -372,8 +376,7 @@ impl SummaryWriter {
         row.author_id = Set(Some(self.user.id));
         row.updated_at = Set(now());
         row.update(&tx).await?;
-        audit::record(&tx, Some(self.user.id), Some(tenant_id), AuditAction::SummarySent, &detail.subject, None)
-            .await?;
+        audit::by(&tx, &self.user, Some(tenant_id), AuditAction::SummarySent, &detail.subject, None).await?;
         tx.commit().await?;
         let link = format!("{}/portal/summaries/{id}", base_url.trim_end_matches('/'));
         let (text, html) =

@@ -41,14 +41,36 @@ fn check(form: &SystemForm) -> Result<SystemInput> {
 impl Editor {
     pub async fn add_system(&self, client: &str, form: &SystemForm) -> Result<i64> {
         let tenant = tenant_by_slug(self.db(), client).await?;
-        Ok(save_system(self.db(), tenant.id, None, form).await?.id)
+        let s = save_system(self.db(), tenant.id, None, form).await?;
+        let target = format!("system {}: {}", s.id, s.name);
+        crate::audit::by(self.db(), &self.user, Some(tenant.id), vocabulary::AuditAction::SystemAdded, &target, None)
+            .await?;
+        Ok(s.id)
     }
 
     /// Edits a system; answers its client's slug.
     pub async fn edit_system(&self, id: i64, form: &SystemForm) -> Result<String> {
         let s = system::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
         let tenant_id = s.tenant_id;
-        save_system(self.db(), tenant_id, Some(s), form).await?;
+        let before = s.clone();
+        let after = save_system(self.db(), tenant_id, Some(s), form).await?;
+        let mut changed = crate::audit::Changes::default();
+        changed
+            .field("name", &before.name, &after.name)
+            .field("kind", &before.kind, &after.kind)
+            .field("criticality", &before.criticality, &after.criticality)
+            .field("vendor", &before.vendor, &after.vendor)
+            .field("notes", &before.notes, &after.notes);
+        let target = format!("system {}: {}", after.id, after.name);
+        crate::audit::by(
+            self.db(),
+            &self.user,
+            Some(tenant_id),
+            vocabulary::AuditAction::SystemEdited,
+            &target,
+            changed.summary(),
+        )
+        .await?;
         super::slug_of(self.db(), tenant_id).await
     }
 }

@@ -19,7 +19,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use std::collections::HashMap;
-use vocabulary::{Impact, Priority, TicketSource, TicketStatus, Urgency, Visibility};
+use vocabulary::{AuditAction, Impact, Priority, TicketSource, TicketStatus, Urgency, Visibility};
 
 /// The queue's filters.
 #[derive(Clone, Debug, Default)]
@@ -285,7 +285,7 @@ fn check_comment(body: &str) -> Result<String> {
 
 async fn add_comment(
     db: &sea_orm::DatabaseConnection,
-    author: i64,
+    author: &crate::auth::CurrentUser,
     id: i64,
     body: &str,
     visibility: Visibility,
@@ -297,7 +297,7 @@ async fn add_comment(
     ticket_comment::ActiveModel {
         tenant_id: Set(t.tenant_id),
         ticket_id: Set(t.id),
-        author_id: Set(Some(author)),
+        author_id: Set(Some(author.id)),
         body: Set(body),
         visibility: Set(visibility),
         created_at: Set(at),
@@ -311,6 +311,8 @@ async fn add_comment(
     }
     row.updated_at = Set(at);
     row.update(&tx).await?;
+    let target = format!("ticket #{} ({} comment)", t.number, visibility.as_str());
+    crate::audit::by(&tx, author, Some(t.tenant_id), AuditAction::TicketCommented, &target, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -332,7 +334,7 @@ impl StaffAccess {
 impl TicketDesk {
     /// Answers a client in public.
     pub async fn reply_in_public(&self, id: i64, body: &str) -> Result<()> {
-        add_comment(&self.db, self.user.id, id, body, Visibility::Client).await
+        add_comment(&self.db, &self.user, id, body, Visibility::Client).await
     }
 
     /// Any member of staff may open a ticket for a client (by phone, email, or for themselves).
@@ -367,7 +369,7 @@ impl TicketDesk {
 
 impl Editor {
     pub async fn comment_internally(&self, id: i64, body: &str) -> Result<()> {
-        add_comment(self.db(), self.user.id, id, body, Visibility::Internal).await
+        add_comment(self.db(), &self.user, id, body, Visibility::Internal).await
     }
 
     /// Assigns a ticket to a tech (or to nobody).
@@ -375,11 +377,25 @@ impl Editor {
         if let Some(a) = assignee {
             technician(self.db(), a, "assignee").await?;
         }
-        let t = ticket::Entity::find_by_id(id).one(self.db()).await?.ok_or(DomainError::NotFound)?;
+        let tx = crate::db::write(self.db()).await?;
+        let t = ticket::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+        let (number, tenant_id, before) = (t.number, t.tenant_id, t.assignee_id);
         let mut row = t.into_active_model();
         row.assignee_id = Set(assignee);
         row.updated_at = Set(now());
-        row.update(self.db()).await?;
+        row.update(&tx).await?;
+        let name = |id: Option<i64>| id.map_or("nobody".to_string(), |i| format!("user {i}"));
+        let detail = format!("assignee: {} → {}", name(before), name(assignee));
+        crate::audit::by(
+            &tx,
+            &self.user,
+            Some(tenant_id),
+            AuditAction::TicketAssigned,
+            &format!("ticket #{number}"),
+            Some(detail),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -426,6 +442,10 @@ impl Editor {
         }
         .insert(&tx)
         .await?;
+        let detail = format!("status: {} → {}", t.status.as_str(), status.as_str());
+        let target = format!("ticket #{}", t.number);
+        crate::audit::by(&tx, &self.user, Some(t.tenant_id), AuditAction::TicketStatusChanged, &target, Some(detail))
+            .await?;
         let client =
             crate::entities::tenant::Entity::find_by_id(t.tenant_id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         crate::webhooks::emit(

@@ -80,6 +80,8 @@ impl TimeOffBook {
         let first = parse_day(first, "first day")?;
         let last = if last.trim().is_empty() { first } else { parse_day(last, "last day")? };
         let t = add_days(&self.db, user_id, first, last, note).await?;
+        let target = format!("user {user_id}: {} to {}", t.first_day, t.last_day);
+        crate::audit::by(&self.db, &self.user, None, vocabulary::AuditAction::TimeOffAdded, &target, None).await?;
         Ok((t.first_day, t.last_day))
     }
 
@@ -87,6 +89,8 @@ impl TimeOffBook {
         let t = time_off::Entity::find_by_id(id).one(&self.db).await?.ok_or(DomainError::NotFound)?;
         self.may_manage(t.user_id)?;
         time_off::Entity::delete_by_id(id).exec(&self.db).await?;
+        let target = format!("user {}: {} to {}", t.user_id, t.first_day, t.last_day);
+        crate::audit::by(&self.db, &self.user, None, vocabulary::AuditAction::TimeOffRemoved, &target, None).await?;
         Ok(())
     }
 }

@@ -271,8 +271,21 @@ pub(crate) async fn published(tx: &impl ConnectionTrait, e: &work_entry::Model) 
 #[derive(Clone, Debug)]
 pub struct Saved {
     pub id: i64,
+    pub tenant_id: i64,
     pub tenant_slug: String,
     pub after_hours: bool,
+    /// The entry's title, for the audit log.
+    pub title: String,
+    /// What an edit changed, for the audit log (`None` for a new entry, or an edit that changed
+    /// nothing).
+    pub changes: Option<String>,
+}
+
+impl Saved {
+    /// The entry as the audit log names it.
+    pub fn target(&self) -> String {
+        format!("work entry {}: {}", self.id, self.title)
+    }
 }
 
 impl Editor {
@@ -280,6 +293,7 @@ impl Editor {
     pub async fn log_work(&self, form: &WorkForm) -> Result<Saved> {
         let tx = crate::db::write(self.db()).await?;
         let saved = insert_work(&tx, form, Start::Local(&form.start), self.user.id).await?;
+        audit::by(&tx, &self.user, Some(saved.tenant_id), AuditAction::WorkLogged, &saved.target(), None).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -289,6 +303,15 @@ impl Editor {
         let tx = crate::db::write(self.db()).await?;
         let existing = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         let saved = rewrite_work(&tx, existing, form, Start::Local(&form.start)).await?;
+        audit::by(
+            &tx,
+            &self.user,
+            Some(saved.tenant_id),
+            AuditAction::WorkEdited,
+            &saved.target(),
+            saved.changes.clone(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -310,6 +333,8 @@ impl Editor {
         row.after_hours = Set(after_hours(&business_hours(&tenant), started, e.duration_minutes));
         row.updated_at = Set(t);
         row.update(&tx).await?;
+        let target = format!("work entry {}: {}", e.id, e.title);
+        audit::by(&tx, &self.user, Some(e.tenant_id), AuditAction::WorkMarkedDone, &target, None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -319,7 +344,7 @@ impl Editor {
         let tx = crate::db::write(self.db()).await?;
         let e = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         let slug = super::slug_of(&tx, e.tenant_id).await?;
-        remove_work(&tx, e, Some(self.user.id), "").await?;
+        remove_work(&tx, e, Some(&self.user), "").await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -360,7 +385,14 @@ pub(crate) async fn insert_work(
     .await?;
     link_systems(tx, w.tenant_id, row.id, &w.systems).await?;
     published(tx, &row).await?;
-    Ok(Saved { id: row.id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+    Ok(Saved {
+        id: row.id,
+        tenant_id: row.tenant_id,
+        tenant_slug: form.client.trim().to_string(),
+        after_hours: w.after_hours,
+        title: row.title.clone(),
+        changes: None,
+    })
 }
 
 /// Rewrites an entry from a form, inside the caller's transaction (its performer stays).
@@ -372,6 +404,8 @@ pub(crate) async fn rewrite_work(
 ) -> Result<Saved> {
     let id = existing.id;
     let was_public = is_public(&existing);
+    let before = existing.clone();
+    let systems_before = systems_of(tx, id).await?;
     let w = check(tx, form, start, existing.performed_by).await?;
     if w.tenant_id != existing.tenant_id {
         // The links belong to the old tenant: remove them before the row moves.
@@ -397,6 +431,7 @@ pub(crate) async fn rewrite_work(
     row.updated_at = Set(now());
     let saved = row.update(tx).await?;
     link_systems(tx, w.tenant_id, id, &w.systems).await?;
+    let changes = changes(&before, &saved, &systems_before, &systems_of(tx, id).await?);
     if !was_public {
         published(tx, &saved).await?;
     }
@@ -407,26 +442,75 @@ pub(crate) async fn rewrite_work(
         .filter(crate::entities::integration_run::Column::WorkEntryId.eq(id))
         .exec(tx)
         .await?;
-    Ok(Saved { id, tenant_slug: form.client.trim().to_string(), after_hours: w.after_hours })
+    Ok(Saved {
+        id,
+        tenant_id: saved.tenant_id,
+        tenant_slug: form.client.trim().to_string(),
+        after_hours: w.after_hours,
+        title: saved.title.clone(),
+        changes,
+    })
+}
+
+/// The systems an entry is linked to, in order.
+async fn systems_of(tx: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = work_entry_system::Entity::find()
+        .filter(work_entry_system::Column::WorkEntryId.eq(id))
+        .all(tx)
+        .await?
+        .into_iter()
+        .map(|l| l.system_id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// What an edit changed, as the audit log says it; a change that lets the client read an entry
+/// they could not is said outright.
+fn changes(
+    before: &work_entry::Model,
+    after: &work_entry::Model,
+    systems_before: &[i64],
+    systems_after: &[i64],
+) -> Option<String> {
+    let mut c = audit::Changes::default();
+    c.field("client", &before.tenant_id, &after.tenant_id)
+        .field("category", &before.category, &after.category)
+        .field("title", &before.title, &after.title)
+        .field("details", &before.details, &after.details)
+        .field("why it matters", &before.why_it_matters, &after.why_it_matters)
+        .field("state", &before.state, &after.state)
+        .field("when", &before.started_at, &after.started_at)
+        .field("duration", &before.duration_minutes, &after.duration_minutes)
+        .field("visibility", &before.visibility, &after.visibility)
+        .field("shadowed by", &before.shadowed_by, &after.shadowed_by)
+        .field("vendor", &(&before.vendor_name, &before.vendor_case_ref), &(&after.vendor_name, &after.vendor_case_ref))
+        .field("ticket", &before.ticket_id, &after.ticket_id)
+        .field("highlight", &before.highlight, &after.highlight)
+        .field("systems", &systems_before, &systems_after);
+    let mut text = c.summary()?;
+    if before.visibility != after.visibility {
+        text.push_str(&format!("; visibility: {} → {}", before.visibility.as_str(), after.visibility.as_str()));
+        if after.visibility == vocabulary::Visibility::Client {
+            text.push_str(" (now shown to the client)");
+        }
+    }
+    Some(text)
 }
 
 /// Deletes an entry and audits it (`via`: who, when no person did, e.g. "token ninja: ").
 pub(crate) async fn remove_work(
     tx: &impl ConnectionTrait,
     e: work_entry::Model,
-    actor: Option<i64>,
+    person: Option<&crate::auth::CurrentUser>,
     via: &str,
 ) -> Result<()> {
     work_entry::Entity::delete_by_id(e.id).exec(tx).await?;
-    audit::record(
-        tx,
-        actor,
-        Some(e.tenant_id),
-        AuditAction::WorkDeleted,
-        &format!("{via}work entry {}: {}", e.id, e.title),
-        None,
-    )
-    .await?;
+    let target = format!("{via}work entry {}: {}", e.id, e.title);
+    match person {
+        Some(who) => audit::by(tx, who, Some(e.tenant_id), AuditAction::WorkDeleted, &target, None).await?,
+        None => audit::record(tx, None, Some(e.tenant_id), AuditAction::WorkDeleted, &target, None).await?,
+    }
     Ok(())
 }
 

@@ -156,7 +156,7 @@ pub async fn logout(State(state): State<AppState>, access: Option<Extension<Acce
         }
         if let Some(Extension(a)) = access {
             let user = a.user();
-            let _ = domain::audit::record(&state.db, Some(user.id), None, AuditAction::Logout, &user.email, None).await;
+            let _ = domain::audit::by(&state.db, user, None, AuditAction::Logout, &user.email, None).await;
         }
     }
     ([(http::header::SET_COOKIE, state.cookies.cleared())], Redirect::to("/login")).into_response()

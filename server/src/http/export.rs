@@ -43,14 +43,22 @@ enum Next {
 }
 
 pub async fn work_csv(access: Option<Extension<Access>>, Query(query): Query<WorkQuery>) -> Response {
-    let scope = match guard::client_of(access.map(|Extension(a)| a)) {
-        Ok(c) => c.scope,
+    let client = match guard::client_of(access.map(|Extension(a)| a)).await {
+        Ok(c) => c,
         Err(e) => return (e.status(), e.to_string()).into_response(),
     };
     let (filter, _) = match parse_filter(&query) {
         Ok(f) => f,
         Err(m) => return (StatusCode::UNPROCESSABLE_ENTITY, m).into_response(),
     };
+    // An export takes a client's history out of the portal: the log says who, when and which.
+    let filters = query.filters_query();
+    let detail = (!filters.is_empty()).then(|| format!("filters: {filters}"));
+    if let Err(e) = client.audit(domain::vocabulary::AuditAction::WorkExported, "work-history.csv", detail).await {
+        tracing::error!(error = %domain::error::cause_chain(&e), "CSV export: could not audit it");
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response();
+    }
+    let scope = client.scope;
     let tz = match scope.tenant().await {
         Ok(t) => t.time_zone,
         Err(e) => {

@@ -20,7 +20,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         user_agent: req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
     };
     let access = match state.cookies.token(req.headers()) {
-        Some(token) => match auth::authenticate(&state.db, &token, state.sessions).await {
+        Some(token) => match auth::authenticate(&state.db, &token, state.sessions, &client).await {
             Ok(a) => a,
             Err(e) => {
                 tracing::error!(error = %e, "could not check a session");

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The user agent of the harness's browser.
+pub const TEST_BROWSER: &str = "limelight-tests/1.0";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -260,6 +262,8 @@ pub fn browser() -> reqwest::Client {
     // A request that hangs fails the test instead of the whole run.
     reqwest::Client::builder()
         .cookie_store(true)
+        // A browser names itself; the audit log keeps the name.
+        .user_agent(TEST_BROWSER)
         .redirect(Policy::none())
         .timeout(std::time::Duration::from_secs(30))
         .build()

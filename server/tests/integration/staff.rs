@@ -433,6 +433,12 @@ async fn time_off_merges_and_shows_gaps_before_they_happen() {
     let jordan = app.signed_in("jordan@limelight.test").await;
     assert_eq!(call(&jordan, &app, "msp/time-off-remove", &[("id", &id)]).await.status(), 403);
     assert_eq!(call(&riley, &app, "msp/time-off-remove", &[("id", &id)]).await.status(), 200);
+    // Both the adding and the removing are in the audit log, by whom; the refused one too.
+    assert!(audited(&app, "time_off_added").await.iter().any(|e| e.actor_id == Some(riley_id)));
+    let removed = audited(&app, "time_off_removed").await;
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].actor_id, Some(riley_id));
+    assert!(audited(&app, "access_refused").await.is_empty(), "time off refuses by rule, not by role");
 }
 
 #[tokio::test]
@@ -503,6 +509,8 @@ async fn coverage_edits_reach_the_client_team_card() {
     let row = board["systems"].as_array().unwrap().iter().find(|s| s["system_id"] == system).unwrap().clone();
     let sam_cell = row["cells"].as_array().unwrap().iter().find(|c| c[0].to_string() == sam).unwrap().clone();
     assert_eq!(sam_cell[1], "expert");
+    let knowledge = audited(&app, "knowledge_changed").await;
+    assert_eq!(knowledge.last().unwrap().detail.as_deref(), Some(format!("user {sam}: expert").as_str()));
 }
 
 #[tokio::test]
@@ -560,4 +568,120 @@ async fn runbooks_are_written_reviewed_by_someone_else_and_rendered_safely() {
     let bad = [("client", "acme-dental"), ("name", "X"), ("kind", "toaster"), ("criticality", "medium")];
     assert_eq!(call(&sam, &app, "msp/system-save", &bad).await.status(), 422);
     assert_eq!(systems_of(&app, "acme-dental").await.len(), before + 1);
+    // Written, reviewed and added: each in the audit log, the refused review not.
+    assert_eq!(audited(&app, "runbook_saved").await.len(), 1);
+    let reviewed = audited(&app, "runbook_reviewed").await;
+    assert_eq!(reviewed.len(), 1);
+    assert_eq!(reviewed[0].actor_id, Some(user_id(&app, "riley@limelight.test").await));
+    let added = audited(&app, "system_added").await;
+    assert_eq!(added.len(), 1, "the bad one wrote nothing, to the log either");
+    assert!(added[0].target.contains("Phone system"));
+}
+
+/// The audit events of one action, oldest first.
+async fn audited(app: &TestApp, action: &str) -> Vec<audit_event::Model> {
+    use sea_orm::QueryOrder;
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_change_and_every_refusal_is_audited_with_who_where_and_what() {
+    let app = spawn_app().await;
+    app.seed_demo().await;
+    let acme = domain::entities::tenant::Entity::find()
+        .filter(domain::entities::tenant::Column::Slug.eq("acme-dental"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let riley = app.signed_in("riley@limelight.test").await;
+    let riley_id = user_id(&app, "riley@limelight.test").await;
+    // Work: logged internal, then edited to be shown to the client.
+    let start = yesterday_at(10, 0);
+    let form = with(work_form("acme-dental", "Rebuilt the RAID", &start, &[]), "visibility", "internal");
+    let id = call(&riley, &app, "msp/work-save", &form).await.json::<i64>().await.unwrap();
+    let id_text = id.to_string();
+    let edit = with(work_form("acme-dental", "Rebuilt the RAID array", &start, &[]), "entry_id", &id_text);
+    assert_eq!(call(&riley, &app, "msp/work-save", &edit).await.status(), 200);
+    let logged = audited(&app, "work_logged").await;
+    assert_eq!(logged.len(), 1);
+    let e = &logged[0];
+    assert_eq!((e.actor_id, e.tenant_id), (Some(riley_id), Some(acme)));
+    assert_eq!((e.ip.as_deref(), e.user_agent.as_deref()), (Some("127.0.0.1"), Some(TEST_BROWSER)));
+    assert!(e.target.contains("Rebuilt the RAID"), "{}", e.target);
+    let edited = audited(&app, "work_edited").await;
+    assert_eq!(edited.len(), 1);
+    let detail = edited[0].detail.clone().unwrap();
+    assert!(
+        detail.contains("title") && detail.contains("visibility: internal → client (now shown to the client)"),
+        "{detail}"
+    );
+    assert!(!detail.contains("duration"), "only what changed: {detail}");
+
+    // Tickets: opened by the client, assigned, moved, commented on by both sides.
+    let dana = app.signed_in("dana@acme-dental.test").await;
+    let ticket_form = [
+        ("subject", "Scanner offline"),
+        ("description", "The front desk scanner."),
+        ("impact", "individual"),
+        ("urgency", "inconvenience"),
+    ];
+    let number = call(&dana, &app, "portal/ticket-new", &ticket_form).await.json::<i64>().await.unwrap();
+    let t = domain::entities::ticket::Entity::find()
+        .filter(domain::entities::ticket::Column::Number.eq(number))
+        .filter(domain::entities::ticket::Column::TenantId.eq(acme))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let tid = t.id.to_string();
+    let riley_text = riley_id.to_string();
+    assert_eq!(call(&riley, &app, "msp/ticket-assign", &[("id", &tid), ("assignee", &riley_text)]).await.status(), 200);
+    assert_eq!(call(&riley, &app, "msp/ticket-status", &[("id", &tid), ("status", "resolved")]).await.status(), 200);
+    let note = [("id", tid.as_str()), ("body", "Replaced the cable."), ("internal", "1")];
+    assert_eq!(call(&riley, &app, "msp/ticket-comment", &note).await.status(), 200);
+    let reply = [("number", number.to_string()), ("body", "Thank you!".to_string())];
+    let reply: Vec<(&str, &str)> = reply.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(call(&dana, &app, "portal/ticket-comment", &reply).await.status(), 200);
+    let assigned = audited(&app, "ticket_assigned").await;
+    assert_eq!(assigned.len(), 1);
+    assert!(assigned[0].detail.as_deref().unwrap().contains(&format!("nobody → user {riley_id}")));
+    let moved = audited(&app, "ticket_status_changed").await;
+    assert_eq!(moved[0].detail.as_deref(), Some("status: new → resolved"));
+    let comments = audited(&app, "ticket_commented").await;
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[1].actor_id, Some(user_id(&app, "dana@acme-dental.test").await));
+    assert_eq!(comments[1].tenant_id, Some(acme));
+
+    // A CSV export says who took which history.
+    assert_eq!(dana.get(app.url("/portal/work.csv?q=raid")).send_or_fail().await.status(), 200);
+    let exported = audited(&app, "work_exported").await;
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0].detail.as_deref(), Some("filters: q=raid"));
+
+    // Refused: a client at a staff function, an account manager at a change, a tech at the
+    // administration. Each is answered as before, and logged.
+    assert_eq!(call(&dana, &app, "msp/tickets", &[]).await.status(), 404);
+    let alex = app.signed_in("alex@limelight.test").await;
+    assert_eq!(call(&alex, &app, "msp/work-delete", &[("id", &id_text)]).await.status(), 403);
+    assert_eq!(call(&riley, &app, "msp/admin/users", &[]).await.status(), 404);
+    let refused = audited(&app, "access_refused").await;
+    let seen: Vec<(Option<i64>, String)> = refused.iter().map(|r| (r.actor_id, r.target.clone())).collect();
+    assert_eq!(
+        seen,
+        [
+            (Some(user_id(&app, "dana@acme-dental.test").await), "/api/msp/tickets".to_string()),
+            (Some(user_id(&app, "alex@limelight.test").await), "/api/msp/work-delete".to_string()),
+            (Some(riley_id), "/api/msp/admin/users".to_string()),
+        ]
+    );
+    assert_eq!(refused[0].tenant_id, Some(acme));
+    assert!(refused.iter().all(|r| r.user_agent.as_deref() == Some(TEST_BROWSER)));
+    assert!(work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().is_some(), "refused: nothing deleted");
 }

@@ -284,6 +284,15 @@ mod drafting {
         )
         .await;
         assert_eq!(res.status(), 200);
+        // The edit is audited with what it changed (the refused ones are not).
+        let edits = domain::entities::audit_event::Entity::find()
+            .filter(domain::entities::audit_event::Column::Action.eq("summary_edited"))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].actor_id, Some(app.user_id("alex@limelight.test").await));
+        assert_eq!(edits[0].detail.as_deref(), Some("changed: subject, note"));
         let before_mail = app.outbox().await.len();
         assert_eq!(call(&alex, &app, "msp/summary-send", &[("id", &id_text)]).await.status(), 200);
         let mail = app.outbox().await;

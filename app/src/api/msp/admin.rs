@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/admin/clients")]
 pub async fn admin_clients() -> Result<Vec<AdminClientView>, AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     Ok(admin.clients().await?.into_iter().map(crate::presenters::msp::admin::admin_client).collect())
 }
 
@@ -18,7 +18,7 @@ pub async fn admin_client_new(
     #[server(default)] time_zone: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let slug = admin.create_client(&slug, &name, &time_zone).await?;
     leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
     Ok(())
@@ -36,7 +36,7 @@ pub async fn admin_client_edit(
 ) -> Result<(), AppError> {
     use super::super::guard;
     use domain::staff::admin::ClientForm;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let form = ClientForm { name, time_zone, days, start, end, included_hours };
     admin.edit_client(&slug, &form).await?;
     leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
@@ -46,7 +46,7 @@ pub async fn admin_client_edit(
 #[server(endpoint = "msp/admin/client-status")]
 pub async fn admin_client_status(slug: String, #[server(default)] status: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let status = status.parse().map_err(|_| AppError::Invalid("Please choose a status.".into()))?;
     admin.set_client_status(&slug, status).await?;
     leptos_axum::redirect("/msp/admin/clients");
@@ -56,7 +56,7 @@ pub async fn admin_client_status(slug: String, #[server(default)] status: String
 #[server(endpoint = "msp/admin/users")]
 pub async fn admin_users() -> Result<AdminUsersView, AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let me = admin.user.id;
     let clients = crate::presenters::msp::admin::active_client_options(admin.clients().await?);
     Ok(AdminUsersView {
@@ -73,7 +73,7 @@ pub async fn admin_invite(
     #[server(default)] client: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let links = crate::services::services()?.links;
     admin.pace(domain::auth::throttle::Paced::Invitation, &guard::request_client()).await?;
     let invited = admin.invite(&email, &role, &client).await?;
@@ -88,7 +88,7 @@ pub async fn admin_invite(
 #[server(endpoint = "msp/admin/user-role")]
 pub async fn admin_user_role(id: i64, #[server(default)] role: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.change_role(id, &role).await?;
     leptos_axum::redirect("/msp/admin/users");
     Ok(())
@@ -98,7 +98,7 @@ pub async fn admin_user_role(id: i64, #[server(default)] role: String) -> Result
 #[server(endpoint = "msp/admin/user-active")]
 pub async fn admin_user_active(id: i64, #[server(default)] active: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.set_active(id, active == "true").await?;
     leptos_axum::redirect("/msp/admin/users");
     Ok(())
@@ -109,7 +109,7 @@ pub async fn admin_user_active(id: i64, #[server(default)] active: String) -> Re
 #[server(endpoint = "msp/admin/user-two-step-reset")]
 pub async fn admin_user_two_step_reset(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     crate::services::services()?.two_step.reset_by_admin(&admin, id, &guard::request_client()).await?;
     leptos_axum::redirect("/msp/admin/users?two-step-reset");
     Ok(())
@@ -119,7 +119,7 @@ pub async fn admin_user_two_step_reset(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "msp/admin/client-two-step")]
 pub async fn admin_client_two_step(slug: String, #[server(default)] required: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.require_two_step(&slug, required == "true", &guard::request_client()).await?;
     leptos_axum::redirect(&format!("/msp/admin/clients#client-{slug}"));
     Ok(())
@@ -135,7 +135,7 @@ pub async fn admin_audit(
 ) -> Result<AuditView, AppError> {
     use super::super::guard;
     use domain::staff::admin::AuditFilter;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let bad = |m: &str| AppError::Invalid(m.to_string());
     let day = |v: &Option<String>| -> Result<Option<chrono::NaiveDate>, AppError> {

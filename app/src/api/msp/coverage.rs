@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn msp_coverage() -> Result<CoverageView, AppError> {
     use super::super::guard;
     use crate::views::msp::StaffOption;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let b = staff.unscoped().coverage_board().await?;
     let book = staff.time_off_book();
     let techs: Vec<StaffOption> =
@@ -50,7 +50,7 @@ pub async fn msp_team_save(
 ) -> Result<(), AppError> {
     use super::super::guard;
     use super::optional_id;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let backups: Vec<i64> = [backup_1, backup_2, backup_3]
         .iter()
         .map(|b| optional_id(b, "backup"))
@@ -80,7 +80,7 @@ pub async fn msp_system_cover(
 ) -> Result<(), AppError> {
     use super::super::guard;
     use super::optional_id;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let backups: Vec<i64> =
         [optional_id(&backup_1, "backup")?, optional_id(&backup_2, "backup")?].into_iter().flatten().collect();
     let slug = editor.set_system_cover(system_id, optional_id(&primary, "primary")?, &backups).await?;
@@ -92,7 +92,7 @@ pub async fn msp_system_cover(
 #[server(endpoint = "msp/knowledge")]
 pub async fn msp_knowledge(system_id: i64, user_id: i64, #[server(default)] level: String) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let level = match level.trim() {
         "" => None,
         l => Some(l.parse().map_err(|_| AppError::Invalid("Please choose a knowledge level.".into()))?),
@@ -106,7 +106,7 @@ pub async fn msp_knowledge(system_id: i64, user_id: i64, #[server(default)] leve
 #[server(endpoint = "msp/time-off")]
 pub async fn msp_time_off() -> Result<TimeOffPageView, AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let cal = staff.time_off_calendar().await?;
     let book = staff.time_off_book();
     let people =
@@ -128,7 +128,7 @@ pub async fn msp_time_off_add(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     staff.time_off_book().add_time_off(user_id, &first_day, &last_day, &note).await?;
     leptos_axum::redirect("/msp/time-off?added");
     Ok(())
@@ -137,7 +137,7 @@ pub async fn msp_time_off_add(
 #[server(endpoint = "msp/time-off-remove")]
 pub async fn msp_time_off_remove(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     staff.time_off_book().remove_time_off(id).await?;
     leptos_axum::redirect("/msp/time-off");
     Ok(())

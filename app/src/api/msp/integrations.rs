@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/admin/integrations")]
 pub async fn integrations() -> Result<IntegrationsView, AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let clients = crate::presenters::msp::admin::active_client_options(admin.clients().await?);
     Ok(IntegrationsView {
         tokens: admin.api_tokens().await?.into_iter().map(crate::presenters::msp::integrations::api_token).collect(),
@@ -36,14 +36,14 @@ pub async fn webhook_new(
     #[server(default)] format: String,
 ) -> Result<String, AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     Ok(admin.add_webhook(&url, &event, &format).await?)
 }
 
 #[server(endpoint = "msp/admin/webhook-remove")]
 pub async fn webhook_remove(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.remove_webhook(id).await?;
     leptos_axum::redirect("/msp/admin/integrations#webhooks");
     Ok(())
@@ -59,7 +59,7 @@ pub async fn token_new(
 ) -> Result<String, AppError> {
     use super::super::guard;
     use domain::integrations::tokens::NewToken;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     let new = NewToken::parse(&name, &scope, &permissions, &expires)?;
     let (secret, _) = admin.create_api_token(&new).await?;
     Ok(secret)
@@ -68,7 +68,7 @@ pub async fn token_new(
 #[server(endpoint = "msp/admin/token-revoke")]
 pub async fn token_revoke(name: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.revoke_api_token(&name).await?;
     leptos_axum::redirect("/msp/admin/integrations");
     Ok(())
@@ -78,7 +78,7 @@ pub async fn token_revoke(name: String) -> Result<(), AppError> {
 #[server(endpoint = "msp/admin/wording")]
 pub async fn wording_save(kind: String, #[server(default)] why_it_matters: String) -> Result<(), AppError> {
     use super::super::guard;
-    let admin = guard::admin()?;
+    let admin = guard::admin().await?;
     admin.set_automation_wording(&kind, &why_it_matters).await?;
     leptos_axum::redirect("/msp/admin/integrations#wording");
     Ok(())
@@ -88,7 +88,7 @@ pub async fn wording_save(kind: String, #[server(default)] why_it_matters: Strin
 #[server(endpoint = "msp/client-ref")]
 pub async fn client_ref_set(slug: String, #[server(default)] external_ref: String) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     editor.set_client_ref(&slug, &external_ref).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
     Ok(())
@@ -102,7 +102,7 @@ pub async fn system_name_map(
     #[server(default)] system: String,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let system =
         super::optional_id(&system, "system")?.ok_or_else(|| AppError::Invalid("Please choose a system.".into()))?;
     editor.map_system_name(&slug, &name, system).await?;
@@ -113,7 +113,7 @@ pub async fn system_name_map(
 #[server(endpoint = "msp/system-name-unmap")]
 pub async fn system_name_unmap(slug: String, #[server(default)] name: String) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     editor.unmap_system_name(&slug, &name).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
     Ok(())

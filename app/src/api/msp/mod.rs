@@ -20,7 +20,7 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/overview")]
 pub async fn msp_overview() -> Result<OverviewView, AppError> {
     use super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let tz = crate::services::services()?.msp_time_zone;
     let o = staff.unscoped().overview(tz).await?;
     let tzs = crate::presenters::msp::tenant_zones(&staff).await?;
@@ -46,7 +46,7 @@ pub async fn msp_overview() -> Result<OverviewView, AppError> {
 #[server(endpoint = "msp/clients")]
 pub async fn msp_clients() -> Result<Vec<ClientRowView>, AppError> {
     use super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let rows = staff.unscoped().client_rows().await?;
     Ok(rows.into_iter().map(crate::presenters::msp::clients::client_row).collect())
 }
@@ -56,7 +56,7 @@ pub async fn msp_clients() -> Result<Vec<ClientRowView>, AppError> {
 #[server(endpoint = "msp/client")]
 pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
     use super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let d = staff.unscoped().client_detail(&slug).await?;
     let tzs: std::collections::HashMap<String, chrono_tz::Tz> = [(d.slug.clone(), d.time_zone)].into();
     Ok(ClientDetailView {
@@ -98,7 +98,7 @@ pub async fn msp_client(slug: String) -> Result<ClientDetailView, AppError> {
 #[server(endpoint = "msp/preview")]
 pub async fn msp_preview(slug: String) -> Result<DashboardView, AppError> {
     use super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let tenant_id = staff.unscoped().tenant_id_of(&slug).await?;
     crate::presenters::portal::dashboard(&staff.client_view_of(tenant_id)).await.map_err(AppError::from)
 }

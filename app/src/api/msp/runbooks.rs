@@ -15,7 +15,7 @@ pub async fn msp_runbook_save(
 ) -> Result<(), AppError> {
     use super::super::guard;
     use domain::staff::runbooks::RunbookForm;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let form = RunbookForm { system_id: super::optional_id(&system_id, "system")?, title, body };
     let id = editor.save_runbook(&client, id, &form).await?;
     leptos_axum::redirect(&format!("/msp/clients/{client}#runbook-{id}"));
@@ -26,7 +26,7 @@ pub async fn msp_runbook_save(
 #[server(endpoint = "msp/runbook-review")]
 pub async fn msp_runbook_review(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let slug = editor.review_runbook(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}#runbook-{id}"));
     Ok(())

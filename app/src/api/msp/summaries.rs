@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "msp/summaries")]
 pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let db = staff.unscoped();
     let rows = db.summary_rows().await?;
     Ok(SummaryListView {
@@ -28,7 +28,7 @@ pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
 pub async fn msp_summary(id: i64) -> Result<SummaryEditView, AppError> {
     use super::super::guard;
     use domain::summaries::SentSummary;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let d = staff.unscoped().summary_detail(id).await?;
     let as_sent = SentSummary {
         id: d.id,
@@ -78,7 +78,7 @@ pub async fn msp_summary_new(
     #[server(default)] month: String,
 ) -> Result<i64, AppError> {
     use super::super::guard;
-    let writer = guard::summary_writer()?;
+    let writer = guard::summary_writer().await?;
     let id = writer.draft(&client, Some(&month)).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(id)
@@ -93,7 +93,7 @@ pub async fn msp_summary_save(
     #[server(default)] recipients: Vec<i64>,
 ) -> Result<(), AppError> {
     use super::super::guard;
-    let writer = guard::summary_writer()?;
+    let writer = guard::summary_writer().await?;
     writer.save(id, &subject, &personal_note, &highlights, &recipients).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}?saved"));
     Ok(())
@@ -103,7 +103,7 @@ pub async fn msp_summary_save(
 #[server(endpoint = "msp/summary-send")]
 pub async fn msp_summary_send(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let writer = guard::summary_writer()?;
+    let writer = guard::summary_writer().await?;
     crate::services::services()?.notifier.send_summary(&writer, id).await?;
     leptos_axum::redirect(&format!("/msp/summaries/{id}"));
     Ok(())

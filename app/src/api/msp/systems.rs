@@ -16,7 +16,7 @@ pub async fn msp_system_save(
 ) -> Result<(), AppError> {
     use super::super::guard;
     use domain::staff::systems::SystemForm;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let form = SystemForm { name, kind, criticality, vendor, notes };
     let slug = match id {
         Some(id) => editor.edit_system(id, &form).await?,

@@ -16,7 +16,7 @@ pub async fn msp_tickets(
 ) -> Result<QueueView, AppError> {
     use super::super::guard;
     use domain::staff::tickets::QueueFilter;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let bad = |m: String| AppError::Invalid(m);
     let filter = QueueFilter {
@@ -49,7 +49,7 @@ pub async fn msp_tickets(
 pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
     use super::super::guard;
     use crate::views::msp::{StaffCommentView, StaffOption};
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let t = staff.unscoped().staff_ticket(id).await?;
     let zones = crate::presenters::msp::tenant_zones(&staff).await?;
     let tz = zones.get(&t.row.tenant_slug).copied().unwrap_or(chrono_tz::UTC);
@@ -123,7 +123,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
 #[server(endpoint = "msp/ticket-assign")]
 pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let assignee = super::optional_id(&assignee, "tech")?;
     editor.assign(id, assignee).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
@@ -133,7 +133,7 @@ pub async fn msp_ticket_assign(id: i64, #[server(default)] assignee: String) -> 
 #[server(endpoint = "msp/ticket-status")]
 pub async fn msp_ticket_status(id: i64, #[server(default)] status: String) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let status = status.parse().map_err(|_| AppError::Invalid("Please choose a status.".into()))?;
     editor.set_status(id, status).await?;
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
@@ -149,9 +149,9 @@ pub async fn msp_ticket_comment(
 ) -> Result<(), AppError> {
     use super::super::guard;
     if internal.is_some() {
-        guard::editor()?.comment_internally(id, &body).await?;
+        guard::editor().await?.comment_internally(id, &body).await?;
     } else {
-        let staff = guard::staff()?;
+        let staff = guard::staff().await?;
         let notifier = crate::services::services()?.notifier;
         staff.pace(domain::auth::throttle::Paced::Comment, &guard::request_client()).await?;
         staff.ticket_desk().reply_in_public(id, &body).await?;
@@ -174,7 +174,7 @@ pub async fn msp_ticket_new(
     #[server(default)] source: String,
 ) -> Result<i64, AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
     let source = match source.trim() {

@@ -15,7 +15,7 @@ pub async fn msp_work_form(
     use crate::views::SystemOption;
     use crate::views::msp::ClientSystems;
     use vocabulary::forms::WorkForm;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let db = staff.unscoped();
     let editing = match id {
         Some(id) => Some(db.work_for_edit(id).await?),
@@ -89,7 +89,7 @@ pub async fn msp_work_check(
     #[server(default)] duration: String,
 ) -> Result<String, AppError> {
     use super::super::guard;
-    let staff = guard::staff()?;
+    let staff = guard::staff().await?;
     let check = staff.unscoped().after_hours_check(&client, &start, &duration).await?;
     Ok(if check.after_hours {
         format!("After hours for this client ({}).", check.local)
@@ -122,7 +122,7 @@ pub async fn msp_work_save(
 ) -> Result<i64, AppError> {
     use super::super::guard;
     use domain::staff::work_log::WorkForm;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let form = WorkForm {
         client,
         systems,
@@ -153,7 +153,7 @@ pub async fn msp_work_save(
 #[server(endpoint = "msp/work-done")]
 pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     editor.mark_done(id).await?;
     leptos_axum::redirect(&format!("/msp/work/{id}"));
     Ok(())
@@ -163,7 +163,7 @@ pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "msp/work-delete")]
 pub async fn msp_work_delete(id: i64) -> Result<(), AppError> {
     use super::super::guard;
-    let editor = guard::editor()?;
+    let editor = guard::editor().await?;
     let slug = editor.delete_work(id).await?;
     leptos_axum::redirect(&format!("/msp/clients/{slug}?deleted"));
     Ok(())
