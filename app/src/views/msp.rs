@@ -369,6 +369,10 @@ pub struct AuditRowView {
     pub action: AuditAction,
     pub target: String,
     pub ip: String,
+    /// The browser's user agent, if there was one.
+    pub user_agent: String,
+    /// What an edit changed.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -101,6 +101,9 @@ pub struct AuditRow {
     pub action: AuditAction,
     pub target: String,
     pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// What an edit changed.
+    pub detail: Option<String>,
 }
 
 impl Admin {
@@ -358,6 +361,8 @@ impl Admin {
                 action: r.action,
                 target: r.target,
                 ip: r.ip,
+                user_agent: r.user_agent,
+                detail: r.detail,
             })
             .collect())
     }

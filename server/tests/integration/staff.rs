@@ -684,4 +684,11 @@ async fn every_change_and_every_refusal_is_audited_with_who_where_and_what() {
     assert_eq!(refused[0].tenant_id, Some(acme));
     assert!(refused.iter().all(|r| r.user_agent.as_deref() == Some(TEST_BROWSER)));
     assert!(work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().is_some(), "refused: nothing deleted");
+    // The MSP admin reads it all on the audit page.
+    let morgan = app.signed_in("morgan@limelight.test").await;
+    let page = morgan.get(app.url("/msp/audit?action=work_edited")).send_or_fail().await.text().await.unwrap();
+    assert!(
+        page.contains("now shown to the client") && page.contains(TEST_BROWSER),
+        "the page shows what and from where"
+    );
 }

@@ -225,7 +225,11 @@ pub fn AuditLog() -> impl IntoView {
                         <th scope="col">"Client"</th><th scope="col">"What"</th><th scope="col">"From"</th></tr></thead>
                     <tbody>
                         {v.rows.into_iter().map(|r| view! {
-                            <tr><td>{r.at}</td><td><code>{r.action.as_str()}</code></td><td>{r.actor}</td><td>{r.client}</td><td>{r.target}</td><td>{r.ip}</td></tr>
+                            <tr>
+                                <td>{r.at}</td><td><code>{r.action.as_str()}</code></td><td>{r.actor}</td><td>{r.client}</td>
+                                <td>{r.target} {(!r.detail.is_empty()).then(|| view! { <span class="meta">{r.detail.clone()}</span> })}</td>
+                                <td>{r.ip} {(!r.user_agent.is_empty()).then(|| view! { <span class="meta">{r.user_agent.clone()}</span> })}</td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>

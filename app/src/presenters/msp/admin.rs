@@ -43,5 +43,7 @@ pub fn audit_row(r: AuditRow) -> AuditRowView {
         action: r.action,
         target: r.target,
         ip: r.ip.unwrap_or_default(),
+        user_agent: r.user_agent.unwrap_or_default(),
+        detail: r.detail.unwrap_or_default(),
     }
 }
