@@ -42,6 +42,9 @@ pub enum MailError {
     Smtp(String),
     #[error("the mail queue: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// A queued message sealed with another key (the installation's key changed).
+    #[error("a queued message does not open: {0}")]
+    Sealed(String),
 }
 
 #[derive(Clone)]
@@ -155,13 +158,15 @@ const CLAIM_SECONDS: i64 = 120;
 pub struct MailQueue {
     db: DatabaseConnection,
     mailer: Mailer,
+    /// Seals a message that carries an acting link while it waits to be sent.
+    key: crate::secrets::SecretKey,
     /// Wakes this process's worker when a message is queued.
     wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl MailQueue {
-    pub fn new(db: DatabaseConnection, mailer: Mailer) -> Self {
-        MailQueue { db, mailer, wake: Default::default() }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, key: crate::secrets::SecretKey) -> Self {
+        MailQueue { db, mailer, key, wake: Default::default() }
     }
 
     /// Stores a message (it is never lost from here on) and wakes the worker, which sends it. The
@@ -184,10 +189,10 @@ impl MailQueue {
     pub async fn enqueue(&self, email: Email, topic: Option<&str>) -> Result<i64, MailError> {
         let t = now();
         let row = mail_queue::ActiveModel {
+            text_body: Set(self.kept(&email.to, "text", email.text)),
+            html_body: Set(self.kept(&email.to, "html", email.html)),
             to_address: Set(email.to),
             subject: Set(email.subject.chars().take(300).collect()),
-            text_body: Set(email.text),
-            html_body: Set(email.html),
             status: Set(MailStatus::Queued),
             attempts: Set(0),
             next_attempt_at: Set(t),
@@ -247,8 +252,8 @@ impl MailQueue {
         let email = Email {
             to: row.to_address.clone(),
             subject: row.subject.clone(),
-            text: row.text_body.clone(),
-            html: row.html_body.clone(),
+            text: self.opened(&row.to_address, "text", &row.text_body)?,
+            html: self.opened(&row.to_address, "html", &row.html_body)?,
         };
         let result = self.mailer.deliver(&email).await;
         let mut update: mail_queue::ActiveModel = row.clone().into();
@@ -260,8 +265,8 @@ impl MailQueue {
                 update.last_error = Set(None);
                 // Delivered: a link that signs someone in or lets them choose a password is no
                 // longer kept here, where backups and replicas would hold it working.
-                update.text_body = Set(without_links(&row.text_body));
-                update.html_body = Set(without_links(&row.html_body));
+                update.text_body = Set(without_links(&email.text));
+                update.html_body = Set(without_links(&email.html));
                 true
             }
             Err(e) => {
@@ -287,6 +292,36 @@ impl MailQueue {
                 _ = tokio::time::sleep(every) => {}
                 _ = self.wake.notified() => {}
             }
+        }
+    }
+}
+
+/// Stored bodies that start with this are sealed (they carry an acting link, not yet sent).
+const SEALED: &str = "sealed:";
+
+impl MailQueue {
+    /// A body as the queue keeps it: sealed with the installation's key when it carries a link
+    /// that acts for its holder, so that the database (a backup, a replica) holds no working link
+    /// even before the message is sent; as it is otherwise.
+    fn kept(&self, to: &str, part: &str, body: String) -> String {
+        if ACTING_LINKS.iter().any(|p| body.contains(p)) {
+            format!("{SEALED}{}", self.key.seal(&format!("mail:{part}:{to}"), body.as_bytes()))
+        } else {
+            body
+        }
+    }
+
+    /// A stored body, opened if it is sealed.
+    fn opened(&self, to: &str, part: &str, stored: &str) -> Result<String, MailError> {
+        match stored.strip_prefix(SEALED) {
+            Some(sealed) => {
+                let plain = self
+                    .key
+                    .open(&format!("mail:{part}:{to}"), sealed)
+                    .map_err(|e| MailError::Sealed(e.to_string()))?;
+                Ok(String::from_utf8_lossy(&plain).into_owned())
+            }
+            None => Ok(stored.to_string()),
         }
     }
 }

@@ -51,7 +51,7 @@ impl AppState {
                 .map_err(|e| format!("the secret key: {e}"))?,
         };
         let sessions = SessionPolicy::default();
-        let mail = domain::mail::MailQueue::new(db.clone(), mailer);
+        let mail = domain::mail::MailQueue::new(db.clone(), mailer, key.clone());
         let two_step =
             domain::auth::two_step::TwoStep::new(db.clone(), key, sessions, mail.clone(), &config.public_url);
         Ok(AppState {

@@ -75,6 +75,16 @@ fn start_again(state: &AppState) -> Response {
     ([(SET_COOKIE, state.cookies.challenge_cleared())], Redirect::to("/login?expired")).into_response()
 }
 
+/// A code that did not pass, answered on the page that asked for it: how many tries are left, a
+/// request to wait, or (the sign-in being over) back to the password.
+fn not_passed<T>(state: &AppState, page: &str, refusal: Checked<T>) -> Response {
+    match refusal {
+        Checked::Wrong { left } => Redirect::to(&format!("{page}?wrong={left}")).into_response(),
+        Checked::Throttled => Redirect::to(&format!("{page}?throttled")).into_response(),
+        Checked::Expired | Checked::Passed(_) => start_again(state),
+    }
+}
+
 fn internal(e: domain::DomainError, what: &'static str) -> Response {
     tracing::error!(error = %domain::error::cause_chain(&e), "{what}");
     (http::StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.").into_response()
@@ -96,9 +106,7 @@ pub async fn code(
     let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
     match state.two_step.verify(&token, &form.code, &client).await {
         Ok(Checked::Passed(done)) => signed_in(&state, &headers, done).await,
-        Ok(Checked::Wrong { left }) => Redirect::to(&format!("/login/code?wrong={left}")).into_response(),
-        Ok(Checked::Throttled) => Redirect::to("/login/code?throttled").into_response(),
-        Ok(Checked::Expired) => start_again(&state),
+        Ok(refusal) => not_passed(&state, "/login/code", refusal),
         Err(e) => internal(e, "a second step failed on our side"),
     }
 }
@@ -113,9 +121,7 @@ pub async fn setup(
     let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
     match state.two_step.confirm_setup(&token, &form.code, &client).await {
         Ok(Checked::Passed(())) => Redirect::to("/login/recovery-codes").into_response(),
-        Ok(Checked::Wrong { left }) => Redirect::to(&format!("/login/setup?wrong={left}")).into_response(),
-        Ok(Checked::Throttled) => Redirect::to("/login/setup?throttled").into_response(),
-        Ok(Checked::Expired) => start_again(&state),
+        Ok(refusal) => not_passed(&state, "/login/setup", refusal),
         Err(e) => internal(e, "setting up a second step failed on our side"),
     }
 }

@@ -279,7 +279,12 @@ impl TestApp {
             Some(smtp) => domain::mail::Mailer::smtp(from, smtp).unwrap(),
             None => domain::mail::Mailer::outbox(from, &self._test_db.dir.join("outbox")).unwrap(),
         };
-        domain::mail::MailQueue::new(self.db.clone(), mailer).deliver_due().await.unwrap()
+        domain::mail::MailQueue::new(self.db.clone(), mailer, self.secret_key()).deliver_due().await.unwrap()
+    }
+
+    /// The installation's key, as the server made it in the test's data directory.
+    pub fn secret_key(&self) -> domain::secrets::SecretKey {
+        domain::secrets::SecretKey::from_data_dir(&self._test_db.dir).unwrap()
     }
 
     /// The messages in the outbox, oldest first (the queue sent first).

@@ -125,8 +125,11 @@ async fn a_send_that_fails_is_retried_and_nothing_is_lost() {
     assert!(row.last_error.is_some());
     assert!(row.next_attempt_at > domain::time::now(), "the next attempt waits (backoff)");
     // Not due yet: nothing is tried.
-    let queue =
-        MailQueue::new(app.db.clone(), Mailer::smtp("Limelight <no-reply@limelight.test>", &settings(port)).unwrap());
+    let queue = MailQueue::new(
+        app.db.clone(),
+        Mailer::smtp("Limelight <no-reply@limelight.test>", &settings(port)).unwrap(),
+        app.secret_key(),
+    );
     assert_eq!(queue.deliver_due().await.unwrap(), 0);
     // The mail server comes back, and the wait is over.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();

@@ -50,6 +50,13 @@ async fn a_reset_link_works_once_and_ends_every_other_session() {
     let elsewhere = app.signed_in("lee@acme-dental.test").await;
     let visitor = browser();
     call(&visitor, &app, "account/forgot", &[("email", "LEE@acme-dental.test")]).await;
+    // Queued, not yet sent: the link is sealed with the installation's key, not readable in the
+    // database.
+    let queued = domain::entities::mail_queue::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    for body in [&queued[0].text_body, &queued[0].html_body] {
+        assert!(body.starts_with("sealed:") && !body.contains("/reset/"), "{body}");
+    }
     let token = reset_link(&app.outbox().await[0]);
     // Delivered: the stored copy keeps no working link (a backup of the database opens nothing).
     let stored = domain::entities::mail_queue::Entity::find().all(&app.db).await.unwrap();
