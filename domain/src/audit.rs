@@ -5,10 +5,23 @@ use crate::auth::{Client, CurrentUser};
 use crate::entities::audit_event;
 use crate::time::now;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use std::future::Future;
 use vocabulary::AuditAction;
 
-/// An event with no browser to name (a command, a background job, an API token's call) or whose
-/// caller records its own address.
+tokio::task_local! {
+    /// Where the request being served came from. Events recorded while serving it carry its
+    /// address and browser even where the code that records them was not handed them.
+    static REQUEST: Client;
+}
+
+/// Serves `f` as the request from `from` (the server wraps every request in this).
+pub async fn in_request<F: Future>(from: Client, f: F) -> F::Output {
+    REQUEST.scope(from, f).await
+}
+
+/// An event whose caller knows at most the address: inside a request, the request's address and
+/// browser fill in what it does not know; outside one (a command, a background job) there are
+/// none.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: Option<i64>,
@@ -31,13 +44,17 @@ pub async fn record_from(
     from: &Client,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
+    // What the caller knows first, else what the request being served says.
+    let request = REQUEST.try_with(Client::clone).ok().unwrap_or_default();
+    let ip = from.ip.clone().or(request.ip);
+    let user_agent = from.user_agent.clone().or(request.user_agent);
     audit_event::ActiveModel {
         actor_id: Set(actor),
         tenant_id: Set(tenant),
         action: Set(action),
         target: Set(target.chars().take(300).collect()),
-        ip: Set(from.ip.clone()),
-        user_agent: Set(from.user_agent.as_ref().map(|ua| ua.chars().take(400).collect())),
+        ip: Set(ip),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(400).collect())),
         detail: Set(detail),
         created_at: Set(now()),
         ..Default::default()

@@ -96,11 +96,15 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) ->
 }
 
 pub async fn resolve(State(trusted): State<TrustedProxies>, mut req: Request, next: Next) -> Response {
+    let mut ip = None;
     if let Some(peer) = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
         let addr = client_of(peer, req.headers(), &trusted);
+        ip = Some(addr.to_string());
         req.extensions_mut().insert(ClientAddr(addr));
     }
-    next.run(req).await
+    let user_agent = req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
+    // Whatever this request puts in the audit log carries its address and browser.
+    domain::audit::in_request(domain::auth::Client { ip, user_agent }, next.run(req)).await
 }
 
 #[cfg(test)]

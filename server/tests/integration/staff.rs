@@ -654,6 +654,15 @@ async fn every_change_and_every_refusal_is_audited_with_who_where_and_what() {
     assert!(assigned[0].detail.as_deref().unwrap().contains(&format!("nobody → user {riley_id}")));
     let moved = audited(&app, "ticket_status_changed").await;
     assert_eq!(moved[0].detail.as_deref(), Some("status: new → resolved"));
+    // Recorded deep in the domain, where no request is in sight: the request's address and
+    // browser still come with it.
+    let opened = audited(&app, "ticket_opened").await;
+    let opened = opened.last().unwrap();
+    assert_eq!((opened.ip.as_deref(), opened.user_agent.as_deref()), (Some("127.0.0.1"), Some(TEST_BROWSER)));
+    let invite = [("email", "newcomer@acme-dental.test"), ("role", "client_user")];
+    assert_eq!(call(&dana, &app, "portal/invite", &invite).await.status(), 200);
+    let invited = audited(&app, "invitation_sent").await;
+    assert_eq!(invited.last().unwrap().user_agent.as_deref(), Some(TEST_BROWSER));
     let comments = audited(&app, "ticket_commented").await;
     assert_eq!(comments.len(), 2);
     assert_eq!(comments[1].actor_id, Some(user_id(&app, "dana@acme-dental.test").await));
