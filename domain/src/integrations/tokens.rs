@@ -210,6 +210,8 @@ pub struct ApiCaller {
     pub token_id: i64,
     pub name: String,
     pub scope: TokenScope,
+    /// The request it makes ("PUT /api/v1/…"), for the audit log.
+    pub what: String,
     may_ingest: bool,
     may_read: bool,
     may_write: bool,
@@ -235,6 +237,18 @@ impl ApiCaller {
             TokenScope::AllClients => true,
             TokenScope::Client(id) => id == tenant_id,
         }
+    }
+
+    /// Records that this token asked for what its permissions or scope do not allow.
+    pub async fn refused(&self, why: &str) -> Result<()> {
+        let tenant = match self.scope {
+            TokenScope::Client(t) => Some(t),
+            TokenScope::AllClients => None,
+        };
+        let target = format!("token {}: {}", self.name, self.what);
+        let detail = Some(why.to_string());
+        let from = crate::auth::Client::default();
+        Ok(audit::record_from(&self.db, None, tenant, AuditAction::AccessRefused, &target, &from, detail).await?)
     }
 
     /// Staff-scoped (every client): may see internal rows, as staff do.
@@ -274,6 +288,7 @@ pub async fn authenticate(
         .await?;
     tx.commit().await?;
     Ok(Some(ApiCaller {
+        what: what.to_string(),
         token_id: token.id,
         scope: token.tenant_id.map_or(TokenScope::AllClients, TokenScope::Client),
         name: token.name,

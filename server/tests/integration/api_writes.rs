@@ -125,6 +125,16 @@ async fn work_entries_through_the_api_follow_the_pages_rules() {
     // Rewritten by the client-scoped token; its client's entry only.
     problem(put(&app, &reader, &path, entry("x", vec![])).await, 403, "forbidden").await;
     problem(delete(&app, &reader, &path).await, 403, "forbidden").await;
+    // Each refusal is in the audit log: which token, what it asked, why not.
+    let refused = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(AuditAction::AccessRefused))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let last = refused.last().expect("the refusals are audited");
+    assert!(last.target.ends_with(&format!("DELETE {path}")), "{}", last.target);
+    assert_eq!(last.detail.as_deref(), Some("This token lacks the write permission."));
+    assert!(last.tenant_id.is_some(), "the token's client");
     let res = put(&app, &acme, &path, entry("Rotated and tested the backup drives", vec![])).await;
     assert_eq!(res.status(), 200);
     let row = work_entry::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
@@ -234,6 +244,13 @@ async fn staff_records_need_a_token_for_every_client() {
     problem(get(&app, &acme, "/api/v1/time-off").await, 403, "forbidden").await;
     problem(post(&app, &acme, "/api/v1/time-off", away.clone()).await, 403, "forbidden").await;
     problem(delete(&app, &acme, "/api/v1/time-off/1").await, 403, "forbidden").await;
+    let refusals = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(AuditAction::AccessRefused))
+        .filter(audit_event::Column::Detail.eq("This needs a token for every client."))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(refusals, 5, "every staff record refused, and logged");
     problem(post(&app, &staff_reader, "/api/v1/time-off", away.clone()).await, 403, "forbidden").await;
 
     // Clients.

@@ -69,7 +69,7 @@ pub struct ListQuery {
 pub async fn list_clients(Caller(caller): Caller, RawQuery(q): RawQuery) -> Result<Json<ClientPage>, Problem> {
     let q = Params::parse(q.as_deref())?;
     let limit = page_size(q.get("limit"))?;
-    let rows = reader(&caller)?.clients(q.get("after"), limit + 1).await?;
+    let rows = reader(&caller).await?.clients(q.get("after"), limit + 1).await?;
     let more = rows.len() as u64 > limit;
     let items: Vec<ClientOut> = rows.into_iter().take(limit as usize).map(ClientOut::from).collect();
     let next = more.then(|| items.last().map(|c| c.slug.clone())).flatten();
@@ -89,7 +89,7 @@ pub async fn list_clients(Caller(caller): Caller, RawQuery(q): RawQuery) -> Resu
     security(("bearer" = []))
 )]
 pub async fn get_client(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<ClientOut>, Problem> {
-    Ok(Json(reader(&caller)?.client(&slug).await?.into()))
+    Ok(Json(reader(&caller).await?.client(&slug).await?.into()))
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -227,7 +227,7 @@ pub async fn list_work(
         after_hours_only,
         ..WorkFilter::default()
     };
-    let page = reader(&caller)?.work(&slug, &filter, after, limit).await?;
+    let page = reader(&caller).await?.work(&slug, &filter, after, limit).await?;
     Ok(Json(WorkPage {
         next: page.next.map(|c| c.encode()),
         items: page.items.into_iter().map(WorkOut::from).collect(),
@@ -256,7 +256,7 @@ pub struct SystemOut {
     security(("bearer" = []))
 )]
 pub async fn list_systems(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<Vec<SystemOut>>, Problem> {
-    let scope = reader(&caller)?.client_view(&slug).await?;
+    let scope = reader(&caller).await?.client_view(&slug).await?;
     Ok(Json(
         scope
             .systems_with_last_work()
@@ -376,7 +376,7 @@ pub async fn list_tickets(
                 .field("after", "a page's next")
         })?),
     };
-    let scope = reader(&caller)?.client_view(&slug).await?;
+    let scope = reader(&caller).await?.client_view(&slug).await?;
     let filter = domain::tickets::TicketFilter { status, open_only, priority: None, before_number };
     let mut rows = scope.tickets(&filter, limit + 1).await?;
     let more = rows.len() as u64 > limit;
@@ -420,7 +420,7 @@ pub async fn get_ticket(
     Caller(caller): Caller,
     Path((slug, number)): Path<(String, String)>,
 ) -> Result<Json<TicketDetailOut>, Problem> {
-    let reader = reader(&caller)?;
+    let reader = reader(&caller).await?;
     // A number that is not one is simply not a ticket.
     let number: i64 = number.parse().map_err(|_| Problem::not_found())?;
     let t = reader.client_view(&slug).await?.ticket(number).await?;
@@ -458,7 +458,7 @@ pub struct TeamOut {
     security(("bearer" = []))
 )]
 pub async fn get_team(Caller(caller): Caller, Path(slug): Path<String>) -> Result<Json<TeamOut>, Problem> {
-    team_out(&reader(&caller)?, &slug).await.map(Json)
+    team_out(&reader(&caller).await?, &slug).await.map(Json)
 }
 
 /// A client's team as the API shows it.
@@ -542,7 +542,7 @@ pub async fn open_ticket(
     Path(slug): Path<String>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(http::StatusCode, Json<TicketDetailOut>), Problem> {
-    let writer = caller.writer().ok_or_else(|| Problem::lacks("write"))?;
+    let writer = super::writer(&caller).await?;
     let input: TicketIn = json_body(body)?;
     let new = domain::tickets::NewTicket::parse(
         &input.subject,
@@ -574,7 +574,7 @@ pub async fn comment_on_ticket(
     Path((slug, number)): Path<(String, String)>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(http::StatusCode, Json<TicketDetailOut>), Problem> {
-    let writer = caller.writer().ok_or_else(|| Problem::lacks("write"))?;
+    let writer = super::writer(&caller).await?;
     let number: i64 = number.parse().map_err(|_| Problem::not_found())?;
     let input: CommentIn = json_body(body)?;
     let t = writer.comment(&slug, number, &input.body).await?;

@@ -60,7 +60,10 @@ async fn answer(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
-    let ingest = caller.ingest().ok_or_else(|| Problem::lacks("ingest"))?;
+    let ingest = match caller.ingest() {
+        Some(i) => i,
+        None => return Err(super::refuse(&caller, Problem::lacks("ingest")).await),
+    };
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::new(Code::PayloadTooLarge, format!("The body is larger than {} bytes.", super::MAX_BODY))

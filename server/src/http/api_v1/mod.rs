@@ -55,7 +55,9 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .ok_or_else(Problem::unauthorized)?;
         let ip = parts.extensions.get::<crate::http::client_addr::ClientAddr>().map(|c| c.0.to_string());
-        let what = format!("{} {}", parts.method, parts.uri.path());
+        // The whole path, as the caller sent it (this router is nested under /api/v1).
+        let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+        let what = format!("{} {path}", parts.method);
         match authenticate(&state.db, presented, ip.as_deref(), &what).await? {
             Some(caller) => {
                 tracing::Span::current().record("user", tracing::field::display(format_args!("token:{}", caller.name)));
@@ -116,16 +118,30 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
 /// A request body, or why it could not be read.
 pub(crate) type Body = Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>;
 
-pub(crate) fn reader(
+pub(crate) async fn reader(
     caller: &domain::integrations::tokens::ApiCaller,
 ) -> Result<domain::integrations::reads::ApiReader, Problem> {
-    caller.reader().ok_or_else(|| Problem::lacks("read"))
+    match caller.reader() {
+        Some(r) => Ok(r),
+        None => Err(refuse(caller, Problem::lacks("read")).await),
+    }
 }
 
-pub(crate) fn writer(
+/// Refuses a token what it may not do: the audit log keeps the refusal, and `problem` answers.
+pub(crate) async fn refuse(caller: &domain::integrations::tokens::ApiCaller, problem: Problem) -> Problem {
+    if let Err(e) = caller.refused(&problem.detail).await {
+        tracing::error!(error = %domain::error::cause_chain(&e), "could not record a refused API request");
+    }
+    problem
+}
+
+pub(crate) async fn writer(
     caller: &domain::integrations::tokens::ApiCaller,
 ) -> Result<domain::integrations::writes::ApiWriter, Problem> {
-    caller.writer().ok_or_else(|| Problem::lacks("write"))
+    match caller.writer() {
+        Some(w) => Ok(w),
+        None => Err(refuse(caller, Problem::lacks("write")).await),
+    }
 }
 
 /// A day in a query (`YYYY-MM-DD`), or a problem naming the parameter.

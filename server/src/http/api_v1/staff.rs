@@ -12,19 +12,19 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 /// Staff records answer 403 to a client-scoped token before anything else is looked at.
-fn staff_token(caller: &domain::integrations::tokens::ApiCaller) -> Result<(), Problem> {
+async fn staff_token(caller: &domain::integrations::tokens::ApiCaller) -> Result<(), Problem> {
     if caller.is_staff_scoped() {
         Ok(())
     } else {
-        Err(Problem::new(Code::Forbidden, "This needs a token for every client."))
+        Err(super::refuse(caller, Problem::new(Code::Forbidden, "This needs a token for every client.")).await)
     }
 }
 
-fn writer(
+async fn writer(
     caller: &domain::integrations::tokens::ApiCaller,
 ) -> Result<domain::integrations::writes::ApiWriter, Problem> {
-    staff_token(caller)?;
-    super::writer(caller)
+    staff_token(caller).await?;
+    super::writer(caller).await
 }
 
 /// A new client.
@@ -62,7 +62,7 @@ pub struct ClientIn {
     security(("bearer" = []))
 )]
 pub async fn add_client(Caller(caller): Caller, body: Body) -> Result<(StatusCode, Json<ClientOut>), Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let input: ClientIn = json_body(body)?;
     let t = writer.add_client(&input.slug, &input.name, &input.time_zone).await?;
     Ok((StatusCode::CREATED, Json(t.into())))
@@ -102,7 +102,7 @@ pub struct TeamIn {
     security(("bearer" = []))
 )]
 pub async fn set_team(Caller(caller): Caller, Path(slug): Path<String>, body: Body) -> Result<Json<TeamOut>, Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let input: TeamIn = json_body(body)?;
     let draft = TeamDraft { primary: input.primary, backups: input.backups, account_manager: input.account_manager };
     writer.set_team(&slug, &draft).await?;
@@ -176,8 +176,8 @@ pub struct TimeOffQuery {
     security(("bearer" = []))
 )]
 pub async fn list_time_off(Caller(caller): Caller, RawQuery(q): RawQuery) -> Result<Json<TimeOffPage>, Problem> {
-    staff_token(&caller)?;
-    let reader = super::reader(&caller)?;
+    staff_token(&caller).await?;
+    let reader = super::reader(&caller).await?;
     let q = Params::parse(q.as_deref())?;
     let limit = page_size(q.get("limit"))?;
     let after = match q.get("after") {
@@ -238,7 +238,7 @@ pub struct TimeOffIn {
     security(("bearer" = []))
 )]
 pub async fn add_time_off(Caller(caller): Caller, body: Body) -> Result<(StatusCode, Json<TimeOffOut>), Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let input: TimeOffIn = json_body(body)?;
     let last = input.last_day.unwrap_or(input.first_day);
     let row = writer.add_time_off(&input.person, input.first_day, last, &input.note).await?;
@@ -258,7 +258,7 @@ pub async fn add_time_off(Caller(caller): Caller, body: Body) -> Result<(StatusC
     security(("bearer" = []))
 )]
 pub async fn remove_time_off(Caller(caller): Caller, Path(id): Path<String>) -> Result<StatusCode, Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let id: i64 = id.parse().map_err(|_| Problem::not_found())?;
     writer.remove_time_off(id).await?;
     Ok(StatusCode::NO_CONTENT)

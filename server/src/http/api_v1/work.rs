@@ -116,7 +116,7 @@ pub async fn get_work(
     Caller(caller): Caller,
     Path((slug, entry)): Path<(String, String)>,
 ) -> Result<Json<WorkOut>, Problem> {
-    let reader = reader(&caller)?;
+    let reader = reader(&caller).await?;
     Ok(Json(reader.work_entry(&slug, id(&entry)?).await?.into()))
 }
 
@@ -142,7 +142,7 @@ pub async fn log_work(
     Path(slug): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<WorkOut>), Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let input: WorkIn = json_body(body)?;
     let saved = writer.log_work(&slug, &input.into()).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
@@ -169,7 +169,7 @@ pub async fn rewrite_work(
     Path((slug, entry)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<WorkOut>, Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let entry = id(&entry)?;
     let input: WorkIn = json_body(body)?;
     Ok(Json(writer.rewrite_work(&slug, entry, &input.into()).await?.into()))
@@ -193,7 +193,7 @@ pub async fn delete_work(
     Caller(caller): Caller,
     Path((slug, entry)): Path<(String, String)>,
 ) -> Result<StatusCode, Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     writer.delete_work(&slug, id(&entry)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -252,7 +252,7 @@ pub async fn get_system(
     Caller(caller): Caller,
     Path((slug, system)): Path<(String, String)>,
 ) -> Result<Json<SystemOut>, Problem> {
-    let reader = reader(&caller)?;
+    let reader = reader(&caller).await?;
     Ok(Json(system_out(reader.system(&slug, id(&system)?).await?)))
 }
 
@@ -275,7 +275,7 @@ pub async fn add_system(
     Path(slug): Path<String>,
     body: Body,
 ) -> Result<(StatusCode, Json<SystemOut>), Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let input: SystemIn = json_body(body)?;
     Ok((StatusCode::CREATED, Json(system_out(writer.add_system(&slug, &input.into()).await?))))
 }
@@ -299,7 +299,7 @@ pub async fn edit_system(
     Path((slug, system)): Path<(String, String)>,
     body: Body,
 ) -> Result<Json<SystemOut>, Problem> {
-    let writer = writer(&caller)?;
+    let writer = writer(&caller).await?;
     let system = id(&system)?;
     let input: SystemIn = json_body(body)?;
     Ok(Json(system_out(writer.edit_system(&slug, system, &input.into()).await?)))
