@@ -646,6 +646,56 @@ fn cases() -> Vec<Case> {
             request: |_| Request::Fn("account/calendar-new", vec![]),
             status: signed_in_fn,
         },
+        // Two-step sign-in. Its pages and functions answer a browser's two-step cookie, never a
+        // session: without a sign-in waiting there is nothing, whoever asks.
+        Case { name: "the code page", request: |_| Request::Page("/login/code".into()), status: |_| 200 },
+        Case {
+            name: "the setup page, no sign-in waiting",
+            request: |_| Request::Page("/login/setup".into()),
+            status: |_| 404,
+        },
+        Case {
+            name: "the recovery codes page, no sign-in waiting",
+            request: |_| Request::Page("/login/recovery-codes".into()),
+            status: |_| 404,
+        },
+        Case { name: "fn two-step/setup", request: |_| Request::Fn("two-step/setup", vec![]), status: |_| 404 },
+        Case {
+            name: "fn two-step/recovery-codes",
+            request: |_| Request::Fn("two-step/recovery-codes", vec![]),
+            status: |_| 404,
+        },
+        Case {
+            name: "fn account/two-step",
+            request: |_| Request::Fn("account/two-step", vec![]),
+            status: signed_in_fn,
+        },
+        Case {
+            name: "fn account/two-step-off, a wrong code",
+            request: |_| Request::Fn("account/two-step-off", vec![("code", "000000".into())]),
+            // Clients have it off (422: nothing to turn off); staff must keep it (403).
+            status: |who| match who {
+                Who::Anonymous => 401,
+                w if w.is_client() => 422,
+                _ => 403,
+            },
+        },
+        Case {
+            name: "fn msp/admin/user-two-step-reset, another tenant's user without it",
+            request: |f| Request::Fn("msp/admin/user-two-step-reset", vec![("id", f.other_user.to_string())]),
+            status: msp_admin_bad_input,
+        },
+        Case {
+            // Optional already: answered, and nothing changes for the callers after this one.
+            name: "fn msp/admin/client-two-step, optional",
+            request: |_| {
+                Request::Fn(
+                    "msp/admin/client-two-step",
+                    vec![("slug", "acme-dental".into()), ("required", "false".into())],
+                )
+            },
+            status: msp_admin_fn,
+        },
         // The API takes bearer tokens only: no session opens it, whoever's.
         Case {
             name: "api clients with a session",
