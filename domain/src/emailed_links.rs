@@ -9,14 +9,12 @@ use crate::error::Result;
 use crate::invitations::{self, INVITATION_DAYS, Invited, OpenInvitation};
 use crate::mail::{MailError, MailQueue};
 use sea_orm::{DatabaseConnection, EntityTrait};
-use vocabulary::Role;
 
-/// Who a used link signed in, and where their browser goes: their role's home (the sign-in
-/// page, should the role not be read: the link has done its work either way).
+/// Who a used link stands for (the password step of their sign-in: the second step, where they
+/// have or need one, comes next).
 #[derive(Clone, Copy, Debug)]
 pub struct LinkUsed {
     pub user_id: i64,
-    pub home: &'static str,
 }
 
 #[derive(Clone)]
@@ -54,7 +52,7 @@ impl EmailedLinks {
     /// Creates the invitee's account.
     pub async fn accept(&self, token: &str, name: &str, password: String) -> Result<LinkUsed> {
         let user_id = invitations::accept(&self.db, token, name, password).await?;
-        self.used_by(user_id).await
+        Ok(LinkUsed { user_id })
     }
 
     /// Counts a reset request from this address (whatever the email: the answer says nothing about
@@ -97,17 +95,6 @@ impl EmailedLinks {
             )
             .await;
         }
-        self.used_by(user_id).await
-    }
-
-    async fn used_by(&self, user_id: i64) -> Result<LinkUsed> {
-        let home = match crate::users::role_of(&self.db, user_id).await {
-            Ok(role) => role.map_or("/login", Role::home),
-            Err(e) => {
-                tracing::error!(error = %crate::error::cause_chain(&e), "could not read the role of a link's user");
-                "/login"
-            }
-        };
-        Ok(LinkUsed { user_id, home })
+        Ok(LinkUsed { user_id })
     }
 }

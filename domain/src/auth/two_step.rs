@@ -28,7 +28,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
     QueryFilter, Set,
 };
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, TOTP};
 use vocabulary::{AuditAction, ChallengeStage};
 
@@ -109,10 +108,6 @@ pub struct TwoStep {
     policy: SessionPolicy,
     mail: crate::mail::MailQueue,
     public_url: String,
-}
-
-fn hash(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 fn secret_purpose(user_id: i64) -> String {
@@ -204,7 +199,7 @@ impl TwoStep {
         // One challenge per person at a time: a new sign-in replaces an unfinished one.
         challenge::Entity::delete_many().filter(challenge::Column::UserId.eq(user_id)).exec(&tx).await?;
         let row = challenge::ActiveModel {
-            token_hash: Set(hash(&token)),
+            token_hash: Set(session::hash_token(&token)),
             user_id: Set(user_id),
             stage: Set(stage),
             failures: Set(0),
@@ -231,8 +226,10 @@ impl TwoStep {
     /// The live challenge behind a browser's token at this stage, with its user. An expired one
     /// is deleted on sight.
     async fn live(&self, token: &str, stage: ChallengeStage) -> Result<Option<(challenge::Model, user::Model)>> {
-        let Some(c) =
-            challenge::Entity::find().filter(challenge::Column::TokenHash.eq(hash(token))).one(&self.db).await?
+        let Some(c) = challenge::Entity::find()
+            .filter(challenge::Column::TokenHash.eq(session::hash_token(token)))
+            .one(&self.db)
+            .await?
         else {
             return Ok(None);
         };
@@ -322,7 +319,7 @@ impl TwoStep {
         for code in &codes {
             recovery_code::ActiveModel {
                 user_id: Set(u.id),
-                code_hash: Set(hash(&normalized(code))),
+                code_hash: Set(session::hash_token(&normalized(code))),
                 used_at: Set(None),
                 created_at: Set(t),
                 ..Default::default()
@@ -400,7 +397,7 @@ impl TwoStep {
     /// An unused recovery code of the user's, used up now (once, by a conditional UPDATE); its
     /// owner is emailed, with how many are left.
     async fn accept_recovery_code(&self, u: &user::Model, code: &str, from: &Client) -> Result<bool> {
-        let wanted = hash(&normalized(code));
+        let wanted = session::hash_token(&normalized(code));
         let Some(row) = recovery_code::Entity::find()
             .filter(recovery_code::Column::UserId.eq(u.id))
             .filter(recovery_code::Column::CodeHash.eq(wanted))

@@ -194,13 +194,7 @@ impl Unscoped {
             .one(self.db())
             .await?
             .ok_or(DomainError::NotFound)?;
-        let systems = work_entry_system::Entity::find()
-            .filter(work_entry_system::Column::WorkEntryId.eq(id))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|l| l.system_id)
-            .collect();
+        let systems = systems_of(self.db(), id).await?;
         let ticket = match e.ticket_id {
             Some(t) => ticket::Entity::find_by_id(t).one(self.db()).await?.map(|t| t.number),
             None => None,

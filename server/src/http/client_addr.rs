@@ -103,8 +103,11 @@ pub async fn resolve(State(trusted): State<TrustedProxies>, mut req: Request, ne
         req.extensions_mut().insert(ClientAddr(addr));
     }
     let user_agent = req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
-    // Whatever this request puts in the audit log carries its address and browser.
-    domain::audit::in_request(domain::auth::Client { ip, user_agent }, next.run(req)).await
+    let client = domain::auth::Client { ip, user_agent };
+    // For sessions and pages; and whatever this request puts in the audit log carries its address
+    // and browser.
+    req.extensions_mut().insert(client.clone());
+    domain::audit::in_request(client, next.run(req)).await
 }
 
 #[cfg(test)]

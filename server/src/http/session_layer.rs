@@ -3,7 +3,6 @@
 //! find it. Also the coarse page guard: without a session, `/portal` and `/msp` go to `/login`;
 //! with one, `/login` goes home.
 
-use super::client_addr::ClientAddr;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -15,10 +14,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     if super::headers::is_static_asset(req.uri().path()) {
         return next.run(req).await;
     }
-    let client = Client {
-        ip: req.extensions().get::<ClientAddr>().map(|c| c.0.to_string()),
-        user_agent: req.headers().get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
-    };
+    // Made by the client-address layer, outside this one.
+    let client = req.extensions().get::<Client>().cloned().unwrap_or_default();
     let access = match state.cookies.token(req.headers()) {
         Some(token) => match auth::authenticate(&state.db, &token, state.sessions, &client).await {
             Ok(a) => a,
@@ -48,7 +45,6 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(token) = state.cookies.challenge_token(req.headers()) {
         req.extensions_mut().insert(domain::auth::two_step::ChallengeCookie(token));
     }
-    req.extensions_mut().insert(client);
     if let Some(a) = access {
         super::request_span::record_access(&a);
         req.extensions_mut().insert(a);
