@@ -17,8 +17,12 @@ pub enum AppError {
     /// Signed in and allowed to look, not to change this (an account manager editing work).
     #[error("{0}")]
     Forbidden(String),
+    /// A failure on our side, with the request's id for the person to quote (it is in the log).
     #[error("Something went wrong on our side. Please try again in a moment.")]
-    Internal,
+    Internal(Option<String>),
+    /// The database cannot be reached just now: 503 with `Retry-After`; it passes on its own.
+    #[error("Limelight can't reach its records just now. Nothing you did caused this, and nothing was lost: please try again in a minute.")]
+    Unavailable,
     /// Too many requests at once (password work is queued full): 503 with `Retry-After`.
     #[error("Many people are signing in right now. Please try again in a moment.")]
     Busy,
@@ -36,7 +40,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg)
             | ServerFnErrorErr::MissingArg(msg)
             | ServerFnErrorErr::Deserialization(msg) => AppError::Invalid(msg),
-            _ => AppError::Internal,
+            _ => AppError::Internal(None),
         }
     }
 }
@@ -48,13 +52,19 @@ mod ssr {
     use http::StatusCode;
 
     impl AppError {
+        /// A failure on our side, logged already, named by the request it happened in.
+        pub fn internal() -> AppError {
+            AppError::Internal(domain::error::reference())
+        }
+
         pub fn status(&self) -> StatusCode {
             match self {
                 AppError::NotFound => StatusCode::NOT_FOUND,
                 AppError::Unauthorized => StatusCode::UNAUTHORIZED,
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-                AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             }
@@ -70,11 +80,15 @@ mod ssr {
                 DomainError::Invalid(m) | DomainError::Conflict(m) => AppError::Invalid(m),
                 e @ DomainError::Field { .. } => AppError::Invalid(e.to_string()),
                 DomainError::Forbidden(m) => AppError::Forbidden(m),
+                e @ DomainError::Database { .. } if e.is_unavailable() => {
+                    tracing::error!(error = %domain::error::cause_chain(&e), "the database is unavailable");
+                    AppError::Unavailable
+                }
                 e @ DomainError::Database { .. } => {
                     // Logged here, once, inside the request's span (route, user, tenant, request
                     // id); the person sees only that it failed.
                     tracing::error!(error = %domain::error::cause_chain(&e), "internal error");
-                    AppError::Internal
+                    AppError::internal()
                 }
             }
         }

@@ -38,7 +38,7 @@ pub struct Services {
 pub fn services() -> Result<Services, AppError> {
     use_context::<Services>().ok_or_else(|| {
         tracing::error!("this request has no services: the server did not provide them");
-        AppError::Internal
+        AppError::internal()
     })
 }
 

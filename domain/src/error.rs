@@ -42,6 +42,28 @@ impl DomainError {
     pub fn is_internal(&self) -> bool {
         matches!(self, DomainError::Database { .. })
     }
+
+    /// Whether the database could not be reached or written at all (`db::is_unavailable`): the
+    /// person is asked to try again in a moment (503), not told that something broke.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DomainError::Database { source, .. } if crate::db::is_unavailable(source))
+    }
+}
+
+tokio::task_local! {
+    /// The request being answered, by its id: what a person quotes when they tell the MSP that a
+    /// page failed, and what every log line of that request carries.
+    static REFERENCE: String;
+}
+
+/// Runs `f` as the request `id` (the server wraps each request, and each task it spawns, in this).
+pub async fn with_reference<F: Future>(id: String, f: F) -> F::Output {
+    REFERENCE.scope(id, f).await
+}
+
+/// The id of the request being answered, if any.
+pub fn reference() -> Option<String> {
+    REFERENCE.try_with(Clone::clone).ok()
 }
 
 /// An error and its causes, outermost first: "a: b: c".

@@ -164,6 +164,14 @@ pub struct MailQueue {
     wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
+/// What waits to be sent: how many messages, and when the oldest of them was queued.
+pub async fn backlog(db: &DatabaseConnection) -> Result<(u64, Option<chrono::DateTime<chrono::Utc>>), sea_orm::DbErr> {
+    let waiting = || mail_queue::Entity::find().filter(mail_queue::Column::Status.ne(MailStatus::Sent));
+    let count = sea_orm::PaginatorTrait::count(waiting(), db).await?;
+    let oldest = waiting().order_by_asc(mail_queue::Column::CreatedAt).one(db).await?.map(|m| m.created_at);
+    Ok((count, oldest))
+}
+
 impl MailQueue {
     pub fn new(db: DatabaseConnection, mailer: Mailer, key: crate::secrets::SecretKey) -> Self {
         MailQueue { db, mailer, key, wake: Default::default() }

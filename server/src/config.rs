@@ -49,6 +49,8 @@ pub struct Config {
     /// `LIMELIGHT_SECRET_KEY` (64 hex digits): seals TOTP secrets. Unset: the key in
     /// `<data dir>/secret.key`, made on first start, readable by its owner alone.
     pub secret_key: Option<domain::secrets::SecretKey>,
+    /// `LIMELIGHT_METRICS_TOKEN`: `/metrics` is served to requests bearing it; unset, not at all.
+    pub metrics_token: Option<crate::http::metrics::MetricsToken>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -111,7 +113,14 @@ impl Config {
             .map(|k| domain::secrets::SecretKey::parse(&k))
             .transpose()
             .map_err(|e| format!("LIMELIGHT_SECRET_KEY: {e}"))?;
+        let metrics_token = match env("LIMELIGHT_METRICS_TOKEN") {
+            Some(t) if t.trim().len() < 16 => {
+                return Err("LIMELIGHT_METRICS_TOKEN must be at least 16 characters (try `openssl rand -hex 24`)".into());
+            }
+            t => t.map(|t| crate::http::metrics::MetricsToken(t.trim().to_string())),
+        };
         Ok(Config {
+            metrics_token,
             request_timeout,
             secret_key,
             migrate_on_start: env("LIMELIGHT_MIGRATE_ON_START").is_none_or(|_| flag("LIMELIGHT_MIGRATE_ON_START")),

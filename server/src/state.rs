@@ -22,6 +22,8 @@ pub struct AppState {
     pub deadlines: crate::http::deadline::Deadlines,
     /// The second step of signing in.
     pub two_step: domain::auth::two_step::TwoStep,
+    /// `/metrics` is served to requests bearing this, and to nobody when it is unset.
+    pub metrics_token: Option<crate::http::metrics::MetricsToken>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -55,6 +57,7 @@ impl AppState {
         let two_step =
             domain::auth::two_step::TwoStep::new(db.clone(), key, sessions, mail.clone(), &config.public_url);
         Ok(AppState {
+            metrics_token: config.metrics_token.clone(),
             two_step,
             leptos,
             sessions,

@@ -28,7 +28,7 @@ pub async fn invite_colleague(
     let invited = client.scope.invite(&email, &role).await?;
     links.send_invitation(&invited, &client.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not send an invitation");
-        AppError::Internal
+        AppError::internal()
     })?;
     leptos_axum::redirect("/portal/users?invited");
     Ok(())

@@ -13,6 +13,9 @@ pub fn answer_with(e: &AppError) {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(e.status());
+        if *e == AppError::Unavailable {
+            res.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static("30"));
+        }
     }
     #[cfg(not(feature = "ssr"))]
     let _ = e;
@@ -24,6 +27,13 @@ pub fn error_page(e: AppError) -> AnyView {
     answer_with(&e);
     match e {
         AppError::NotFound => view! { <NotFound/> }.into_any(),
+        AppError::Internal(Some(reference)) => view! {
+            <main class="page" id="main">
+                <p class="error" role="alert">{AppError::Internal(None).to_string()}</p>
+                <p class="muted">"If it keeps happening, tell us this reference: " <code class="reference">{reference}</code></p>
+            </main>
+        }
+        .into_any(),
         e => view! { <main class="page" id="main"><p class="error" role="alert">{e.to_string()}</p></main> }.into_any(),
     }
 }

@@ -198,6 +198,7 @@ pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, 
     let keys = throttle::keys(&target, from.ip.as_deref());
     if !throttle::reserve(db, &keys).await? {
         audit::record_from(db, None, None, AuditAction::LoginThrottled, &target, from, None).await?;
+        metrics::counter!("limelight_sign_ins_total", "outcome" => "throttled").increment(1);
         return Ok(LoginOutcome::Throttled);
     }
     let found = match Email::parse(email) {
@@ -208,6 +209,7 @@ pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, 
     let ok = password::verify(password, usable).await?;
     let Some(u) = found.filter(|_| ok) else {
         audit::record_from(db, None, None, AuditAction::LoginFailed, &target, from, None).await?;
+        metrics::counter!("limelight_sign_ins_total", "outcome" => "refused").increment(1);
         return Ok(LoginOutcome::Refused);
     };
     let next = two_step.after_first_factor(&u, from).await?;
@@ -216,6 +218,7 @@ pub async fn login(two_step: &two_step::TwoStep, email: &str, password: String, 
     if matches!(next, two_step::Next::SignedIn(_)) {
         throttle::refund(db, &keys).await?;
     }
+    metrics::counter!("limelight_sign_ins_total", "outcome" => "password_passed").increment(1);
     Ok(LoginOutcome::Passed(next))
 }
 

@@ -34,12 +34,19 @@ static GATE: LazyLock<Gate> = LazyLock::new(|| Gate {
 async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
     if GATE.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
         GATE.waiting.fetch_sub(1, Ordering::SeqCst);
+        metrics::counter!("limelight_password_checks_refused_total").increment(1);
         return Err(Busy);
     }
     let permit = GATE.running.acquire().await;
     GATE.waiting.fetch_sub(1, Ordering::SeqCst);
     let _permit = permit.expect("the gate is never closed");
     Ok(tokio::task::spawn_blocking(work).await.expect("argon2 task panicked"))
+}
+
+/// The gate now: (computations running, computations waiting for a turn).
+pub fn queue() -> (usize, usize) {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (cores.saturating_sub(GATE.running.available_permits()), GATE.waiting.load(Ordering::SeqCst))
 }
 
 /// OWASP (2023+): m = 19 MiB, t = 2, p = 1.

@@ -138,10 +138,7 @@ fn normalized(code: &str) -> String {
     code.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase()
 }
 
-/// Equal without saying where they differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+use crate::secrets::same;
 
 /// Whether this user must use a second step: every staff role, and everyone at a client that
 /// requires it.

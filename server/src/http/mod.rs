@@ -13,9 +13,11 @@ pub mod export;
 pub mod headers;
 pub mod health;
 pub mod import;
+pub mod metrics;
 pub mod origin;
 pub mod request_span;
 pub mod session_layer;
+pub mod unavailable;
 
 use crate::state::AppState;
 use app::services::Services;
@@ -44,6 +46,8 @@ fn routes() -> Vec<AxumRouteListing> {
 
 pub fn router(state: AppState) -> Router {
     let routes = routes();
+    // Before anything is counted: counts made before the recorder exists are lost.
+    let _ = metrics::recorder();
     let cookies = state.cookies.clone();
     let challenge_cookies = state.cookies.clone();
     let services = Services {
@@ -76,12 +80,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::serve))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(services.clone()),
             move || shell(leptos_options.clone()),
         )
+        // Every route above, by its pattern, for the request metrics.
+        .route_layer(axum::middleware::from_fn(metrics::remember_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), session_layer::resolve))
         .layer(axum::middleware::from_fn(error_status::from_error_type))

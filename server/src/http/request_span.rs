@@ -1,7 +1,8 @@
 //! Every request runs inside one tracing span: method, route, request id, and (once the session
 //! is known) user and tenant. Whatever is logged while answering it, an internal error above all,
 //! says which request it belongs to. The request id comes from an `X-Request-Id` header set by a
-//! proxy in front, else a new one; the response carries it back.
+//! proxy in front, else a new one; the response carries it back, and a page that fails shows it
+//! (`domain::error::reference`) for the person to quote.
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
@@ -21,6 +22,7 @@ pub async fn span(req: Request, next: Next) -> Response {
         .map(str::to_string)
         .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()));
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let (method, started) = (req.method().clone(), std::time::Instant::now());
     let span = tracing::info_span!(
         "request",
         method = %req.method(),
@@ -29,7 +31,8 @@ pub async fn span(req: Request, next: Next) -> Response {
         user = tracing::field::Empty,
         tenant = tracing::field::Empty,
     );
-    let mut res = next.run(req).instrument(span).await;
+    let mut res = domain::error::with_reference(id.clone(), next.run(req).instrument(span)).await;
+    super::metrics::record_request(&method, &res, started);
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }

@@ -20,12 +20,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         Some(token) => match auth::authenticate(&state.db, &token, state.sessions, &client).await {
             Ok(a) => a,
             Err(e) => {
-                tracing::error!(error = %e, "could not check a session");
-                return (
-                    http::StatusCode::SERVICE_UNAVAILABLE,
-                    "The portal is having trouble. Please try again shortly.",
-                )
-                    .into_response();
+                tracing::error!(error = %domain::error::cause_chain(&e), "could not check a session");
+                return super::unavailable::answer(req.uri().path(), req.headers());
             }
         },
         None => None,

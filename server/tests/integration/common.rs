@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub const PASSWORD: &str = "correct horse battery";
 /// The user agent of the harness's browser.
 pub const TEST_BROWSER: &str = "limelight-tests/1.0";
+/// What a scrape of `/metrics` must bear.
+pub const METRICS_TOKEN: &str = "metrics-token-for-the-tests";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -236,6 +238,7 @@ async fn start_with(
         // The key file in the test's data directory, made on first start as in production.
         secret_key: None,
         smtp: smtp.clone(),
+        metrics_token: Some(server::http::metrics::MetricsToken(METRICS_TOKEN.into())),
     };
     adjust(&mut config);
     let server = (!on_this_runtime).then(server::cli::runtime);

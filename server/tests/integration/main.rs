@@ -15,6 +15,7 @@ mod history;
 mod imports;
 mod isolation;
 mod mail;
+mod metrics;
 mod reset;
 mod schema;
 mod security;

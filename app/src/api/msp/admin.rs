@@ -79,7 +79,7 @@ pub async fn admin_invite(
     let invited = admin.invite(&email, &role, &client).await?;
     links.send_invitation(&invited, &admin.user.display_name).await.map_err(|e| {
         tracing::error!(error = %e, "could not queue an invitation");
-        AppError::Internal
+        AppError::internal()
     })?;
     leptos_axum::redirect("/msp/admin/users?invited");
     Ok(())

@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/time-off/{id}", axum::routing::delete(staff::remove_time_off))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::reference_page))
+        .route_layer(axum::middleware::from_fn(crate::http::metrics::remember_route))
         .fallback(|| async { Problem::new(Code::NotFound, "No such API route.") })
 }
 

@@ -25,6 +25,8 @@ pub enum Code {
     Conflict,
     /// Done too often in the last hour; `Retry-After` says when to try again.
     TooManyRequests,
+    /// The database cannot be reached just now; `Retry-After` says when to try again.
+    Unavailable,
     /// Something failed on our side; it is logged with the request's id.
     Internal,
 }
@@ -40,6 +42,7 @@ impl Code {
             // The request conflicts with the one that key answered.
             Code::Conflict | Code::IdempotencyKeyReused => StatusCode::CONFLICT,
             Code::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -117,6 +120,10 @@ impl From<DomainError> for Problem {
                 retry_after: Some(retry_after),
                 ..Problem::new(Code::TooManyRequests, format!("Too many at once: try again in {retry_after} s."))
             },
+            e @ DomainError::Database { .. } if e.is_unavailable() => {
+                tracing::error!(error = %domain::error::cause_chain(&e), "the database is unavailable");
+                Problem::new(Code::Unavailable, "The database cannot be reached just now. Try again after Retry-After seconds.")
+            }
             e @ DomainError::Database { .. } => {
                 // Logged once, in the request's span (which carries its id).
                 tracing::error!(error = %domain::error::cause_chain(&e), "API request failed");
@@ -138,6 +145,8 @@ impl IntoResponse for Problem {
         }
         if let Some(seconds) = self.retry_after {
             h.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        } else if self.code == Code::Unavailable {
+            h.insert(header::RETRY_AFTER, HeaderValue::from_static(crate::http::unavailable::RETRY_AFTER));
         }
         res
     }
