@@ -5,6 +5,7 @@
 //! [`scope::Unscoped`], whose name says what it is.
 
 pub mod audit;
+pub mod backup;
 pub mod auth;
 pub mod calendar;
 pub mod db;

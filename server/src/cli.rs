@@ -23,6 +23,11 @@ enum Command {
     Serve,
     /// Bring the database schema up to date, then exit.
     Migrate,
+    /// Copy the SQLite database into a new file while the server runs (a consistent copy as of
+    /// one moment), then check the copy. On PostgreSQL: use pg_dump (the command says how).
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup into an empty data directory, after checking it. Stop the server first.
+    Restore { file: std::path::PathBuf },
     /// Client companies.
     Tenant {
         #[command(subcommand)]
@@ -272,6 +277,38 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             tracing::info!("Limelight is listening on http://{}", config.addr);
             crate::http::serve(listener, state).await.map_err(|e| Failure::Internal(e.to_string()))
         }
+        Command::Backup { file } => {
+            if config.database.is_postgres() {
+                return Err(Failure::Input(domain::backup::POSTGRES_ADVICE.into()));
+            }
+            let db = connect(&config).await?;
+            let report = domain::backup::back_up(&db, &file).await?;
+            eprintln!("limelight: backed up to {}: {}", file.display(), describe(&report));
+            if config.secret_key.is_none() {
+                eprintln!(
+                    "limelight: keep {} with your backups, apart from them: it opens the authenticator secrets",
+                    config.data_dir.join(domain::secrets::KEY_FILE).display()
+                );
+            }
+            Ok(())
+        }
+        Command::Restore { file } => {
+            if config.database.is_postgres() {
+                return Err(Failure::Input(domain::backup::POSTGRES_ADVICE.into()));
+            }
+            let target = domain::backup::sqlite_file(&config.database.url)
+                .ok_or_else(|| Failure::Input(format!("{} names no database file", config.database.url)))?;
+            let report = domain::backup::restore(&file, &target).await?;
+            eprintln!("limelight: restored {} as {}: {}", file.display(), target.display(), describe(&report));
+            if config.secret_key.is_none() && !config.data_dir.join(domain::secrets::KEY_FILE).exists() {
+                eprintln!(
+                    "limelight: put the secret key kept with this backup in {} (or set LIMELIGHT_SECRET_KEY) \
+                     before starting: without it nobody's authenticator app works",
+                    config.data_dir.join(domain::secrets::KEY_FILE).display()
+                );
+            }
+            Ok(())
+        }
         Command::Migrate => {
             database(&config).await?;
             eprintln!("limelight: the database is up to date");
@@ -387,6 +424,25 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                 println!("{}\t{}\t{}", a.email, a.role, a.tenant.as_deref().unwrap_or("-"));
             }
             Ok(())
+        }
+    }
+}
+
+fn describe(r: &domain::backup::BackupReport) -> String {
+    format!(
+        "{:.1} MB, {} clients, {} work entries, schema {}; the integrity check passed",
+        r.bytes as f64 / 1e6,
+        r.clients,
+        r.work_entries,
+        r.schema
+    )
+}
+
+impl From<domain::backup::BackupError> for Failure {
+    fn from(e: domain::backup::BackupError) -> Self {
+        match e {
+            domain::backup::BackupError::Refused(m) => Failure::Input(m),
+            e @ domain::backup::BackupError::Database(_) => Failure::Internal(e.to_string()),
         }
     }
 }

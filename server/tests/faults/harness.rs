@@ -68,6 +68,13 @@ impl Setup {
 
     /// Runs a command of the CLI to its end; panics unless it succeeds. Answers its stdout.
     pub fn cli(&self, args: &[&str], stdin: &str) -> String {
+        let (code, stdout, stderr) = self.run(args, stdin);
+        assert_eq!(code, 0, "limelight {args:?}: {stderr}");
+        stdout
+    }
+
+    /// Runs a command of the CLI to its end: its exit code, stdout and stderr.
+    pub fn run(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
         let mut child = self
             .command()
             .args(args)
@@ -78,8 +85,8 @@ impl Setup {
             .unwrap();
         child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "limelight {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
+        let text = |b: Vec<u8>| String::from_utf8_lossy(&b).to_string();
+        (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
     }
 
     /// A client company `acme` with its admin `dana@acme.test`, and a read token for the API.
@@ -87,6 +94,33 @@ impl Setup {
         self.cli(&["tenant", "add", "acme", "Acme Dental"], "");
         self.cli(&["user", "add", "dana@acme.test", "--role", "client_admin", "--tenant", "acme"], PASSWORD);
         self.cli(&["token", "add", "--name", "rmm", "--scope", "acme", "--permissions", "read"], "").trim().to_string()
+    }
+}
+
+impl Setup {
+    /// A tech `sam@msp.test` and a write token for every client: a tool that logs work, which no
+    /// hourly pace slows.
+    pub fn tech_and_writer(&self) -> String {
+        self.cli(&["user", "add", "sam@msp.test", "--role", "tech"], PASSWORD);
+        self.cli(&["token", "add", "--name", "rmm-writer", "--scope", "all", "--permissions", "read,write"], "")
+            .trim()
+            .to_string()
+    }
+}
+
+/// A work entry in `acme`, as a tool logs it through the API: its answer's status.
+pub async fn log_work(c: &reqwest::Client, server: &Server, token: &str, title: &str) -> reqwest::StatusCode {
+    let body = serde_json::json!({
+        "category": "maintenance",
+        "title": title,
+        "state": "done",
+        "started_at": "2026-11-02T09:00:00Z",
+        "duration_minutes": 15,
+        "performed_by": "sam@msp.test",
+    });
+    match c.post(server.url("/api/v1/clients/acme/work")).bearer_auth(token).json(&body).send().await {
+        Ok(res) => res.status(),
+        Err(_) => reqwest::StatusCode::BAD_GATEWAY,
     }
 }
 

@@ -2,4 +2,5 @@
 //! one that production will meet; each test fails when the defence it checks is taken away.
 
 mod harness;
+mod backup;
 mod outage;
