@@ -174,6 +174,12 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// `kill -9`: the process dies where it stands, in the middle of whatever it was doing.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Whether the process is still running (it has not crashed).
     pub fn running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()

@@ -3,4 +3,5 @@
 
 mod harness;
 mod backup;
+mod crash;
 mod outage;
