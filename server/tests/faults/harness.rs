@@ -180,6 +180,24 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// SIGTERM, as a service manager stops a service.
+    pub fn terminate(&self) {
+        let ok = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(ok.success(), "kill -TERM");
+    }
+
+    /// The exit code, once the process has ended (waits at most `within`).
+    pub async fn exit_code(&mut self, within: Duration) -> Option<i32> {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+
     /// Whether the process is still running (it has not crashed).
     pub fn running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()

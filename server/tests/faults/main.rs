@@ -5,3 +5,4 @@ mod harness;
 mod backup;
 mod crash;
 mod outage;
+mod shutdown;
