@@ -9,6 +9,7 @@ use crate::pages::msp::admin::{AdminClients, AdminUsers, AuditLog};
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
 use crate::pages::msp::integrations::AdminIntegrations;
+use crate::pages::msp::jobs::AdminJobs;
 use crate::pages::msp::summaries::{MspSummaries, MspSummary};
 use crate::pages::msp::tickets::{MspTicket, MspTickets};
 use crate::pages::msp::work::{MspWorkEdit, MspWorkNew};
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/msp/admin/clients") view=with_bar(AdminClients) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/users") view=with_bar(AdminUsers) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/integrations") view=with_bar(AdminIntegrations) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/admin/jobs") view=with_bar(AdminJobs) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/audit") view=with_bar(AuditLog) ssr=SsrMode::Async/>
             </Routes>
         </Router>

@@ -20,6 +20,7 @@ pub mod imports;
 pub mod input;
 pub mod integrations;
 pub mod invitations;
+pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod notifications;

@@ -177,6 +177,11 @@ impl MailQueue {
         MailQueue { db, mailer, key, wake: Default::default() }
     }
 
+    /// What `send` notifies: the job runner runs the mail job at once when it is.
+    pub fn wakeup(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        self.wake.clone()
+    }
+
     /// Stores a message (it is never lost from here on) and wakes the worker, which sends it. The
     /// request never talks to the mail server itself: its answer takes the same time whether or
     /// not it queued anything (no timing oracle), and a slow mail server slows no page.
@@ -289,19 +294,6 @@ impl MailQueue {
         Ok(sent)
     }
 
-    /// Runs forever: sends what is due when a message is queued, and every `every` (retries,
-    /// and messages other processes queued).
-    pub async fn run(self, every: std::time::Duration) {
-        loop {
-            if let Err(e) = self.deliver_due().await {
-                tracing::error!(error = %e, "the mail queue could not be worked");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = self.wake.notified() => {}
-            }
-        }
-    }
 }
 
 /// Stored bodies that start with this are sealed (they carry an acting link, not yet sent).

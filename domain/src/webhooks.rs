@@ -194,15 +194,6 @@ impl WebhookQueue {
         Ok(delivered)
     }
 
-    /// Runs forever: sends what is due every `every`.
-    pub async fn run(self, every: std::time::Duration) {
-        loop {
-            if let Err(e) = self.deliver_due().await {
-                tracing::error!(error = %crate::error::cause_chain(&e), "the webhook queue could not be worked");
-            }
-            tokio::time::sleep(every).await;
-        }
-    }
 }
 
 /// A URL a webhook may post to: http or https, with a host.

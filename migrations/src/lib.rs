@@ -11,6 +11,7 @@ mod m20261202_000001_integrations;
 mod m20261203_000001_throttle;
 mod m20261204_000001_two_step;
 mod m20261205_000001_audit_detail;
+mod m20261206_000001_jobs;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_throttle::Migration),
             Box::new(m20261204_000001_two_step::Migration),
             Box::new(m20261205_000001_audit_detail::Migration),
+            Box::new(m20261206_000001_jobs::Migration),
         ]
     }
 }

@@ -38,6 +38,9 @@ pub struct Config {
     /// `LIMELIGHT_TRUSTED_PROXIES`: the load balancers (addresses or CIDR blocks) whose
     /// `X-Forwarded-For` / `Forwarded` name the caller; nobody else's are believed.
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    /// `LIMELIGHT_BACKGROUND_JOBS` (default true): this process takes its turn at the background
+    /// jobs (mail, webhooks, monthly drafts, housekeeping). False for a process that only serves.
+    pub background_jobs: bool,
     /// `LIMELIGHT_MIGRATE_ON_START` (default true): `serve` brings the schema up to date first.
     /// False for a server whose database role may not change the schema (see the README).
     pub migrate_on_start: bool,
@@ -123,6 +126,7 @@ impl Config {
             metrics_token,
             request_timeout,
             secret_key,
+            background_jobs: env("LIMELIGHT_BACKGROUND_JOBS").is_none_or(|_| flag("LIMELIGHT_BACKGROUND_JOBS")),
             migrate_on_start: env("LIMELIGHT_MIGRATE_ON_START").is_none_or(|_| flag("LIMELIGHT_MIGRATE_ON_START")),
             header_read_timeout: std::time::Duration::from_secs(10),
             trusted_proxies,

@@ -16,6 +16,8 @@ pub struct AppState {
     pub msp_time_zone: chrono_tz::Tz,
     pub webhook_every: Option<std::time::Duration>,
     pub mail_every: Option<std::time::Duration>,
+    /// Whether this process runs the background jobs at all.
+    pub background_jobs: bool,
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
     pub header_read_timeout: std::time::Duration,
     /// How long a request may take to be answered.
@@ -68,6 +70,7 @@ impl AppState {
             msp_time_zone: config.msp_time_zone,
             webhook_every: config.webhook_every,
             mail_every: config.mail_every,
+            background_jobs: config.background_jobs,
             trusted_proxies: config.trusted_proxies.clone(),
             header_read_timeout: config.header_read_timeout,
             deadlines: crate::http::deadline::Deadlines {

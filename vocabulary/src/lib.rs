@@ -246,6 +246,29 @@ words!(
 );
 
 words!(
+    /// The work the server does on its own, in the background. Each runs in one process at a
+    /// time, however many processes share the database.
+    Job, "job" {
+        Mail = "mail" / "Sending email",
+        Webhooks = "webhooks" / "Delivering webhooks",
+        MonthlyDrafts = "monthly_drafts" / "Drafting last month's summaries",
+        CoverageGaps = "coverage_gaps" / "Announcing coverage gaps",
+        Housekeeping = "housekeeping" / "Forgetting old sign-in counts and job runs",
+    }
+);
+
+words!(
+    /// How a run of a background job went. Interrupted: its process stopped (killed, crashed)
+    /// before it finished, and another took the job over.
+    JobOutcome, "job outcome" {
+        Running = "running" / "Running",
+        Succeeded = "succeeded" / "Succeeded",
+        Failed = "failed" / "Failed",
+        Interrupted = "interrupted" / "Interrupted",
+    }
+);
+
+words!(
     /// What an audit event records: the security-relevant actions.
     AuditAction, "audit action" {
         Login = "login" / "Signed in",

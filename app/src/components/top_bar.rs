@@ -1,7 +1,7 @@
 use crate::api::account::current_viewer;
 use leptos::prelude::*;
 
-/// The staff workspace's links; MSP admins also get the administration (the last four).
+/// The staff workspace's links; MSP admins also get the administration (the last five).
 const MSP_ADMIN_LINKS: &[(&str, &str)] = &[
     ("/msp", "Today"),
     ("/msp/clients", "Clients"),
@@ -13,6 +13,7 @@ const MSP_ADMIN_LINKS: &[(&str, &str)] = &[
     ("/msp/admin/clients", "Admin: clients"),
     ("/msp/admin/users", "Admin: people"),
     ("/msp/admin/integrations", "Admin: integrations"),
+    ("/msp/admin/jobs", "Admin: jobs"),
     ("/msp/audit", "Audit log"),
 ];
 const STAFF_LINK_COUNT: usize = 7;

@@ -459,3 +459,36 @@ pub struct WordingView {
     pub why_it_matters: String,
     pub is_default: bool,
 }
+
+/// `/msp/admin/jobs`: what the server does in the background, and how its runs went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobsView {
+    pub jobs: Vec<JobLineView>,
+    /// Runs that did something, failed or were interrupted, newest first.
+    pub runs: Vec<JobRunView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobLineView {
+    pub label: String,
+    /// "Running on host:pid", or "Waiting".
+    pub state: String,
+    pub last_run: String,
+    pub last_outcome: Option<vocabulary::JobOutcome>,
+    pub last_error: Option<String>,
+    pub last_success: String,
+    /// Failed runs in a row (0 when the last one succeeded).
+    pub failures: i32,
+    pub next_run: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRunView {
+    pub label: String,
+    pub started: String,
+    pub took: String,
+    pub outcome: vocabulary::JobOutcome,
+    pub items: i32,
+    pub holder: String,
+    pub error: Option<String>,
+}

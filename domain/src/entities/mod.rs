@@ -12,6 +12,8 @@ pub mod coverage;
 pub mod integration_event;
 pub mod integration_run;
 pub mod invitation;
+pub mod job_lease;
+pub mod job_run;
 pub mod knowledge;
 pub mod mail_queue;
 pub mod password_reset;

@@ -108,41 +108,67 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight, then lets a background
+/// job that is running finish its run.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     domain::auth::password::warm_up().await;
-    // Sends what requests queue, and retries; every process may run it (claims keep each message
-    // to one).
-    if let Some(every) = state.mail_every {
-        tokio::spawn(state.mail.clone().run(every));
+    let (stop_jobs, stopped) = tokio::sync::watch::channel(false);
+    let jobs = state.background_jobs.then(|| tokio::spawn(jobs(&state).run(stopped)));
+    let header_read_timeout = state.header_read_timeout;
+    let served = serve_connections(listener, router(state), header_read_timeout).await;
+    let _ = stop_jobs.send(true);
+    let Some(jobs) = jobs else { return served };
+    if tokio::time::timeout(DRAIN, jobs).await.is_err() {
+        tracing::warn!("a background job was still running after {DRAIN:?}: stopping anyway (its lease runs out)");
     }
-    // Webhook deliveries: the same kind of queue (claims keep each delivery to one process).
+    served
+}
+
+/// The background jobs. Every process runs them all; the leases in the database keep each to one
+/// process at a time.
+pub fn jobs(state: &AppState) -> domain::jobs::Runner {
+    use domain::error::cause_chain;
+    use domain::vocabulary::Job;
+    const HOURLY: std::time::Duration = std::time::Duration::from_secs(3600);
+    let db = state.db.clone();
+    let mut runner = domain::jobs::Runner::new(db.clone());
+    // Sends what requests queue, at once when this process queued it, and retries.
+    if let Some(every) = state.mail_every {
+        let mail = state.mail.clone();
+        runner = runner.add(Job::Mail, every, Some(mail.wakeup()), move || {
+            let mail = mail.clone();
+            async move { mail.deliver_due().await.map_err(|e| cause_chain(&e)) }
+        });
+    }
     if let Some(every) = state.webhook_every {
-        tokio::spawn(domain::webhooks::WebhookQueue::new(state.db.clone()).run(every));
+        let hooks = domain::webhooks::WebhookQueue::new(db.clone());
+        runner = runner.add(Job::Webhooks, every, None, move || {
+            let hooks = hooks.clone();
+            async move { hooks.deliver_due().await.map_err(|e| cause_chain(&e)) }
+        });
     }
     // Last month's summary drafts: checked hourly, so the first day of each month has them
-    // whichever process runs it, however often it restarts (one per client and period, by index).
-    let drafts = domain::operator::MonthlyDrafts::new(state.db.clone());
-    let gaps = domain::webhooks::GapWatch::new(state.db.clone());
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = drafts.run().await {
-                tracing::error!(error = %e, "the monthly summary drafts could not be made");
-            }
-            // Sign-in throttling's windows long over.
-            if let Err(e) = domain::auth::throttle::forget_old(&db).await {
-                tracing::error!(error = %domain::error::cause_chain(&e), "old sign-in counts could not be forgotten");
-            }
-            // Coverage gaps ahead, announced once each to the webhooks that listen.
-            if let Err(e) = gaps.run().await {
-                tracing::error!(error = %domain::error::cause_chain(&e), "coverage gaps could not be announced");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
-        }
+    // however often the processes restart (one per client and period, by index).
+    let drafts = std::sync::Arc::new(domain::operator::MonthlyDrafts::new(db.clone()));
+    runner = runner.add(Job::MonthlyDrafts, HOURLY, None, move || {
+        let drafts = drafts.clone();
+        async move { drafts.run().await.map_err(|e| cause_chain(&e)) }
     });
-    let header_read_timeout = state.header_read_timeout;
-    serve_connections(listener, router(state), header_read_timeout).await
+    // Coverage gaps ahead, announced once each to the webhooks that listen.
+    let gaps = std::sync::Arc::new(domain::webhooks::GapWatch::new(db.clone()));
+    runner = runner.add(Job::CoverageGaps, HOURLY, None, move || {
+        let gaps = gaps.clone();
+        async move { gaps.run().await.map_err(|e| cause_chain(&e)) }
+    });
+    // Sign-in counts whose windows are long over, and job runs no one will read.
+    runner.add(Job::Housekeeping, HOURLY, None, move || {
+        let db = db.clone();
+        async move {
+            domain::auth::throttle::forget_old(&db).await.map_err(|e| cause_chain(&e))?;
+            let forgotten = domain::jobs::forget_old_runs(&db).await.map_err(|e| cause_chain(&e))?;
+            Ok(forgotten as usize)
+        }
+    })
 }
 
 /// How long requests in flight may take to finish once shutdown begins.

@@ -180,10 +180,12 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
         eprintln!("run {cycle}: started in {started:?}, killed after {moment:?}");
     }
 
-    // Some messages may be claimed by a process that was killed: their claims run out (two
-    // minutes); here they are made to have run out, and a last server sends what is left.
+    // Some messages may be claimed, and the mail job leased, by a process that was killed: the
+    // claims run out in two minutes, the lease in one; here they are made to have run out, and a
+    // last server sends what is left.
     let db = sea_orm::Database::connect(&database_url).await.unwrap();
     rows(&db, "UPDATE mail_queue SET claimed_until = created_at, next_attempt_at = created_at WHERE status <> 'sent'").await;
+    rows(&db, "UPDATE job_lease SET lease_until = NULL, holder = NULL").await;
     let server = Server::start(&setup, &[]).await;
     let deadline = Instant::now() + Duration::from_secs(60);
     while count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status <> 'sent'").await > 0 {

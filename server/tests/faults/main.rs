@@ -5,4 +5,5 @@ mod harness;
 mod backup;
 mod crash;
 mod outage;
+mod several;
 mod shutdown;

@@ -235,6 +235,7 @@ async fn start_with(
         header_read_timeout: std::time::Duration::from_secs(10),
         request_timeout: std::time::Duration::from_secs(30),
         migrate_on_start: true,
+        background_jobs: true,
         // The key file in the test's data directory, made on first start as in production.
         secret_key: None,
         smtp: smtp.clone(),

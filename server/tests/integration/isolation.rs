@@ -581,6 +581,8 @@ fn cases() -> Vec<Case> {
             request: |_| Request::Fn("msp/admin/integrations", vec![]),
             status: msp_admin_fn,
         },
+        Case { name: "admin jobs", request: |_| Request::Page("/msp/admin/jobs".into()), status: msp_admin_page },
+        Case { name: "fn msp/admin/jobs", request: |_| Request::Fn("msp/admin/jobs", vec![]), status: msp_admin_fn },
         Case {
             name: "fn msp/admin/token-new, empty",
             request: |_| Request::Fn("msp/admin/token-new", vec![]),

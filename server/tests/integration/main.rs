@@ -14,6 +14,7 @@ mod errors;
 mod history;
 mod imports;
 mod isolation;
+mod jobs;
 mod mail;
 mod metrics;
 mod reset;

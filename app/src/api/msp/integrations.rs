@@ -118,3 +118,12 @@ pub async fn system_name_unmap(slug: String, #[server(default)] name: String) ->
     leptos_axum::redirect(&format!("/msp/clients/{slug}#automation"));
     Ok(())
 }
+
+/// `/msp/admin/jobs`: the background jobs and their recent runs.
+#[server(endpoint = "msp/admin/jobs")]
+pub async fn jobs() -> Result<crate::views::msp::JobsView, AppError> {
+    use super::super::guard;
+    let admin = guard::admin().await?;
+    let (states, runs) = admin.jobs().await?;
+    Ok(crate::presenters::msp::integrations::jobs(states, runs))
+}

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod clients;
 pub mod coverage;
 pub mod integrations;
+pub mod jobs;
 pub mod summaries;
 pub mod tickets;
 pub mod work;

@@ -80,3 +80,49 @@ pub fn raw_event(e: RawEvent, tz: chrono_tz::Tz) -> RawEventView {
         title: e.title.unwrap_or_default(),
     }
 }
+
+fn took(run: &domain::jobs::Run) -> String {
+    match run.finished_at {
+        Some(f) => format!("{} s", (f - run.started_at).num_seconds()),
+        None => "…".into(),
+    }
+}
+
+fn job_run(r: domain::jobs::Run) -> crate::views::msp::JobRunView {
+    crate::views::msp::JobRunView {
+        label: r.job.label().into(),
+        started: when(r.started_at),
+        took: took(&r),
+        outcome: r.outcome,
+        items: r.items,
+        error: r.error.clone(),
+        holder: r.holder,
+    }
+}
+
+pub fn jobs(states: Vec<domain::jobs::JobState>, runs: Vec<domain::jobs::Run>) -> crate::views::msp::JobsView {
+    let now = chrono::Utc::now();
+    crate::views::msp::JobsView {
+        jobs: states
+            .into_iter()
+            .map(|s| crate::views::msp::JobLineView {
+                label: s.job.label().into(),
+                state: match (&s.holder, s.lease_until) {
+                    (Some(h), Some(until)) if until > now => format!("Running on {h}"),
+                    _ => "Waiting".into(),
+                },
+                last_run: s.last.as_ref().map_or_else(|| "Never".into(), |r| when(r.started_at)),
+                last_outcome: s.last.as_ref().map(|r| r.outcome),
+                last_error: s.last.as_ref().and_then(|r| r.error.clone()),
+                last_success: s.last_success.map_or_else(|| "Never".into(), when),
+                failures: s.failures,
+                next_run: match s.next_run_at {
+                    Some(t) if t > now => when(t),
+                    Some(_) => "Now".into(),
+                    None => "When the server starts".into(),
+                },
+            })
+            .collect(),
+        runs: runs.into_iter().map(job_run).collect(),
+    }
+}
