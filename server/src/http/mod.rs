@@ -3,6 +3,7 @@
 
 pub mod api_v1;
 pub mod auth_routes;
+pub mod body_limit;
 pub mod calendar;
 pub mod client_addr;
 pub mod cookies;
@@ -101,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         ))
         // The caller's address (behind a trusted proxy, the one it forwards), for all the above.
         .layer(from_fn_with_state(state.trusted_proxies.clone(), client_addr::resolve))
+        // No body larger than its route takes is read.
+        .layer(axum::middleware::from_fn(body_limit::limit))
         // Every request must be answered in time, however slowly its client sends it.
         .layer(from_fn_with_state(state.deadlines, deadline::limit))
         // Outermost: every request, refused ones included, runs in its span and gets its id.

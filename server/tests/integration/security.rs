@@ -203,3 +203,90 @@ async fn a_request_whose_body_trickles_is_cut_off_in_time() {
     let text = String::from_utf8_lossy(&got);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+/// A request that declares a body of 9 MiB and sends none of it: the answer, whole, as text.
+async fn declaring_too_large(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n", app.addr, 9 * 1024 * 1024);
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered at once, without waiting for the body")
+        .unwrap();
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413_before_they_are_read() {
+    let app = spawn_app().await;
+    app.add_tenant("acme").await;
+    app.add_user("dana@acme.test", "client_admin", Some("acme")).await;
+    let dana = app.signed_in("dana@acme.test").await;
+    let token = crate::api::token(&app, "big", "all", "ingest,read,write").await;
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let json = [("Content-Type", "application/json"), ("Authorization", &format!("Bearer {token}"))];
+
+    // A server function, as the browser's script calls it: the error it decodes.
+    let answer = declaring_too_large(&app, "/api/portal/ticket-new", &form).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("larger than Limelight accepts (1 MB)"), "{answer}");
+    // A form posted by a browser without script: a page.
+    let answer = declaring_too_large(&app, "/login", &[form[0], ("Accept", "text/html")]).await;
+    assert!(answer.starts_with("HTTP/1.1 413") && answer.contains("That was too large"), "{answer}");
+    // The API, and its events endpoint (which takes 8 MiB): a problem document.
+    for path in ["/api/v1/clients/acme/tickets", "/api/v1/events"] {
+        let answer = declaring_too_large(&app, path, &json).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
+        assert!(answer.contains("application/problem+json") && answer.contains("payload_too_large"), "{answer}");
+    }
+
+    // A body within the declared limit that is still too large for a field says which.
+    let tickets = || async {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        domain::entities::ticket::Entity::find().count(&app.db).await.unwrap()
+    };
+    let before = tickets().await;
+    let long = "x".repeat(900 * 1024);
+    let fields = [("subject", "Long"), ("description", long.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
+    let res = call(&dana, &app, "portal/ticket-new", &fields).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("20,000"));
+    // Over the limit, sent whole: refused, nothing written.
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let fields = [("subject", "Huge"), ("description", huge.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
+    if let Ok(res) = dana.post(app.url("/api/portal/ticket-new")).form(&fields).send().await {
+        assert_eq!(res.status(), 413);
+    }
+    assert_eq!(tickets().await, before, "a refused body wrote nothing");
+}
+
+#[tokio::test]
+async fn hundreds_of_idle_connections_do_not_starve_the_others() {
+    let app = spawn_app().await;
+    app.add_tenant("acme").await;
+    app.add_user("dana@acme.test", "client_admin", Some("acme")).await;
+    let dana = app.signed_in("dana@acme.test").await;
+    // Three hundred connections that say nothing, and a hundred that start a request and stall.
+    let mut idle = Vec::new();
+    for i in 0..400 {
+        let mut c = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        if i % 4 == 0 {
+            use tokio::io::AsyncWriteExt;
+            c.write_all(b"GET /portal HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        }
+        idle.push(c);
+    }
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        assert_eq!(browser().get(app.url("/healthz")).send_or_fail().await.status(), 200);
+        assert_eq!(dana.get(app.url("/portal")).send_or_fail().await.status(), 200);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+    }
+    drop(idle);
+}

@@ -105,7 +105,12 @@ pub fn page_size(limit: Option<&str>) -> Result<u64, Problem> {
 pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<T, Problem> {
-    let body = body.map_err(|_| Problem::new(Code::InvalidRequest, "The body could not be read."))?;
+    let body = body.map_err(|e| match e.status() {
+        http::StatusCode::PAYLOAD_TOO_LARGE => {
+            Problem::new(Code::PayloadTooLarge, format!("The body is larger than {} bytes.", crate::http::body_limit::MAX_FORM))
+        }
+        _ => Problem::new(Code::InvalidRequest, "The body could not be read."),
+    })?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(|e| {
         let field = match e.path().to_string() {
             p if p == "." || p.is_empty() => "body".to_string(),
