@@ -93,6 +93,7 @@ test("staff pages have no serious accessibility violations", async ({ page }) =>
     "/msp/admin/clients",
     "/msp/admin/users",
     "/msp/admin/integrations",
+    "/msp/admin/jobs",
     "/msp/audit",
   ]) {
     await page.goto(path);

@@ -6,8 +6,9 @@
 //!   PostgreSQL; the WASM build check; schemathesis against the live API (when Python is there);
 //!   the end-to-end tests in Chromium.
 //!
-//! Both install what is missing (the wasm32 target, cargo-leptos, wasm-bindgen-cli at the
-//! Cargo.lock version, end2end's npm packages) and say what they could not install, and how to.
+//! Both install what is missing (the wasm32 target, wasm-bindgen-cli at the Cargo.lock version,
+//! end2end's npm packages) and say what they could not install, and how to. cargo-leptos is not
+//! needed (see `site`), though `cargo leptos watch` works for those who have it.
 //! Plain std on purpose: this must build in seconds on a machine that has nothing yet.
 
 use std::net::{SocketAddr, TcpStream};
@@ -15,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const CARGO_LEPTOS_VERSION: &str = "0.3.10";
 const DEMO_PASSWORD: &str = "limelight-demo";
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Outside judges from PyPI, pinned (a new release may add checks, which is a change to review):
@@ -24,6 +24,7 @@ const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const ICALENDAR_VERSION: &str = "6.3.1";
 
 mod scan;
+mod site;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -33,6 +34,9 @@ fn main() -> ExitCode {
         Some("run") => run(args.iter().any(|a| a == "--demo")),
         Some("test") => test(),
         Some("setup") => setup(true),
+        Some("build") => setup(false).and_then(|_| build()),
+        // Just the end-to-end tests, on a fresh build.
+        Some("e2e") => setup(true).and_then(|_| build()).and_then(|_| end_to_end()),
         // Just the API fuzzing (the server binary as `cargo build` left it).
         Some("fuzz-api") => sh(cargo().args(["build", "-p", "server"]), "building the server")
             .and_then(|_| python_tools(true))
@@ -41,7 +45,7 @@ fn main() -> ExitCode {
         Some("scan") => setup(true).and_then(|_| scan::sqlmap()),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
+                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask build | cargo xtask e2e | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
             );
             return ExitCode::from(2);
         }
@@ -106,17 +110,6 @@ fn setup(full: bool) -> Result {
         sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "adding the wasm32 target")
             .map_err(|e| format!("{e}\n  Install it by hand: rustup target add wasm32-unknown-unknown"))?;
     }
-    let leptos = output(Command::new("cargo-leptos").arg("--version")).unwrap_or_default();
-    if !leptos.contains(CARGO_LEPTOS_VERSION) {
-        eprintln!("installing cargo-leptos {CARGO_LEPTOS_VERSION} (once per machine; about 25 minutes on 2 cores)");
-        sh(
-            cargo().args(["install", "cargo-leptos", "--version", CARGO_LEPTOS_VERSION, "--locked"]),
-            "installing cargo-leptos",
-        )
-        .map_err(|e| {
-            format!("{e}\n  Install it by hand: cargo install cargo-leptos --version {CARGO_LEPTOS_VERSION} --locked")
-        })?;
-    }
     let wanted = locked_wasm_bindgen()?;
     let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if !have.ends_with(&wanted) {
@@ -153,10 +146,9 @@ fn setup(full: bool) -> Result {
     Ok(())
 }
 
-/// `cargo leptos build`: the server binary, the WASM bundle and the stylesheet.
+/// The server binary, the WASM bundle and the stylesheet (see `site`).
 fn build() -> Result {
-    step("building the portal (cargo leptos build)");
-    sh(Command::new("cargo-leptos").arg("build").current_dir(root()), "cargo leptos build")
+    site::build(site::Profile::Dev)
 }
 
 fn server_binary() -> PathBuf {
@@ -167,7 +159,7 @@ fn limelight(data_dir: &Path) -> Command {
     let mut c = Command::new(server_binary());
     c.current_dir(root())
         .env("LIMELIGHT_DATA_DIR", data_dir)
-        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
+        .env("LEPTOS_SITE_ROOT", site::site_root())
         .env_remove("DATABASE_URL");
     c
 }

@@ -81,6 +81,11 @@ pub fn raw_event(e: RawEvent, tz: chrono_tz::Tz) -> RawEventView {
     }
 }
 
+/// To the second: the mail and webhook jobs run every few seconds.
+fn at(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
 fn took(run: &domain::jobs::Run) -> String {
     match run.finished_at {
         Some(f) => format!("{} s", (f - run.started_at).num_seconds()),
@@ -91,7 +96,7 @@ fn took(run: &domain::jobs::Run) -> String {
 fn job_run(r: domain::jobs::Run) -> crate::views::msp::JobRunView {
     crate::views::msp::JobRunView {
         label: r.job.label().into(),
-        started: when(r.started_at),
+        started: at(r.started_at),
         took: took(&r),
         outcome: r.outcome,
         items: r.items,
@@ -111,13 +116,13 @@ pub fn jobs(states: Vec<domain::jobs::JobState>, runs: Vec<domain::jobs::Run>) -
                     (Some(h), Some(until)) if until > now => format!("Running on {h}"),
                     _ => "Waiting".into(),
                 },
-                last_run: s.last.as_ref().map_or_else(|| "Never".into(), |r| when(r.started_at)),
+                last_run: s.last.as_ref().map_or_else(|| "Never".into(), |r| at(r.started_at)),
                 last_outcome: s.last.as_ref().map(|r| r.outcome),
                 last_error: s.last.as_ref().and_then(|r| r.error.clone()),
-                last_success: s.last_success.map_or_else(|| "Never".into(), when),
+                last_success: s.last_success.map_or_else(|| "Never".into(), at),
                 failures: s.failures,
                 next_run: match s.next_run_at {
-                    Some(t) if t > now => when(t),
+                    Some(t) if t > now => at(t),
                     Some(_) => "Now".into(),
                     None => "When the server starts".into(),
                 },
