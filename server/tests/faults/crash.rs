@@ -6,7 +6,7 @@
 
 use crate::harness::*;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -107,16 +107,8 @@ async fn portal_writer(server: String, people: Vec<reqwest::Client>, cycle: usiz
     }
 }
 
-async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_string())).await.unwrap()
-}
-
 async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
     rows(db, sql).await.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    rows(db, sql).await[0].try_get_by_index::<i64>(0).unwrap()
 }
 
 /// Each element's count, and those there more than once.
@@ -147,15 +139,7 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
         let mut server = Server::start(&setup, &[]).await;
         let started = began.elapsed();
         if cycle == 0 {
-            // Sam covers Acme, so each portal ticket queues an email to him.
-            let team = plain()
-                .put(server.url("/api/v1/clients/acme/team"))
-                .bearer_auth(&token)
-                .json(&serde_json::json!({"primary": "sam@msp.test"}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(team.status(), 200, "{}", team.text().await.unwrap());
+            sam_covers_acme(&server, &token).await;
             // Sessions live in the database: these two stay signed in across every kill.
             people = vec![server.signed_in("dana@acme.test").await, server.signed_in("lee@acme.test").await];
         }
@@ -236,12 +220,7 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
     for number in &acked.noticed {
         assert!(subjects.iter().any(|s| s.contains(&format!("#{number}:"))), "no email queued for ticket {number}");
     }
-    let outbox: Vec<String> = std::fs::read_dir(setup.data_dir.join("outbox"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
+    let outbox = outbox(&setup);
     let mut extra = 0;
     for subject in &subjects {
         let sent = outbox.iter().filter(|m| m.contains(&format!("Subject: {subject}\r\n"))).count();

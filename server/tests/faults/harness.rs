@@ -353,3 +353,36 @@ pub async fn timed(req: reqwest::RequestBuilder) -> (reqwest::Response, Duration
     let res = req.send().await.expect("an answer");
     (res, started.elapsed())
 }
+
+/// Rows of a query run on the database a test set up (either kind).
+pub async fn rows(db: &sea_orm::DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
+    use sea_orm::ConnectionTrait;
+    db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql.to_string())).await.unwrap()
+}
+
+/// The one number a `SELECT COUNT(*)` answers.
+pub async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    rows(db, sql).await[0].try_get_by_index::<i64>(0).unwrap()
+}
+
+/// The emails in the data directory's outbox, whole (a `.partial` one was never finished).
+pub fn outbox(setup: &Setup) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(setup.data_dir.join("outbox")) else { return Vec::new() };
+    dir.filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// Sam (`tech_and_writer`'s tech) made Acme's primary, through the API: each ticket a client
+/// opens in the portal then queues an email to him.
+pub async fn sam_covers_acme(server: &Server, token: &str) {
+    let team = plain()
+        .put(server.url("/api/v1/clients/acme/team"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"primary": "sam@msp.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(team.status(), 200, "{}", team.text().await.unwrap());
+}

@@ -4,16 +4,8 @@
 //! sending is taken over by the others once its lease and claim run out.
 
 use crate::harness::*;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 use std::time::{Duration, Instant};
-
-async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_string())).await.unwrap()
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    rows(db, sql).await[0].try_get_by_index::<i64>(0).unwrap()
-}
 
 /// Waits (at most `within`) until `sql` counts `want`.
 async fn until_count(db: &DatabaseConnection, sql: &str, want: i64, within: Duration, what: &str) {
@@ -26,15 +18,6 @@ async fn until_count(db: &DatabaseConnection, sql: &str, want: i64, within: Dura
         assert!(Instant::now() < deadline, "{what}: {n}, not {want}, after {within:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-/// The emails in the shared outbox, whole.
-fn outbox(setup: &Setup) -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(setup.data_dir.join("outbox")) else { return Vec::new() };
-    dir.filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
 }
 
 /// Opens a portal ticket as whoever `person` is signed in as, through `server`; its number.
@@ -66,14 +49,7 @@ async fn three_servers_on_one_postgresql() {
     // Three processes start at once (each would migrate; they queue on the lock).
     let (a, b, c) = tokio::join!(Server::start(&setup, &[]), Server::start(&setup, &[]), Server::start(&setup, &[]));
     let servers = [&a, &b, &c];
-    let team = plain()
-        .put(b.url("/api/v1/clients/acme/team"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"primary": "sam@msp.test"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(team.status(), 200);
+    sam_covers_acme(&b, &token).await;
 
     // A session made on one is good on every one.
     let dana = a.signed_in("dana@acme.test").await;
