@@ -32,6 +32,9 @@ const RENEW: Duration = Duration::from_secs(20);
 /// How often the runner looks for due jobs.
 const TICK: Duration = Duration::from_secs(1);
 
+/// The error of a run stopped because its process no longer held the lease.
+const LOST: &str = "stopped: its process could not renew the lease in time, and another took the job";
+
 /// What a run did, in a number: messages sent, drafts made, rows forgotten.
 pub type Items = usize;
 type Work = Arc<dyn Fn() -> BoxFuture<std::result::Result<Items, String>> + Send + Sync>;
@@ -111,14 +114,39 @@ impl Runner {
                 });
             }
         }
+        let mut known = false;
         while !*stop.borrow() {
+            // One read a tick; a write only for a job that looks due (on SQLite every write
+            // statement takes the database's one write lock, even one that changes nothing).
+            let leases = match self.leases(&mut known).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %crate::error::cause_chain(&e), "could not read the job leases");
+                    Vec::new()
+                }
+            };
+            let t = now();
             for (task, flag) in self.tasks.iter().zip(&flags) {
                 if *stop.borrow() {
                     break;
                 }
                 let forced = flag.swap(false, std::sync::atomic::Ordering::SeqCst);
-                if let Err(e) = self.try_run(task, forced).await {
-                    tracing::warn!(job = %task.job, error = %crate::error::cause_chain(&e), "could not check whether a job is due");
+                let Some(lease) = leases.iter().find(|l| l.job == task.job.as_str()) else { continue };
+                let free = lease.lease_until.is_none_or(|until| until < t);
+                if !free || !(forced || lease.next_run_at <= t) {
+                    // Woken while another process sends: that process's run may have missed what
+                    // was just queued, so this one tries again next tick.
+                    if forced {
+                        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    continue;
+                }
+                match self.try_run(task, forced).await {
+                    Ok(None) if forced => flag.store(true, std::sync::atomic::Ordering::SeqCst),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(job = %task.job, error = %crate::error::cause_chain(&e), "could not start a job");
+                    }
                 }
             }
             tokio::select! {
@@ -128,6 +156,18 @@ impl Runner {
             }
         }
         self.release_all().await;
+    }
+
+    /// Every job's lease row, each made (due at once) the first time.
+    async fn leases(&self, known: &mut bool) -> Result<Vec<job_lease::Model>> {
+        if !*known {
+            let t = now();
+            for task in &self.tasks {
+                self.ensure_row(task.job, t).await?;
+            }
+            *known = true;
+        }
+        Ok(job_lease::Entity::find().all(&self.db).await?)
     }
 
     /// Runs `job` now if this process can take its lease and (unless `forced`) it is due;
@@ -207,14 +247,22 @@ impl Runner {
         .insert(&self.db)
         .await;
 
+        if let Err(e) = &run {
+            tracing::error!(job = %job, error = %e, "could not record the start of a job's run");
+        }
         let clock = std::time::Instant::now();
-        let result = {
-            let work = (task.work)();
-            tokio::pin!(work);
-            loop {
-                tokio::select! {
-                    r = &mut work => break r,
-                    _ = tokio::time::sleep(RENEW) => self.renew(job).await,
+        // Its own task: a panic in the work is a failed run, not the end of this runner.
+        let mut work = tokio::spawn((task.work)());
+        let result = loop {
+            tokio::select! {
+                r = &mut work => break r.unwrap_or_else(|e| Err(format!("the job panicked: {e}"))),
+                _ = tokio::time::sleep(RENEW) => {
+                    if !self.renew(job).await {
+                        // Another process holds it now (this one could not renew in time): two
+                        // must never work at once, so this run stops here.
+                        work.abort();
+                        break Err(LOST.to_string());
+                    }
                 }
             }
         };
@@ -225,6 +273,7 @@ impl Runner {
         let failures = lease.map_or(0, |l| l.failures);
         let (outcome, items, error, failures, next) = match result {
             Ok(items) => (JobOutcome::Succeeded, items, None, 0, after(finished, task.every)),
+            Err(e) if e == LOST => (JobOutcome::Interrupted, 0, Some(e), failures, finished),
             Err(e) => {
                 let failures = failures + 1;
                 let wait = retry_after(failures);
@@ -259,15 +308,26 @@ impl Runner {
         outcome
     }
 
-    async fn renew(&self, job: Job) {
+    /// Extends this process's lease on `job`; answers false once it is no longer this process's.
+    /// A renewal that fails for a moment (the database restarting) is tried again next time: the
+    /// lease is good for three renewals.
+    async fn renew(&self, job: Job) -> bool {
         let renewed = job_lease::Entity::update_many()
             .col_expr(job_lease::Column::LeaseUntil, Expr::value(after(now(), LEASE)))
             .filter(job_lease::Column::Job.eq(job.as_str()))
             .filter(job_lease::Column::Holder.eq(self.holder.as_str()))
             .exec(&self.db)
             .await;
-        if let Err(e) = renewed {
-            tracing::warn!(job = %job, error = %e, "could not renew a job's lease");
+        match renewed {
+            Ok(r) if r.rows_affected == 0 => {
+                tracing::error!(job = %job, "lost a job's lease to another process; this run stops");
+                false
+            }
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(job = %job, error = %e, "could not renew a job's lease");
+                true
+            }
         }
     }
 

@@ -32,7 +32,10 @@ pub async fn limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return too_large(&path, req.headers(), limit);
+        let mut res = too_large(&path, req.headers(), limit);
+        // The body is never read: the connection cannot carry another request after it.
+        res.headers_mut().insert(header::CONNECTION, http::HeaderValue::from_static("close"));
+        return res;
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await

@@ -96,14 +96,15 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(origin::refuse_cross_site))
         // The API: bearer tokens only, so no session, no cookie, nothing to forge cross-site.
         .nest("/api/v1", api_v1::router())
+        // No body larger than its route takes is read (inside the security headers: its 413
+        // pages carry them too).
+        .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(from_fn_with_state(
             headers::ServedOverHttps(state.public_url.starts_with("https://")),
             headers::security_headers,
         ))
         // The caller's address (behind a trusted proxy, the one it forwards), for all the above.
         .layer(from_fn_with_state(state.trusted_proxies.clone(), client_addr::resolve))
-        // No body larger than its route takes is read.
-        .layer(axum::middleware::from_fn(body_limit::limit))
         // Every request must be answered in time, however slowly its client sends it.
         .layer(from_fn_with_state(state.deadlines, deadline::limit))
         // Outermost: every request, refused ones included, runs in its span and gets its id.
@@ -115,14 +116,20 @@ pub fn router(state: AppState) -> Router {
 /// job that is running finish its run.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     domain::auth::password::warm_up().await;
+    // Before the first job runs, so that its runs are counted.
+    let _ = metrics::recorder();
     let (stop_jobs, stopped) = tokio::sync::watch::channel(false);
     let jobs = state.background_jobs.then(|| tokio::spawn(jobs(&state).run(stopped)));
+    // The jobs hear the signal when the connections do: no new run starts while requests drain.
+    tokio::spawn(async move {
+        shutdown().await;
+        let _ = stop_jobs.send(true);
+    });
     let header_read_timeout = state.header_read_timeout;
     let served = serve_connections(listener, router(state), header_read_timeout).await;
-    let _ = stop_jobs.send(true);
     let Some(jobs) = jobs else { return served };
-    if tokio::time::timeout(DRAIN, jobs).await.is_err() {
-        tracing::warn!("a background job was still running after {DRAIN:?}: stopping anyway (its lease runs out)");
+    if tokio::time::timeout(JOB_DRAIN, jobs).await.is_err() {
+        tracing::warn!("a background job was still running {JOB_DRAIN:?} after the requests: stopping anyway (its lease runs out)");
     }
     served
 }
@@ -176,6 +183,8 @@ pub fn jobs(state: &AppState) -> domain::jobs::Runner {
 
 /// How long requests in flight may take to finish once shutdown begins.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+/// How much longer a background run (told to stop with the requests) may take after them.
+const JOB_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The accept loop (axum's `serve`, plus what it cannot set): a connection that has not sent a
 /// request's headers within `header_read_timeout` is closed, so idle or slow connections cannot
@@ -227,13 +236,19 @@ async fn serve_connections(
 }
 
 async fn shutdown() {
+    // A handler that cannot be installed waits forever rather than stopping the server at once.
     let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
         }
     };
     #[cfg(not(unix))]

@@ -143,3 +143,22 @@ async fn runs_counted(app: &TestApp, outcome: &str) -> u64 {
     let series = format!(r#"limelight_job_runs_total{{job="monthly_drafts",outcome="{outcome}"}} "#);
     metrics.lines().find_map(|l| l.strip_prefix(series.as_str())).map_or(0, |n| n.trim().parse().unwrap())
 }
+
+#[tokio::test]
+async fn a_job_that_panics_is_a_failed_run_and_the_runner_goes_on() {
+    let app = spawn_app_with(|c| c.background_jobs = false).await;
+    let runner = Runner::new(app.db.clone()).add(Job::Housekeeping, HOUR, None, || async {
+        if domain::time::now().timestamp() > 0 {
+            panic!("a bug in the job");
+        }
+        Ok(0)
+    });
+    assert_eq!(runner.run_now(Job::Housekeeping, false).await.unwrap(), Some(JobOutcome::Failed));
+    let run = job_run::Entity::find().all(&app.db).await.unwrap().pop().unwrap();
+    assert!(run.error.unwrap().contains("panicked"));
+    // The lease was released, and the job is due again after its wait, like any failure.
+    let l = lease(&app, Job::Housekeeping).await;
+    assert_eq!((l.holder, l.failures), (None, 1));
+    set_lease(&app, Job::Housekeeping, |l| l.next_run_at = Set(ago(1))).await;
+    assert_eq!(runner.run_now(Job::Housekeeping, false).await.unwrap(), Some(JobOutcome::Failed));
+}

@@ -239,6 +239,7 @@ async fn oversized_bodies_are_refused_with_413_before_they_are_read() {
     // A form posted by a browser without script: a page.
     let answer = declaring_too_large(&app, "/login", &[form[0], ("Accept", "text/html")]).await;
     assert!(answer.starts_with("HTTP/1.1 413") && answer.contains("That was too large"), "{answer}");
+    assert!(answer.to_lowercase().contains("content-security-policy:"), "the page has the site's headers: {answer}");
     // The API, and its events endpoint (which takes 8 MiB): a problem document.
     for path in ["/api/v1/clients/acme/tickets", "/api/v1/events"] {
         let answer = declaring_too_large(&app, path, &json).await;
