@@ -23,6 +23,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const ICALENDAR_VERSION: &str = "6.3.1";
 
+mod package;
 mod scan;
 mod site;
 
@@ -35,6 +36,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("build") => setup(false).and_then(|_| build()),
+        // The release and its Debian package; `--check` installs, serves and removes it (root).
+        Some("dist") => setup(false).and_then(|_| package::deb()).and_then(|deb| {
+            if args.iter().any(|a| a == "--check") { package::check(&deb) } else { Ok(()) }
+        }),
         // Just the end-to-end tests, on a fresh build.
         Some("e2e") => setup(true).and_then(|_| build()).and_then(|_| end_to_end()),
         // Just the API fuzzing (the server binary as `cargo build` left it).
@@ -45,7 +50,7 @@ fn main() -> ExitCode {
         Some("scan") => setup(true).and_then(|_| scan::sqlmap()),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask build | cargo xtask e2e | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
+                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask build | cargo xtask dist [--check] | cargo xtask e2e | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
             );
             return ExitCode::from(2);
         }
