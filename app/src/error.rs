@@ -21,7 +21,9 @@ pub enum AppError {
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal(Option<String>),
     /// The database cannot be reached just now: 503 with `Retry-After`; it passes on its own.
-    #[error("Limelight can't reach its records just now. Nothing you did caused this, and nothing was lost: please try again in a minute.")]
+    #[error(
+        "Limelight can't reach its records just now. Nothing you did caused this, and nothing was lost: please try again in a minute."
+    )]
     Unavailable,
     /// Too many requests at once (password work is queued full): 503 with `Retry-After`.
     #[error("Many people are signing in right now. Please try again in a moment.")]

@@ -66,11 +66,13 @@ pub async fn check(file: &Path) -> Result<BackupReport, BackupError> {
         .map_err(|e| BackupError::Refused(format!("cannot read {}: {e}", file.display())))?
         .len();
     let url = format!("sqlite://{}?mode=ro", file.display());
-    let not_a_backup = |why: String| BackupError::Refused(format!("{} is not a Limelight backup: {why}", file.display()));
+    let not_a_backup =
+        |why: String| BackupError::Refused(format!("{} is not a Limelight backup: {why}", file.display()));
     let copy = sea_orm::Database::connect(url).await.map_err(|e| not_a_backup(e.to_string()))?;
     let report = async {
         let one = |sql: &str| Statement::from_string(DbBackend::Sqlite, sql.to_string());
-        let integrity = copy.query_one_raw(one("PRAGMA integrity_check")).await.map_err(|e| not_a_backup(e.to_string()))?;
+        let integrity =
+            copy.query_one_raw(one("PRAGMA integrity_check")).await.map_err(|e| not_a_backup(e.to_string()))?;
         let verdict: String = integrity.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or_default();
         if verdict != "ok" {
             return Err(not_a_backup(format!("SQLite's integrity check says {verdict:?}")));

@@ -148,7 +148,9 @@ fn unavailable_code(code: &str) -> bool {
         // PostgreSQL's SQLSTATE (always five characters): connection exceptions (08), insufficient
         // resources such as a full disk (53), the server shutting down or starting (57P01-57P03),
         // a read-only standby (25006).
-        return code.starts_with("08") || code.starts_with("53") || matches!(code, "57P01" | "57P02" | "57P03" | "25006");
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || matches!(code, "57P01" | "57P02" | "57P03" | "25006");
     }
     // SQLite's extended result codes (at most four digits), by their primary code, the low byte:
     // BUSY (after the busy timeout), READONLY, IOERR, FULL, CANTOPEN.

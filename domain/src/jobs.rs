@@ -181,9 +181,8 @@ impl Runner {
         let t = now();
         self.ensure_row(task.job, t).await?;
         // The lease: free (never held, released, or run out), and the job due unless forced.
-        let free = Condition::any()
-            .add(job_lease::Column::LeaseUntil.is_null())
-            .add(job_lease::Column::LeaseUntil.lt(t));
+        let free =
+            Condition::any().add(job_lease::Column::LeaseUntil.is_null()).add(job_lease::Column::LeaseUntil.lt(t));
         let mut won = job_lease::Entity::update_many()
             .col_expr(job_lease::Column::Holder, Expr::value(self.holder.clone()))
             .col_expr(job_lease::Column::LeaseUntil, Expr::value(after(t, LEASE)))
@@ -266,7 +265,8 @@ impl Runner {
                 }
             }
         };
-        metrics::histogram!("limelight_job_run_duration_seconds", "job" => job.as_str()).record(clock.elapsed().as_secs_f64());
+        metrics::histogram!("limelight_job_run_duration_seconds", "job" => job.as_str())
+            .record(clock.elapsed().as_secs_f64());
 
         let finished = now();
         let lease = job_lease::Entity::find_by_id(job.as_str()).one(&self.db).await.ok().flatten();
@@ -281,7 +281,8 @@ impl Runner {
                 (JobOutcome::Failed, 0, Some(e), failures, after(finished, wait))
             }
         };
-        metrics::counter!("limelight_job_runs_total", "job" => job.as_str(), "outcome" => outcome.as_str()).increment(1);
+        metrics::counter!("limelight_job_runs_total", "job" => job.as_str(), "outcome" => outcome.as_str())
+            .increment(1);
         if let Ok(run) = run {
             let mut done: job_run::ActiveModel = run.into();
             done.finished_at = Set(Some(finished));
@@ -431,9 +432,7 @@ pub async fn overview(db: &DatabaseConnection, recent: u64) -> Result<(Vec<JobSt
     }
     let runs = job_run::Entity::find()
         .filter(
-            Condition::any()
-                .add(job_run::Column::Items.gt(0))
-                .add(job_run::Column::Outcome.ne(JobOutcome::Succeeded)),
+            Condition::any().add(job_run::Column::Items.gt(0)).add(job_run::Column::Outcome.ne(JobOutcome::Succeeded)),
         )
         .order_by_desc(job_run::Column::Id)
         .limit(recent)

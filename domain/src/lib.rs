@@ -5,8 +5,8 @@
 //! [`scope::Unscoped`], whose name says what it is.
 
 pub mod audit;
-pub mod backup;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod db;
 pub mod demo;

@@ -293,7 +293,6 @@ impl MailQueue {
         update.update(&self.db).await?;
         Ok(sent)
     }
-
 }
 
 /// Stored bodies that start with this are sealed (they carry an acting link, not yet sent).

@@ -193,7 +193,6 @@ impl WebhookQueue {
         row.update(&self.db).await?;
         Ok(delivered)
     }
-
 }
 
 /// A URL a webhook may post to: http or https, with a host.

@@ -228,9 +228,7 @@ fn init_tracing(format: LogFormat) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
-        LogFormat::Json => {
-            builder.json().flatten_event(true).with_current_span(false).with_span_list(true).try_init()
-        }
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).with_span_list(true).try_init(),
         LogFormat::Text => {
             // Colours only on a terminal: a log file or a service manager's journal gets plain text.
             use std::io::IsTerminal;

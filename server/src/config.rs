@@ -118,7 +118,9 @@ impl Config {
             .map_err(|e| format!("LIMELIGHT_SECRET_KEY: {e}"))?;
         let metrics_token = match env("LIMELIGHT_METRICS_TOKEN") {
             Some(t) if t.trim().len() < 16 => {
-                return Err("LIMELIGHT_METRICS_TOKEN must be at least 16 characters (try `openssl rand -hex 24`)".into());
+                return Err(
+                    "LIMELIGHT_METRICS_TOKEN must be at least 16 characters (try `openssl rand -hex 24`)".into()
+                );
             }
             t => t.map(|t| crate::http::metrics::MetricsToken(t.trim().to_string())),
         };

@@ -37,9 +37,9 @@ fn main() -> ExitCode {
         Some("setup") => setup(true),
         Some("build") => setup(false).and_then(|_| build()),
         // The release and its Debian package; `--check` installs, serves and removes it (root).
-        Some("dist") => setup(false).and_then(|_| package::deb()).and_then(|deb| {
-            if args.iter().any(|a| a == "--check") { package::check(&deb) } else { Ok(()) }
-        }),
+        Some("dist") => setup(false)
+            .and_then(|_| package::deb())
+            .and_then(|deb| if args.iter().any(|a| a == "--check") { package::check(&deb) } else { Ok(()) }),
         // Just the end-to-end tests, on a fresh build.
         Some("e2e") => setup(true).and_then(|_| build()).and_then(|_| end_to_end()),
         // Just the API fuzzing (the server binary as `cargo build` left it).

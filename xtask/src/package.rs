@@ -158,10 +158,17 @@ pub fn check(deb: &Path) -> Result {
     if run(Command::new("id").arg("-u"), "id")?.trim() != "0" {
         return Err("installing a package needs root: run `sudo cargo xtask dist --check`".into());
     }
-    if Command::new("dpkg").args(["-s", "limelight"]).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+    if Command::new("dpkg")
+        .args(["-s", "limelight"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
         return Err("limelight is installed on this machine already: the check will not replace it".into());
     }
-    let made_user = Command::new("getent").args(["passwd", "limelight"]).stdout(Stdio::null()).status().is_ok_and(|s| !s.success());
+    let made_user =
+        Command::new("getent").args(["passwd", "limelight"]).stdout(Stdio::null()).status().is_ok_and(|s| !s.success());
     let systemd = Path::new("/run/systemd/system").is_dir();
     let mut installed = Installed { server: None, systemd, made_user };
     let port = free_port()?;
@@ -264,7 +271,13 @@ pub fn check(deb: &Path) -> Result {
     if !page.contains("Acme Dental") || !page.contains("/pkg/limelight.js") {
         return Err(format!("the portal page is not the signed-in client's: {}", &page[..page.len().min(500)]));
     }
-    let wasm = curl(&["-o", "/dev/null", "-w", "%{http_code} %{content_type} %{size_download}", &format!("{base}/pkg/limelight.wasm")])?;
+    let wasm = curl(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{content_type} %{size_download}",
+        &format!("{base}/pkg/limelight.wasm"),
+    ])?;
     let parts: Vec<&str> = wasm.split_whitespace().collect();
     if parts.first() != Some(&"200") || parts.get(1) != Some(&"application/wasm") {
         return Err(format!("the WASM bundle answered {wasm}"));

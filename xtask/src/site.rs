@@ -83,7 +83,9 @@ pub fn build(profile: Profile) -> Result {
                 .arg(&wasm_file),
             "wasm-opt",
         )
-        .map_err(|e| format!("{e}\n  A release needs wasm-opt: apt-get install binaryen (or cargo install wasm-opt)"))?;
+        .map_err(|e| {
+            format!("{e}\n  A release needs wasm-opt: apt-get install binaryen (or cargo install wasm-opt)")
+        })?;
     }
     // The stylesheet (plain CSS: no sass), and `public/` at the site's root.
     std::fs::copy(root().join("style/main.css"), pkg.join(format!("{OUTPUT_NAME}.css")))

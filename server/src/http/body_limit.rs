@@ -26,11 +26,8 @@ fn limit_for(path: &str) -> usize {
 pub async fn limit(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let limit = limit_for(&path);
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         let mut res = too_large(&path, req.headers(), limit);
         // The body is never read: the connection cannot carry another request after it.
@@ -43,10 +40,8 @@ pub async fn limit(req: Request, next: Next) -> Response {
 
 fn too_large(path: &str, headers: &http::HeaderMap, limit: usize) -> Response {
     let megabytes = limit / (1024 * 1024);
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
+    let wants_html =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     if path.starts_with("/api/v1/") {
         super::api_v1::problem::Problem::new(
             super::api_v1::problem::Code::PayloadTooLarge,

@@ -29,7 +29,9 @@ pub async fn from_error_type(req: Request, next: Next) -> Response {
                 parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("2"));
             }
             AppError::Unavailable => {
-                parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(super::unavailable::RETRY_AFTER));
+                parts
+                    .headers
+                    .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(super::unavailable::RETRY_AFTER));
             }
             AppError::TooMany(seconds) => {
                 parts.headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));

@@ -50,11 +50,8 @@ pub async fn remember_route(req: Request, next: Next) -> Response {
 /// Counts a request answered, and how long it took.
 pub fn record_request(method: &http::Method, response: &Response, started: std::time::Instant) {
     let route = response.extensions().get::<RouteName>().map_or_else(|| "other".to_string(), |r| r.0.clone());
-    let labels = [
-        ("route", route),
-        ("method", method.as_str().to_string()),
-        ("status", response.status().as_u16().to_string()),
-    ];
+    let labels =
+        [("route", route), ("method", method.as_str().to_string()), ("status", response.status().as_u16().to_string())];
     metrics::counter!("limelight_http_requests_total", &labels).increment(1);
     metrics::histogram!("limelight_http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
 }
@@ -92,9 +89,5 @@ pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Respons
             metrics::gauge!("limelight_database_up").set(0.0);
         }
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        recorder().render(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], recorder().render()).into_response()
 }

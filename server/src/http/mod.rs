@@ -129,7 +129,9 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let served = serve_connections(listener, router(state), header_read_timeout).await;
     let Some(jobs) = jobs else { return served };
     if tokio::time::timeout(JOB_DRAIN, jobs).await.is_err() {
-        tracing::warn!("a background job was still running {JOB_DRAIN:?} after the requests: stopping anyway (its lease runs out)");
+        tracing::warn!(
+            "a background job was still running {JOB_DRAIN:?} after the requests: stopping anyway (its lease runs out)"
+        );
     }
     served
 }

@@ -28,10 +28,8 @@ const PAGE: &str = r#"<!DOCTYPE html>
 "#;
 
 pub fn answer(path: &str, headers: &HeaderMap) -> Response {
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
+    let wants_html =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     let mut res = if path.starts_with("/api/v1/") {
         super::api_v1::problem::Problem::new(
             super::api_v1::problem::Code::Unavailable,

@@ -4,8 +4,8 @@
 
 use crate::harness::*;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The work entries in a SQLite database file, by title.
@@ -63,7 +63,12 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_write() {
         w.await.unwrap();
     }
     let all: Vec<String> = acked.lock().unwrap().clone();
-    assert!(all.len() > before.len() + 4, "the writers did not write during the backup ({} then {})", before.len(), all.len());
+    assert!(
+        all.len() > before.len() + 4,
+        "the writers did not write during the backup ({} then {})",
+        before.len(),
+        all.len()
+    );
     assert!(before.len() > 20, "too little load before the backup: {}", before.len());
 
     // Restored into an empty data directory.

@@ -61,16 +61,16 @@ async fn desk_writer(server: String, token: String, cycle: usize, acked: Shared)
     let c = plain();
     let subject = format!("c{cycle} desk");
     let body = serde_json::json!({"subject": subject, "description": "From the help desk", "impact": "individual", "urgency": "inconvenience"});
-    let number = match send(c.post(format!("{server}/api/v1/clients/acme/tickets")).bearer_auth(&token).json(&body)).await
-    {
-        None => return,
-        Some((201, t)) => {
-            let number = t["number"].as_i64().unwrap();
-            acked.lock().unwrap().tickets.push((number, subject));
-            number
-        }
-        Some((s, _)) => return acked.lock().unwrap().unexpected.push((subject, s)),
-    };
+    let number =
+        match send(c.post(format!("{server}/api/v1/clients/acme/tickets")).bearer_auth(&token).json(&body)).await {
+            None => return,
+            Some((201, t)) => {
+                let number = t["number"].as_i64().unwrap();
+                acked.lock().unwrap().tickets.push((number, subject));
+                number
+            }
+            Some((s, _)) => return acked.lock().unwrap().unexpected.push((subject, s)),
+        };
     for n in 0.. {
         let text = format!("c{cycle} comment {n}");
         let url = format!("{server}/api/v1/clients/acme/tickets/{number}/comments");
@@ -89,7 +89,12 @@ async fn desk_writer(server: String, token: String, cycle: usize, acked: Shared)
 async fn portal_writer(server: String, people: Vec<reqwest::Client>, cycle: usize, acked: Shared) {
     for n in 0.. {
         let subject = format!("c{cycle} portal {n}");
-        let form = [("subject", subject.as_str()), ("description", "Printer"), ("impact", "individual"), ("urgency", "inconvenience")];
+        let form = [
+            ("subject", subject.as_str()),
+            ("description", "Printer"),
+            ("impact", "individual"),
+            ("urgency", "inconvenience"),
+        ];
         let person = &people[n % people.len()];
         match send(person.post(format!("{server}/api/portal/ticket-new")).form(&form)).await {
             None => return,
@@ -128,7 +133,8 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
         .cli(&["token", "add", "--name", "desk", "--scope", "acme", "--permissions", "read,write"], "")
         .trim()
         .to_string();
-    let seed: u64 = std::env::var("LIMELIGHT_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let seed: u64 =
+        std::env::var("LIMELIGHT_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     eprintln!("kill moments from seed {seed} (LIMELIGHT_CRASH_SEED={seed} repeats them)");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
 
@@ -168,7 +174,8 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
     // claims run out in two minutes, the lease in one; here they are made to have run out, and a
     // last server sends what is left.
     let db = sea_orm::Database::connect(&database_url).await.unwrap();
-    rows(&db, "UPDATE mail_queue SET claimed_until = created_at, next_attempt_at = created_at WHERE status <> 'sent'").await;
+    rows(&db, "UPDATE mail_queue SET claimed_until = created_at, next_attempt_at = created_at WHERE status <> 'sent'")
+        .await;
     rows(&db, "UPDATE job_lease SET lease_until = NULL, holder = NULL").await;
     let server = Server::start(&setup, &[]).await;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -180,7 +187,13 @@ async fn crash_under_write_load(setup: Setup, database_url: String) {
 
     let acked = acked.lock().unwrap();
     assert!(acked.unexpected.is_empty(), "answers that were neither success nor pacing: {:?}", acked.unexpected);
-    assert!(acked.work.len() > 100 && acked.comments.len() > 20 && acked.noticed.len() > 10, "too little load to mean anything: {} work, {} comments, {} portal tickets", acked.work.len(), acked.comments.len(), acked.noticed.len());
+    assert!(
+        acked.work.len() > 100 && acked.comments.len() > 20 && acked.noticed.len() > 10,
+        "too little load to mean anything: {} work, {} comments, {} portal tickets",
+        acked.work.len(),
+        acked.comments.len(),
+        acked.noticed.len()
+    );
 
     // Every acknowledged entry is there, once; none without its audit row.
     let titles = strings(&db, "SELECT title FROM work_entry").await;

@@ -83,7 +83,12 @@ async fn postgresql_stopped_and_started_under_a_running_server() {
 
 /// Opens a ticket as the signed-in client: a write.
 async fn open_ticket(c: &reqwest::Client, server: &Server, subject: &str) -> (reqwest::Response, Duration) {
-    let form = [("subject", subject), ("description", "Printer offline"), ("impact", "individual"), ("urgency", "inconvenience")];
+    let form = [
+        ("subject", subject),
+        ("description", "Printer offline"),
+        ("impact", "individual"),
+        ("urgency", "inconvenience"),
+    ];
     let started = Instant::now();
     match c.post(server.url("/api/portal/ticket-new")).form(&form).send().await {
         Ok(res) => (res, started.elapsed()),

@@ -22,7 +22,8 @@ async fn until_count(db: &DatabaseConnection, sql: &str, want: i64, within: Dura
 
 /// Opens a portal ticket as whoever `person` is signed in as, through `server`; its number.
 async fn portal_ticket(person: &reqwest::Client, server: &Server, subject: &str) -> i64 {
-    let form = [("subject", subject), ("description", "Printer"), ("impact", "individual"), ("urgency", "inconvenience")];
+    let form =
+        [("subject", subject), ("description", "Printer"), ("impact", "individual"), ("urgency", "inconvenience")];
     let res = person.post(server.url("/api/portal/ticket-new")).form(&form).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", server.logs());
     res.json().await.unwrap()
@@ -67,16 +68,34 @@ async fn three_servers_on_one_postgresql() {
     }
 
     // Last month's drafts: the three all started due to make them; one did, once.
-    until_count(&db, "SELECT COUNT(*) FROM job_run WHERE job = 'monthly_drafts' AND outcome = 'succeeded'", 1, Duration::from_secs(10), "drafting runs").await;
+    until_count(
+        &db,
+        "SELECT COUNT(*) FROM job_run WHERE job = 'monthly_drafts' AND outcome = 'succeeded'",
+        1,
+        Duration::from_secs(10),
+        "drafting runs",
+    )
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM job_run WHERE job = 'monthly_drafts'").await, 1, "drafts run more than once");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM job_run WHERE job = 'monthly_drafts'").await,
+        1,
+        "drafts run more than once"
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM summary").await, 1, "one draft for the one client");
 
     // Nine tickets through the three: nine emails, each sent once, whichever process sent it.
     for n in 0..9 {
         portal_ticket(&again, servers[n % 3], &format!("ticket {n} through server {}", n % 3)).await;
     }
-    until_count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status = 'sent'", 9, Duration::from_secs(30), "emails sent").await;
+    until_count(
+        &db,
+        "SELECT COUNT(*) FROM mail_queue WHERE status = 'sent'",
+        9,
+        Duration::from_secs(30),
+        "emails sent",
+    )
+    .await;
     let mail = outbox(&setup);
     assert_eq!(mail.len(), 9, "emails in the outbox");
     for n in 0..9 {
@@ -93,23 +112,55 @@ async fn three_servers_on_one_postgresql() {
     let mut d = Server::start(&setup, &[("LIMELIGHT_SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
     portal_ticket(&again, &d, "ticket through the stuck server").await;
     let holder = format!("%:{}:%", d.pid());
-    until_count(&db, &format!("SELECT COUNT(*) FROM job_lease WHERE job = 'mail' AND holder LIKE '{holder}'"), 1, Duration::from_secs(10), "the stuck process holding the mail job").await;
-    until_count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status = 'sending'", 1, Duration::from_secs(5), "the email claimed").await;
+    until_count(
+        &db,
+        &format!("SELECT COUNT(*) FROM job_lease WHERE job = 'mail' AND holder LIKE '{holder}'"),
+        1,
+        Duration::from_secs(10),
+        "the stuck process holding the mail job",
+    )
+    .await;
+    until_count(
+        &db,
+        "SELECT COUNT(*) FROM mail_queue WHERE status = 'sending'",
+        1,
+        Duration::from_secs(5),
+        "the email claimed",
+    )
+    .await;
     // The others leave it alone while the lease and the claim hold.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status = 'sending'").await, 1, "taken from a live holder");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status = 'sending'").await,
+        1,
+        "taken from a live holder"
+    );
 
     // Killed mid-send. Its lease would run out in a minute and its claim in two; the test moves
     // them to the past rather than wait.
     d.kill();
-    rows(&db, &format!("UPDATE job_lease SET lease_until = now() - interval '1 second' WHERE holder LIKE '{holder}'")).await;
+    rows(&db, &format!("UPDATE job_lease SET lease_until = now() - interval '1 second' WHERE holder LIKE '{holder}'"))
+        .await;
     rows(&db, "UPDATE mail_queue SET claimed_until = now() - interval '1 second' WHERE status = 'sending'").await;
     rows(&db, "UPDATE job_lease SET next_run_at = now() WHERE job = 'mail'").await;
 
     // Another process takes the job over, records the stuck run as interrupted, and sends the
     // email, once.
-    until_count(&db, "SELECT COUNT(*) FROM mail_queue WHERE status = 'sent'", 10, Duration::from_secs(30), "emails sent after the takeover").await;
-    let taken = count(&db, &format!("SELECT COUNT(*) FROM job_run WHERE job = 'mail' AND outcome = 'interrupted' AND holder LIKE '{holder}'")).await;
+    until_count(
+        &db,
+        "SELECT COUNT(*) FROM mail_queue WHERE status = 'sent'",
+        10,
+        Duration::from_secs(30),
+        "emails sent after the takeover",
+    )
+    .await;
+    let taken = count(
+        &db,
+        &format!(
+            "SELECT COUNT(*) FROM job_run WHERE job = 'mail' AND outcome = 'interrupted' AND holder LIKE '{holder}'"
+        ),
+    )
+    .await;
     assert_eq!(taken, 1, "the killed process's run is not marked interrupted");
     let copies = outbox(&setup).iter().filter(|m| m.contains(": ticket through the stuck server")).count();
     assert_eq!(copies, 1);

@@ -94,10 +94,13 @@ async fn a_failed_run_is_recorded_retried_with_growing_waits_and_shown_to_admins
     app.seed_demo().await;
     let attempts = Arc::new(AtomicUsize::new(0));
     let counter = attempts.clone();
-    let runner = Runner::new(app.db.clone()).add(Job::MonthlyDrafts, HOUR, None, move || {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        async move { if n < 2 { Err("the database said no (attempt {n})".replace("{n}", &n.to_string())) } else { Ok(3) } }
-    });
+    let runner =
+        Runner::new(app.db.clone()).add(Job::MonthlyDrafts, HOUR, None, move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 { Err("the database said no (attempt {n})".replace("{n}", &n.to_string())) } else { Ok(3) }
+            }
+        });
 
     let before = (runs_counted(&app, "failed").await, runs_counted(&app, "succeeded").await);
     assert_eq!(runner.run_now(Job::MonthlyDrafts, false).await.unwrap(), Some(JobOutcome::Failed));
@@ -125,7 +128,10 @@ async fn a_failed_run_is_recorded_retried_with_growing_waits_and_shown_to_admins
     assert_eq!(page.status(), 200);
     let page = page.text().await.unwrap();
     assert!(page.contains("Drafting last month&#x27;s summaries") || page.contains("Drafting last month's summaries"));
-    assert!(page.contains("the database said no (attempt 0)") && page.contains("the database said no (attempt 1)"), "{page}");
+    assert!(
+        page.contains("the database said no (attempt 0)") && page.contains("the database said no (attempt 1)"),
+        "{page}"
+    );
     assert!(page.contains("Succeeded") && page.contains("Failed"));
     // A tech is not an admin: the page is not there for them.
     let sam = app.signed_in("sam@limelight.test").await;
@@ -139,7 +145,8 @@ async fn a_failed_run_is_recorded_retried_with_growing_waits_and_shown_to_admins
 
 /// `limelight_job_runs_total` for the monthly drafts with this outcome, as `/metrics` says.
 async fn runs_counted(app: &TestApp, outcome: &str) -> u64 {
-    let metrics = browser().get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send_or_fail().await.text().await.unwrap();
+    let metrics =
+        browser().get(app.url("/metrics")).bearer_auth(METRICS_TOKEN).send_or_fail().await.text().await.unwrap();
     let series = format!(r#"limelight_job_runs_total{{job="monthly_drafts",outcome="{outcome}"}} "#);
     metrics.lines().find_map(|l| l.strip_prefix(series.as_str())).map_or(0, |n| n.trim().parse().unwrap())
 }

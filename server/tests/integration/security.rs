@@ -208,7 +208,11 @@ async fn a_request_whose_body_trickles_is_cut_off_in_time() {
 async fn declaring_too_large(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n", app.addr, 9 * 1024 * 1024);
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        app.addr,
+        9 * 1024 * 1024
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -254,13 +258,15 @@ async fn oversized_bodies_are_refused_with_413_before_they_are_read() {
     };
     let before = tickets().await;
     let long = "x".repeat(900 * 1024);
-    let fields = [("subject", "Long"), ("description", long.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
+    let fields =
+        [("subject", "Long"), ("description", long.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
     let res = call(&dana, &app, "portal/ticket-new", &fields).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("20,000"));
     // Over the limit, sent whole: refused, nothing written.
     let huge = "x".repeat(2 * 1024 * 1024);
-    let fields = [("subject", "Huge"), ("description", huge.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
+    let fields =
+        [("subject", "Huge"), ("description", huge.as_str()), ("impact", "individual"), ("urgency", "inconvenience")];
     if let Ok(res) = dana.post(app.url("/api/portal/ticket-new")).form(&fields).send().await {
         assert_eq!(res.status(), 413);
     }

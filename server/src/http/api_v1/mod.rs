@@ -106,9 +106,10 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<T, Problem> {
     let body = body.map_err(|e| match e.status() {
-        http::StatusCode::PAYLOAD_TOO_LARGE => {
-            Problem::new(Code::PayloadTooLarge, format!("The body is larger than {} bytes.", crate::http::body_limit::MAX_FORM))
-        }
+        http::StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            Code::PayloadTooLarge,
+            format!("The body is larger than {} bytes.", crate::http::body_limit::MAX_FORM),
+        ),
         _ => Problem::new(Code::InvalidRequest, "The body could not be read."),
     })?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(|e| {

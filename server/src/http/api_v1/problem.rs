@@ -122,7 +122,10 @@ impl From<DomainError> for Problem {
             },
             e @ DomainError::Database { .. } if e.is_unavailable() => {
                 tracing::error!(error = %domain::error::cause_chain(&e), "the database is unavailable");
-                Problem::new(Code::Unavailable, "The database cannot be reached just now. Try again after Retry-After seconds.")
+                Problem::new(
+                    Code::Unavailable,
+                    "The database cannot be reached just now. Try again after Retry-After seconds.",
+                )
             }
             e @ DomainError::Database { .. } => {
                 // Logged once, in the request's span (which carries its id).
