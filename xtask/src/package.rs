@@ -39,19 +39,6 @@ fn copy(from: &Path, to: &Path, mode: u32) -> Result {
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(mode)).map_err(|e| e.to_string())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result {
-    for entry in std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            copy(&entry.path(), &target, 0o644)?;
-        }
-    }
-    Ok(())
-}
-
 /// The newest glibc symbol version the binary needs: the package depends on at least that.
 fn glibc_needed(binary: &Path) -> String {
     let symbols = Command::new("objdump").arg("-T").arg(binary).output().map(|o| o.stdout).unwrap_or_default();
@@ -83,7 +70,7 @@ pub fn deb() -> Result<PathBuf> {
     copy(&target_dir().join("release/limelight"), &binary, 0o755)?;
     run(Command::new("strip").arg(&binary), "strip")?;
     copy(&packaging.join("limelight"), &stage.join("usr/bin/limelight"), 0o755)?;
-    copy_tree(&site::site_root(), &stage.join("usr/share/limelight/site"))?;
+    site::copy_tree(&site::site_root(), &stage.join("usr/share/limelight/site"))?;
     copy(&packaging.join("limelight.service"), &stage.join("lib/systemd/system/limelight.service"), 0o644)?;
     copy(&packaging.join("limelight.env"), &stage.join("etc/limelight/limelight.env"), 0o640)?;
     copy(&root().join("README.md"), &stage.join("usr/share/doc/limelight/README.md"), 0o644)?;

@@ -95,7 +95,8 @@ pub fn build(profile: Profile) -> Result {
     Ok(())
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result {
+/// Copies a folder's files (and its folders') into `to`, which it makes.
+pub fn copy_tree(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
     let entries = std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
     for entry in entries {

@@ -6,7 +6,6 @@ use crate::harness::*;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// The work entries in a SQLite database file, by title.
 async fn titles_in(file: &std::path::Path) -> Vec<String> {
@@ -31,10 +30,14 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_write() {
     // Four writers log work as fast as they are answered, noting each entry acknowledged.
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
+    // How many have been acknowledged so far: the test waits on this, not on the clock.
+    let (count, mut counted) = tokio::sync::watch::channel(0usize);
+    let count = Arc::new(count);
     let server = Arc::new(server);
     let mut writers = Vec::new();
     for w in 0..4 {
-        let (server, token, acked, stop) = (server.clone(), token.clone(), acked.clone(), stop.clone());
+        let (server, token, acked, stop, count) =
+            (server.clone(), token.clone(), acked.clone(), stop.clone(), count.clone());
         writers.push(tokio::spawn(async move {
             let c = plain();
             let mut n = 0;
@@ -43,11 +46,12 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_write() {
                 let status = log_work(&c, &server, &token, &title).await;
                 assert_eq!(status, 201, "{}", server.logs());
                 acked.lock().unwrap().push(title);
+                count.send_modify(|c| *c += 1);
                 n += 1;
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    counted.wait_for(|c| *c >= 40).await.unwrap();
 
     // The backup, from another process, while the writers go on.
     let before: Vec<String> = acked.lock().unwrap().clone();
@@ -57,7 +61,9 @@ async fn a_backup_under_write_load_restores_with_every_acknowledged_write() {
         tokio::task::spawn_blocking(move || s.run(&["backup", f.to_str().unwrap()], "")).await.unwrap();
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("the integrity check passed"), "{stderr}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Some more after it, so that writes both sides of the backup's moment are checked.
+    let more = before.len() + 20;
+    counted.wait_for(|c| *c >= more).await.unwrap();
     stop.store(true, Ordering::SeqCst);
     for w in writers {
         w.await.unwrap();
