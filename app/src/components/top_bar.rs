@@ -18,6 +18,10 @@ const MSP_ADMIN_LINKS: &[(&str, &str)] = &[
 ];
 const STAFF_LINK_COUNT: usize = 7;
 
+fn nav_links(links: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    links.iter().map(|(href, label)| view! { <a href=*href>{*label}</a> }).collect_view()
+}
+
 /// The bar on every signed-in page: where you are, who you are, and signing out (a plain POST
 /// form, so it works without JavaScript).
 #[component]
@@ -51,9 +55,17 @@ pub fn TopBar() -> impl IntoView {
                         };
                         view! {
                             <span class="place">{place}</span>
-                            <nav aria-label="Main" class="main-nav">
-                                {links.iter().map(|(href, label)| view! { <a href=*href>{*label}</a> }).collect_view()}
+                            <nav aria-label="Main" class="main-nav wide">
+                                {nav_links(links)}
                             </nav>
+                            // On a phone the same links sit behind "Menu", a disclosure that opens
+                            // without JavaScript; only one of the two is displayed at any width.
+                            <details class="nav-menu">
+                                <summary>"Menu"</summary>
+                                <nav aria-label="Main" class="main-nav narrow">
+                                    {nav_links(links)}
+                                </nav>
+                            </details>
                             <span class="who">{v.name.clone()}</span>
                             <form method="post" action="/logout" class="logout">
                                 <button type="submit">"Sign out"</button>
