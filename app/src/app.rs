@@ -21,7 +21,7 @@ use crate::pages::reset::ResetPasswordPage;
 use crate::pages::summaries::{PortalSummaries, PortalSummaryDetail};
 use crate::pages::systems::{PortalSystemDetail, PortalSystems};
 use crate::pages::team::PortalTeam;
-use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets};
+use crate::pages::tickets::{PortalTicketDetail, PortalTicketNew, PortalTickets, RatedPage};
 use crate::pages::two_step::{RecoveryCodesPage, TwoStepCodePage, TwoStepSetupPage};
 use crate::pages::users::PortalUsers;
 use leptos::prelude::*;
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/summaries") view=with_bar(PortalSummaries) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/users") view=with_bar(PortalUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/rated") view=RatedPage/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/team") view=with_bar(PortalTeam) ssr=SsrMode::Async/>

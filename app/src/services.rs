@@ -22,6 +22,8 @@ pub struct Services {
     pub sessions: Sessions,
     pub links: EmailedLinks,
     pub notifier: Notifier,
+    /// Asking requesters to rate resolved tickets, and telling account managers of poor ratings.
+    pub ratings: domain::ratings::Ratings,
     pub session_cookie: SessionCookie,
     /// Writes the two-step cookie (a sign-in between its password and its second step).
     pub challenge_cookie: SessionCookie,

@@ -203,6 +203,19 @@ pub struct TicketDetailView {
     pub comments: Vec<CommentView>,
     /// "Opened", "New → In progress", … with when.
     pub history: Vec<(String, String)>,
+    /// The requester's answer to "how did we do?", once given.
+    pub rating: Option<RatingView>,
+    /// The viewer asked for this ticket and it is resolved: they may rate it.
+    pub can_rate: bool,
+}
+
+/// A rating of a resolved ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingView {
+    pub rating: vocabulary::Rating,
+    pub comment: String,
+    pub by: Option<String>,
+    pub when: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,11 @@
 //! The demo installation: three client companies and an MSP team with a year of history.
 //!
-//! Deterministic: the same accounts, tenants, systems and entries every time, laid out relative to
-//! today so that the demo always has last month's summary, this week's time off and maintenance
-//! planned ahead. Refuses to run on a database that already has users.
+//! Deterministic for a given day: the same accounts, tenants, systems and entries, laid out
+//! relative to the day it runs, so that the demo always has work in the current month (through
+//! today), last month's summary, this week's time off, maintenance planned ahead and open tickets
+//! mostly within their targets (one breached on purpose). Only the freshest tickets' times follow
+//! the clock, so that they are within their targets whatever the hour. Refuses to run on a database
+//! that already has users.
 
 use crate::auth::password;
 use crate::entities::*;
@@ -173,8 +176,52 @@ impl Dice {
     }
 }
 
-/// Creates the demo; every account gets `password`. Answers the accounts created.
+/// Creates the demo as of now; every account gets `password`. Answers the accounts created.
 pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Result<Vec<DemoAccount>> {
+    seed_as_of(db, password, now()).await
+}
+
+/// The demo tickets in the order they were filed (so numbered): one in every status, and how long
+/// ago each was opened. The open ones are within their targets (a P1 two hours old, a P3 from
+/// yesterday, another from 45 minutes ago), except the first client's ticket waiting on a vendor,
+/// a P4 a week old: breached on purpose.
+fn demo_tickets(tenant: usize) -> [(TicketStatus, &'static str, Impact, Urgency, Duration); 6] {
+    use TicketStatus::*;
+    [
+        (Closed, "Wi-Fi drops in the meeting room", Impact::Department, Urgency::WorkDegraded, Duration::days(20)),
+        (Resolved, "Email to one supplier bounces", Impact::Department, Urgency::Inconvenience, Duration::days(10)),
+        (
+            WaitingOnVendor,
+            "Please set up an account for our new hire",
+            Impact::Individual,
+            Urgency::Inconvenience,
+            if tenant == 0 { Duration::days(7) } else { Duration::days(2) },
+        ),
+        (Open, "Can't reach the shared drive from home", Impact::Individual, Urgency::WorkStopped, Duration::days(1)),
+        (
+            WaitingOnClient,
+            "Nobody can log in to the practice software",
+            Impact::Organisation,
+            Urgency::WorkStopped,
+            Duration::hours(2),
+        ),
+        (
+            New,
+            "Printer on the second floor prints blank pages",
+            Impact::Department,
+            Urgency::WorkDegraded,
+            Duration::minutes(45),
+        ),
+    ]
+}
+
+/// Creates the demo as it would be at `at` (tests seed other days and hours with it).
+pub async fn seed_as_of(
+    db: &sea_orm::DatabaseConnection,
+    password: Password,
+    at: DateTime<Utc>,
+) -> Result<Vec<DemoAccount>> {
+    let now = || at;
     if user::Entity::find().count(db).await? > 0 || tenant::Entity::find().count(db).await? > 0 {
         return Err(DomainError::Conflict(
             "the database already has users or clients: the demo only seeds an empty database".into(),
@@ -190,7 +237,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
         accounts.push(DemoAccount { email: email.to_string(), role: *role, tenant: None });
     }
     let account_manager = staff_ids[4];
-    let today = now().date_naive();
+    let today = at.date_naive();
     let mut dice = Dice(0x11e1_1647);
 
     // Sam (the Acme primary) is on vacation this week: Riley covers Acme.
@@ -206,7 +253,7 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
         .await?;
     }
 
-    for dt in TENANTS {
+    for (tenant_index, dt) in TENANTS.iter().enumerate() {
         let t =
             crate::tenants::insert(&tx, &NewTenant::parse(dt.slug, dt.name, dt.tz)?, Some(dt.included_hours)).await?;
         let tz: chrono_tz::Tz = dt.tz.parse().expect("demo time zones are valid");
@@ -299,16 +346,9 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
 
         // Tickets: one in every status, with public and internal comments.
         let mut ticket_ids = Vec::new();
-        let subjects = [
-            ("Printer on the second floor prints blank pages", Impact::Department, Urgency::WorkDegraded),
-            ("Can't reach the shared drive from home", Impact::Individual, Urgency::WorkStopped),
-            ("Nobody can log in to the practice software", Impact::Organisation, Urgency::WorkStopped),
-            ("Please set up an account for our new hire", Impact::Individual, Urgency::Inconvenience),
-            ("Email to one supplier bounces", Impact::Department, Urgency::Inconvenience),
-            ("Wi-Fi drops in the meeting room", Impact::Department, Urgency::WorkDegraded),
-        ];
-        for (n, (status, (subject, impact, urgency))) in TicketStatus::ALL.iter().zip(subjects).enumerate() {
-            let created = now() - Duration::days(40 - 6 * n as i64) - Duration::hours(3);
+        for (n, (status, subject, impact, urgency, age)) in demo_tickets(tenant_index).iter().enumerate() {
+            let (status, subject, impact, urgency) = (status, *subject, *impact, *urgency);
+            let created = now() - *age;
             let priority = Priority::of(impact, urgency);
             let sla = priority.sla();
             let responded = (*status != TicketStatus::New).then(|| created + Duration::minutes(25));
@@ -333,12 +373,36 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                 closed_at: Set((*status == TicketStatus::Closed).then(|| created + Duration::days(2))),
                 source: Set(TicketSource::Portal),
                 created_at: Set(created),
-                updated_at: Set(created + Duration::hours(6)),
+                updated_at: Set((created + Duration::hours(6)).min(now())),
                 ..Default::default()
             }
             .insert(&tx)
             .await?;
             ticket_ids.push(ticket.id);
+            // The requester's answer to "how did we do?" on the resolved ones: mostly good, one
+            // poor with a comment (the account manager's board shows it), one okay.
+            if let Some(resolved_at) = resolved {
+                let (rating, comment) = match (tenant_index, *status) {
+                    (1, TicketStatus::Closed) => {
+                        (Rating::Poor, "It took two days and three calls before anyone looked at it.")
+                    }
+                    (2, TicketStatus::Resolved) => (Rating::Okay, ""),
+                    _ => (Rating::Good, "Quick and friendly, thank you."),
+                };
+                ticket_rating::ActiveModel {
+                    tenant_id: Set(t.id),
+                    ticket_id: Set(ticket.id),
+                    rated_by: Set(Some(requester)),
+                    tech_id: Set(Some(staff_ids[dt.primary])),
+                    rating: Set(rating),
+                    comment: Set(comment.into()),
+                    created_at: Set(resolved_at + Duration::hours(2)),
+                    updated_at: Set(resolved_at + Duration::hours(2)),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+            }
             ticket_status_change::ActiveModel {
                 tenant_id: Set(t.id),
                 ticket_id: Set(ticket.id),
@@ -377,13 +441,17 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
                     ),
                     ("Thank you! It's working again on my side.", Visibility::Client, requester, 300),
                 ] {
+                    // Thanks come once it works again; nothing is written after now.
+                    if after == 300 && status.is_open() {
+                        continue;
+                    }
                     ticket_comment::ActiveModel {
                         tenant_id: Set(t.id),
                         ticket_id: Set(ticket.id),
                         author_id: Set(Some(author)),
                         body: Set(body.into()),
                         visibility: Set(visibility),
-                        created_at: Set(created + Duration::minutes(after)),
+                        created_at: Set((created + Duration::minutes(after)).min(now())),
                         ..Default::default()
                     }
                     .insert(&tx)
@@ -395,17 +463,33 @@ pub async fn seed(db: &sea_orm::DatabaseConnection, password: Password) -> Resul
         am.next_ticket_number = Set(ticket_ids.len() as i64 + 1);
         am.update(&tx).await?;
 
-        // Twelve months of work, plus two weeks of planned maintenance ahead.
+        // Twelve months of work, plus two weeks of planned maintenance ahead. Every day of the
+        // client's current month through today has work, so "this month" is never empty; today's
+        // is from the small hours.
         let techs = [staff_ids[dt.primary], staff_ids[dt.backups[0]]];
+        let local_today = at.with_timezone(&tz).date_naive();
+        let month_start = NaiveDate::from_ymd_opt(local_today.year(), local_today.month(), 1).expect("valid date");
         for day_back in (-14i64..365).rev() {
+            let date = today - Duration::days(day_back);
+            let this_month = (month_start..=local_today).contains(&date);
             // About three entries a week.
-            if dice.next(7) > 2 {
+            if dice.next(7) > 2 && !this_month {
                 continue;
             }
-            let (category, title, why, visibility, vendor) = WORK[dice.next(WORK.len() as u64) as usize];
-            let date = today - Duration::days(day_back);
+            let mut pick = dice.next(WORK.len() as u64) as usize;
+            // Today's entry is one the client sees: on the first of a month it is all there is.
+            if date == local_today && WORK[pick].3 == Visibility::Internal {
+                pick %= WORK.iter().filter(|w| w.3 == Visibility::Client).count();
+            }
+            let (category, title, why, visibility, vendor) = WORK[pick];
             let night = dice.next(3) == 0;
-            let local_hour = if night { 22 } else { 9 + dice.next(7) as u32 };
+            let local_hour = if date == local_today {
+                1
+            } else if night {
+                22
+            } else {
+                9 + dice.next(7) as u32
+            };
             let started_at = local_to_utc(tz, date, local_hour);
             let duration = [30, 45, 60, 90, 120][dice.next(5) as usize];
             // Work starting later than now is still planned (today's evening work included).

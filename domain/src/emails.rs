@@ -169,6 +169,78 @@ pub fn public_reply(to: &str, author: &str, number: i64, ticket_subject: &str, b
     Email { to: to.to_string(), subject, text, html }
 }
 
+/// A ticket just resolved, for its requester, with three one-click answers.
+pub struct ResolvedTicket<'a> {
+    pub name: &'a str,
+    pub number: i64,
+    pub subject: &'a str,
+    pub good: &'a str,
+    pub okay: &'a str,
+    pub poor: &'a str,
+    pub ticket: &'a str,
+    pub valid_days: i64,
+}
+
+pub fn ticket_resolved(to: &str, r: &ResolvedTicket) -> Email {
+    let subject = format!("Resolved: #{} {}", r.number, r.subject);
+    let text = format!(
+        "Hello {},\n\nWe have resolved your ticket #{} {}.\n\nHow did we do? One click answers \
+         (the links work for {} days):\n\nGood: {}\nOkay: {}\nPoor: {}\n\nIf it is not fixed, \
+         reply on the ticket and we will pick it up again: {}\n",
+        r.name, r.number, r.subject, r.valid_days, r.good, r.okay, r.poor, r.ticket
+    );
+    let button = |href: &str, label: &str| {
+        format!(
+            "<a href=\"{}\" style=\"display:inline-block;padding:8px 18px;margin-right:8px;border:1px solid #888;\
+             border-radius:6px;text-decoration:none\">{label}</a>",
+            html_escape(href)
+        )
+    };
+    let html = format!(
+        "<p>Hello {},</p><p>We have resolved your ticket <strong>#{} {}</strong>.</p>\
+         <p>How did we do? One click answers:</p><p>{}{}{}</p>\
+         <p>If it is not fixed, <a href=\"{}\">reply on the ticket</a> and we will pick it up again.</p>",
+        html_escape(r.name),
+        r.number,
+        html_escape(r.subject),
+        button(r.good, "Good"),
+        button(r.okay, "Okay"),
+        button(r.poor, "Poor"),
+        html_escape(r.ticket)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// A poor rating, for the client's account manager.
+pub struct PoorRating<'a> {
+    pub client: &'a str,
+    pub rater: &'a str,
+    pub number: i64,
+    pub subject: &'a str,
+    pub comment: &'a str,
+    pub link: &'a str,
+}
+
+pub fn poor_rating(to: &str, p: &PoorRating) -> Email {
+    let subject = format!("Poor rating from {}: #{} {}", p.client, p.number, p.subject);
+    let said = if p.comment.is_empty() { "No comment yet.".to_string() } else { format!("They wrote: {}", p.comment) };
+    let text = format!(
+        "{} of {} rated ticket #{} {} as poor.\n\n{said}\n\nThe ticket: {}\n",
+        p.rater, p.client, p.number, p.subject, p.link
+    );
+    let html = format!(
+        "<p>{} of <strong>{}</strong> rated ticket <strong>#{} {}</strong> as <strong>poor</strong>.</p>\
+         <p style=\"white-space:pre-wrap\">{}</p><p><a href=\"{}\">Open the ticket</a></p>",
+        html_escape(p.rater),
+        html_escape(p.client),
+        p.number,
+        html_escape(p.subject),
+        html_escape(&said),
+        html_escape(p.link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
 /// The email of a summary: the same figures as its page, in plain text and HTML.
 pub fn summary(tenant: &str, subject: &str, note: &str, c: &SummaryContent, link: &str) -> (String, String) {
     let h = |m: i64| format!("{:.1}", m as f64 / 60.0);
@@ -183,6 +255,9 @@ pub fn summary(tenant: &str, subject: &str, note: &str, c: &SummaryContent, link
     }
     if let Some(m) = c.median_resolution_minutes {
         lines.push(format!("half of them resolved within {} hours", h(m)));
+    }
+    if c.tickets_rated > 0 {
+        lines.push(format!("{} of {} tickets you rated were rated good", c.rated_good, c.tickets_rated));
     }
     let highlights: Vec<String> = c.highlights.iter().map(|x| format!("{}: {}", x.title, x.why_it_matters)).collect();
     let text = format!(

@@ -25,6 +25,7 @@ pub mod mail;
 pub mod markdown;
 pub mod notifications;
 pub mod operator;
+pub mod ratings;
 pub mod rules;
 pub mod scope;
 pub mod secrets;

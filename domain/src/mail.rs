@@ -325,8 +325,8 @@ impl MailQueue {
     }
 }
 
-/// The paths of links that act for their holder: a reset link, an invitation.
-const ACTING_LINKS: [&str; 2] = ["/reset/", "/invite/"];
+/// The paths of links that act for their holder: a reset link, an invitation, a rating's answer.
+const ACTING_LINKS: [&str; 3] = ["/reset/", "/invite/", "/rate/"];
 
 /// The text with every acting link's token cut out (`/reset/…`), so that what is kept after
 /// delivery opens nothing.

@@ -33,7 +33,8 @@ tenant_owned!(
     coverage,
     knowledge,
     runbook,
-    summary
+    summary,
+    ticket_rating
 );
 
 /// One tenant's data, as its clients may see it.

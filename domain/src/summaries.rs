@@ -56,6 +56,11 @@ pub struct SummaryContent {
     /// Days the primary was away and a backup covered: (day, who).
     #[serde(default)]
     pub backup_days: Vec<(NaiveDate, String)>,
+    /// Tickets the client rated in the period, and how many of them good.
+    #[serde(default)]
+    pub tickets_rated: i64,
+    #[serde(default)]
+    pub rated_good: i64,
 }
 
 /// The median of some durations (the mean of the middle two for an even count).
@@ -151,7 +156,10 @@ impl TenantScope {
         let included_hours =
             tenant::Entity::find_by_id(self.tenant_id()).one(self.db()).await?.and_then(|t| t.included_hours);
         let backup_days = self.backup_days(from, to).await?;
+        let ratings = self.ratings_between(start, end).await?;
         Ok(SummaryContent {
+            tickets_rated: ratings.values().sum(),
+            rated_good: ratings.get(&vocabulary::Rating::Good).copied().unwrap_or(0),
             patches: totals.by_category.get(&vocabulary::Category::Patch).copied().unwrap_or(0),
             upgrades: totals.by_category.get(&vocabulary::Category::Upgrade).copied().unwrap_or(0),
             vendor_cases: vendor_cases as i64,

@@ -52,6 +52,9 @@ pub struct TicketDetail {
     /// Public comments only, oldest first.
     pub comments: Vec<Comment>,
     pub history: Vec<StatusChange>,
+    pub rating: Option<crate::ratings::GivenRating>,
+    /// The viewer asked for it and it is resolved: theirs to rate.
+    pub can_rate: bool,
 }
 
 /// What a client may filter their ticket list by.
@@ -195,7 +198,11 @@ impl TenantScope {
         ids.extend(t.requester_id);
         let people = names(self.db(), ids).await?;
         let plain: HashMap<i64, String> = people.iter().map(|(id, (n, _))| (*id, n.clone())).collect();
+        let rating = self.rating_of(t.id).await?;
+        let can_rate = !t.status.is_open() && self.viewer().is_some_and(|(v, _)| t.requester_id == Some(v));
         Ok(TicketDetail {
+            rating,
+            can_rate,
             summary: summary(&t, &plain),
             impact: t.impact,
             urgency: t.urgency,

@@ -12,6 +12,7 @@ mod m20261203_000001_throttle;
 mod m20261204_000001_two_step;
 mod m20261205_000001_audit_detail;
 mod m20261206_000001_jobs;
+mod m20261207_000001_ratings;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_two_step::Migration),
             Box::new(m20261205_000001_audit_detail::Migration),
             Box::new(m20261206_000001_jobs::Migration),
+            Box::new(m20261207_000001_ratings::Migration),
         ]
     }
 }

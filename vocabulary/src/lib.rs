@@ -269,6 +269,15 @@ words!(
 );
 
 words!(
+    /// A requester's answer to "how did we do?" about a resolved ticket.
+    Rating, "rating" {
+        Good = "good" / "Good",
+        Okay = "okay" / "Okay",
+        Poor = "poor" / "Poor",
+    }
+);
+
+words!(
     /// What an audit event records: the security-relevant actions.
     AuditAction, "audit action" {
         Login = "login" / "Signed in",
@@ -293,6 +302,7 @@ words!(
         WorkDeleted = "work_deleted" / "Work entry deleted",
         SummarySent = "summary_sent" / "Summary sent",
         TicketOpened = "ticket_opened" / "Ticket opened",
+        TicketRated = "ticket_rated" / "Ticket rated",
         ApiTokenCreated = "api_token_created" / "API token created",
         ApiTokenRevoked = "api_token_revoked" / "API token revoked",
         ApiTokenUsed = "api_token_used" / "API token used",

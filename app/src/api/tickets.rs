@@ -75,7 +75,29 @@ pub async fn portal_ticket(number: i64) -> Result<TicketDetailView, AppError> {
                 (what, when(h.at))
             })
             .collect(),
+        rating: t.rating.as_ref().map(|r| crate::presenters::tickets::rating(r, tz)),
+        can_rate: t.can_rate,
     })
+}
+
+/// The requester rates one of their resolved tickets (or changes the answer, or adds a comment).
+/// Another person's ticket, or another client's, is 404; staff get 404 as for every portal call.
+#[server(endpoint = "portal/ticket-rate")]
+pub async fn rate_ticket(
+    number: i64,
+    #[server(default)] rating: String,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    use super::guard;
+    let client = guard::client().await?;
+    let rating: vocabulary::Rating =
+        rating.parse().map_err(|_| AppError::Invalid("Please choose good, okay or poor.".into()))?;
+    let services = crate::services::services()?;
+    if let Some(ticket_id) = client.scope.rate(number, rating, &comment).await? {
+        services.ratings.alert(ticket_id).await;
+    }
+    leptos_axum::redirect(&format!("/portal/tickets/{number}#rating"));
+    Ok(())
 }
 
 /// Files a ticket for the signed-in client; answers its number and sends the browser to it.

@@ -1,13 +1,14 @@
 //! `/portal/tickets`, `/portal/tickets/new`, `/portal/tickets/{number}`.
 
-use crate::api::tickets::{CommentOnTicket, OpenTicket, portal_ticket, portal_tickets};
+use crate::api::tickets::{CommentOnTicket, OpenTicket, RateTicket, portal_ticket, portal_tickets};
 use crate::components::tickets::{PriorityBadge, ticket_line};
 use crate::error::AppError;
 use crate::pages::loading::{error_page, loaded};
+use crate::views::RatingView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use vocabulary::{Impact, Priority, TicketStatus, Urgency};
+use vocabulary::{Impact, Priority, Rating, TicketStatus, Urgency};
 
 /// `/portal/tickets`: the viewer's tickets with status and priority filters.
 #[component]
@@ -130,9 +131,10 @@ pub fn PortalTicketDetail() -> impl IntoView {
     let params = use_params_map();
     let number = move || params.read().get("number").and_then(|n| n.parse::<i64>().ok());
     let comment = ServerAction::<CommentOnTicket>::new();
+    let rate = ServerAction::<RateTicket>::new();
     let ticket = Resource::new(
-        move || (number(), comment.version().get()),
-        |(n, _)| async move {
+        move || (number(), comment.version().get(), rate.version().get()),
+        |(n, ..)| async move {
             match n {
                 Some(n) => portal_ticket(n).await,
                 None => Err(AppError::NotFound),
@@ -157,6 +159,9 @@ pub fn PortalTicketDetail() -> impl IntoView {
                     <dt>"Opened"</dt><dd>{t.opened.clone()} " by " {t.requester.clone()}</dd>
                     {t.target.clone().map(|target| view! { <dt>"Next target"</dt><dd>{target}</dd> })}
                 </dl>
+                {(d.can_rate || d.rating.is_some()).then(|| view! {
+                    <RatingBox number=t.number rating=d.rating.clone() can_rate=d.can_rate action=rate/>
+                })}
                 <h2>"What is happening"</h2>
                 <p class="description">{d.description.clone()}</p>
                 <h2>"Conversation"</h2>
@@ -184,4 +189,82 @@ pub fn PortalTicketDetail() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+/// "How did we do?" on a resolved ticket: the answer given (by the link in the email or here),
+/// and for its requester a form to give or change it and to add a comment.
+#[component]
+fn RatingBox(
+    number: i64,
+    rating: Option<RatingView>,
+    can_rate: bool,
+    action: ServerAction<RateTicket>,
+) -> impl IntoView {
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+        _ => None,
+    };
+    let chosen = rating.as_ref().map(|r| r.rating);
+    let comment = rating.as_ref().map(|r| r.comment.clone()).unwrap_or_default();
+    view! {
+        <section class="rating-box" id="rating" aria-labelledby="rating-heading">
+            <h2 id="rating-heading">"How did we do?"</h2>
+            {rating.clone().map(|r| view! {
+                <p class=format!("rated rated-{}", r.rating.as_str())>
+                    <strong>{r.rating.label()}</strong>
+                    {format!(" · {}{}", r.by.map(|b| format!("{b}, ")).unwrap_or_default(), r.when)}
+                </p>
+                {(!r.comment.is_empty()).then(|| view! { <p class="body">{r.comment}</p> })}
+            })}
+            {error}
+            {can_rate.then(|| view! {
+                <ActionForm action=action attr:class="stack">
+                    <input type="hidden" name="number" value=number.to_string()/>
+                    <fieldset class="choices">
+                        <legend>{if chosen.is_some() { "Change your answer" } else { "Your answer" }}</legend>
+                        {Rating::ALL.iter().map(|r| view! {
+                            <label class="choice">
+                                <input type="radio" name="rating" value=r.as_str() required checked=chosen == Some(*r)/>
+                                " " {r.label()}
+                            </label>
+                        }).collect_view()}
+                    </fieldset>
+                    <label for="rating-comment">"Anything to add? (optional)"</label>
+                    <textarea id="rating-comment" name="comment" rows="3" maxlength="2000">{crate::pages::msp::textarea_text(comment)}</textarea>
+                    <button type="submit" class="primary">"Save my answer"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// `/rated`: where a one-click answer in a resolved ticket's email lands (no sign-in needed to
+/// get here). It thanks the person and offers the ticket's page, where they may add a comment
+/// once signed in; a link that could not be used says so.
+#[component]
+pub fn RatedPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let answer = q.get("answer").and_then(|a| a.parse::<Rating>().ok());
+    let number = q.get("ticket").and_then(|n| n.parse::<i64>().ok());
+    let body = match (answer, number) {
+        (Some(answer), Some(number)) => view! {
+            <Title text="Thank you · Limelight"/>
+            <h1>"Thank you"</h1>
+            <p class="lead">{format!("We have your answer for ticket #{number}: {}.", answer.label().to_lowercase())}</p>
+            <p>"It helps us see what we do well and what to do better. Would you like to tell us more? "
+                <a href=format!("/portal/tickets/{number}#rating")>"Add a comment on the ticket"</a>
+                " (you will be asked to sign in)."</p>
+        }
+        .into_any(),
+        _ => view! {
+            <Title text="This link can't be used · Limelight"/>
+            <h1>"This link can't be used"</h1>
+            <p class="lead">"It has already been used, or it has expired, or it is not complete."</p>
+            <p>"You can still rate the ticket from its page in your portal: "
+                <a href="/portal/tickets">"your tickets"</a>"."</p>
+        }
+        .into_any(),
+    };
+    view! { <main class="page narrow" id="main">{body}</main> }
 }

@@ -27,6 +27,13 @@ pub fn summary_view(s: &SentSummary, tz: chrono_tz::Tz) -> crate::views::Summary
     if let Some(m) = c.median_resolution_minutes {
         figures.push(figure("Typical fix", format!("{} h", hours(m)), "half of tickets were resolved faster".into()));
     }
+    if c.tickets_rated > 0 {
+        figures.push(figure(
+            "Your ratings",
+            format!("{} of {}", c.rated_good, c.tickets_rated),
+            "tickets you rated were rated good".into(),
+        ));
+    }
     crate::views::SummaryView {
         item: item(s, tz),
         personal_note: s.personal_note.clone(),

@@ -22,3 +22,13 @@ pub fn row(t: &TicketSummary, tz: chrono_tz::Tz) -> TicketRow {
         overdue,
     }
 }
+
+/// A rating as the portal and the staff's ticket page show it.
+pub fn rating(r: &domain::ratings::GivenRating, tz: chrono_tz::Tz) -> crate::views::RatingView {
+    crate::views::RatingView {
+        rating: r.rating,
+        comment: r.comment.clone(),
+        by: r.by.clone(),
+        when: r.at.with_timezone(&tz).format("%a %-d %b %Y, %H:%M").to_string(),
+    }
+}

@@ -113,6 +113,29 @@ pub struct OverviewView {
     pub urgent: Vec<QueueRowView>,
     pub breached: Vec<QueueRowView>,
     pub away: Vec<AwayView>,
+    pub ratings: RatingsBoardView,
+}
+
+/// Good, okay and poor answers, with the share of good ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyView {
+    pub good: i64,
+    pub okay: i64,
+    pub poor: i64,
+    /// "80% good", or "—" when nothing was rated.
+    pub share: String,
+}
+
+/// How clients rated the MSP's tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingsBoardView {
+    /// ("Jul 2026", tally), oldest first.
+    pub months: Vec<(String, TallyView)>,
+    pub by_tech: Vec<(String, TallyView)>,
+    /// (client name, slug, tally)
+    pub by_client: Vec<(String, String, TallyView)>,
+    /// (client, ticket id, "#4 Subject", comment)
+    pub recent_poor: Vec<(String, i64, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +255,7 @@ pub struct StaffTicketView {
     pub history: Vec<(String, String)>,
     pub techs: Vec<StaffOption>,
     pub can_edit: bool,
+    pub rating: Option<crate::views::RatingView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -400,7 +400,9 @@ impl Editor {
     }
 
     /// Moves a ticket to a status, recording the change, the first response and the resolution.
-    pub async fn set_status(&self, id: i64, status: TicketStatus) -> Result<()> {
+    /// A ticket resolved (or closed) from open answers the request to send its requester for a
+    /// rating, made in the same transaction.
+    pub async fn set_status(&self, id: i64, status: TicketStatus) -> Result<Option<crate::ratings::RatingRequest>> {
         let tx = crate::db::write(self.db()).await?;
         let t = ticket::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         if t.status == status {
@@ -465,7 +467,11 @@ impl Editor {
             },
         )
         .await?;
+        let ask = match crate::ratings::asks_for_rating(t.status, status) {
+            true => crate::ratings::request(&tx, &t).await?,
+            false => None,
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(ask)
     }
 }

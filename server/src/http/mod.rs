@@ -16,6 +16,7 @@ pub mod health;
 pub mod import;
 pub mod metrics;
 pub mod origin;
+pub mod rate;
 pub mod request_span;
 pub mod session_layer;
 pub mod unavailable;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         sessions: domain::auth::Sessions::new(state.db.clone(), state.sessions, state.mail.clone(), &state.public_url),
         links: domain::emailed_links::EmailedLinks::new(state.db.clone(), state.mail.clone(), &state.public_url),
         notifier: domain::notifications::Notifier::new(state.mail.clone(), &state.public_url),
+        ratings: domain::ratings::Ratings::new(state.db.clone(), state.mail.clone(), &state.public_url),
         session_cookie: Arc::new(move |token, expires| cookies.session(token, expires)),
         challenge_cookie: Arc::new(move |token, expires| {
             challenge_cookies.challenge(token, expires.unwrap_or_else(chrono::Utc::now))
@@ -74,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/two-step", post(auth_routes::start_setup))
         .route("/logout", post(auth_routes::logout))
         .route("/portal/work.csv", get(export::work_csv))
+        .route("/rate/{token}/{answer}", get(rate::answer))
         .route("/calendar/{file}", get(calendar::feed))
         .route(
             "/msp/clients/{slug}/import",
@@ -172,13 +175,15 @@ pub fn jobs(state: &AppState) -> domain::jobs::Runner {
         let gaps = gaps.clone();
         async move { gaps.run().await.map_err(|e| cause_chain(&e)) }
     });
-    // Sign-in counts whose windows are long over, and job runs no one will read.
+    // Sign-in counts whose windows are long over, job runs no one will read, and rating links
+    // long expired.
     runner.add(Job::Housekeeping, HOURLY, None, move || {
         let db = db.clone();
         async move {
             domain::auth::throttle::forget_old(&db).await.map_err(|e| cause_chain(&e))?;
             let forgotten = domain::jobs::forget_old_runs(&db).await.map_err(|e| cause_chain(&e))?;
-            Ok(forgotten as usize)
+            let links = domain::ratings::Ratings::forget_old_links(&db).await.map_err(|e| cause_chain(&e))?;
+            Ok((forgotten + links) as usize)
         }
     })
 }

@@ -68,3 +68,95 @@ async fn the_demo_has_a_year_of_every_kind_of_work_and_a_covered_absence() {
     assert!(runbook::Entity::find().count(db).await.unwrap() > 0);
     assert!(summary::Entity::find().filter(summary::Column::Status.eq("sent")).count(db).await.unwrap() >= 1);
 }
+
+/// The demo seeded at `at` on a database of its own.
+async fn demo_as_of(at: chrono::DateTime<chrono::Utc>) -> (TestDb, domain::DatabaseConnection) {
+    let test_db = TestDb::new().await;
+    let db = test_db.connect().await;
+    domain::db::migrate(&db).await.unwrap();
+    let password = domain::input::Password::parse(PASSWORD.into()).unwrap();
+    domain::demo::seed_as_of(&db, password, at).await.unwrap();
+    (test_db, db)
+}
+
+fn utc(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+/// Whatever the day, the demo reads as today: this month has work for every client, nothing is
+/// done or written after now, and open tickets are within their targets but for one breach on
+/// purpose. (Seeded early on the first of a month, when "this month" is a few hours old.)
+#[tokio::test]
+async fn the_demo_reads_as_today_on_any_day() {
+    use domain::entities::{tenant, ticket_status_change};
+    use vocabulary::{Visibility, WorkState};
+    for at in ["2026-12-01T07:30:00Z", "2027-03-17T15:05:00Z"] {
+        let at = utc(at);
+        let (_keep, db) = demo_as_of(at).await;
+        for t in tenant::Entity::find().all(&db).await.unwrap() {
+            let tz: chrono_tz::Tz = t.time_zone.parse().unwrap();
+            let local = at.with_timezone(&tz);
+            let month_start = chrono::TimeZone::from_local_datetime(
+                &tz,
+                &chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&local), chrono::Datelike::month(&local), 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+            )
+            .earliest()
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+            let this_month = work_entry::Entity::find()
+                .filter(work_entry::Column::TenantId.eq(t.id))
+                .filter(work_entry::Column::State.eq(WorkState::Done))
+                .filter(work_entry::Column::Visibility.eq(Visibility::Client))
+                .filter(work_entry::Column::StartedAt.gte(month_start))
+                .count(&db)
+                .await
+                .unwrap();
+            let entries = work_entry::Entity::find()
+                .filter(work_entry::Column::TenantId.eq(t.id))
+                .filter(work_entry::Column::StartedAt.gte(month_start))
+                .all(&db)
+                .await
+                .unwrap();
+            assert!(this_month >= 1, "{} has no client-visible work done this month as of {at}", t.slug);
+            assert!(entries.iter().all(|e| e.state == WorkState::Planned || e.started_at <= at), "done work after now");
+            assert!(entries.iter().any(|e| e.state == WorkState::Planned && e.started_at > at), "nothing planned");
+        }
+        let tickets = ticket::Entity::find().all(&db).await.unwrap();
+        let open: Vec<_> = tickets.iter().filter(|t| t.status.is_open()).collect();
+        let breached = open
+            .iter()
+            .filter(|t| t.resolution_due_at < at || (t.first_response_at.is_none() && t.first_response_due_at < at))
+            .count();
+        assert_eq!(breached, 1, "one open ticket past its target on purpose, as of {at}");
+        assert!(open.len() >= 9, "open tickets for every client");
+        assert!(tickets.iter().all(|t| t.created_at <= at && t.updated_at <= at));
+        for c in ticket_comment::Entity::find().all(&db).await.unwrap() {
+            assert!(c.created_at <= at, "a comment written after now");
+        }
+        for c in ticket_status_change::Entity::find().all(&db).await.unwrap() {
+            assert!(c.created_at <= at, "a status change after now");
+        }
+    }
+}
+
+/// The same day gives the same demo, whatever the hour it is seeded.
+#[tokio::test]
+async fn the_demo_is_the_same_for_a_given_day() {
+    let layout = |db: domain::DatabaseConnection| async move {
+        let mut rows: Vec<(i64, String, String, chrono::NaiveDate)> = work_entry::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.tenant_id, e.category.as_str().to_string(), e.why_it_matters, e.started_at.date_naive()))
+            .collect();
+        rows.sort();
+        rows
+    };
+    let (_a, morning) = demo_as_of(utc("2026-12-09T13:10:00Z")).await;
+    let (_b, afternoon) = demo_as_of(utc("2026-12-09T17:45:00Z")).await;
+    assert_eq!(layout(morning).await, layout(afternoon).await);
+}

@@ -358,6 +358,46 @@ fn cases() -> Vec<Case> {
             status: nobody_fn,
         },
         Case {
+            name: "fn portal/ticket-rate on another tenant's number",
+            request: |f| {
+                Request::Fn(
+                    "portal/ticket-rate",
+                    vec![("number", f.other_ticket.to_string()), ("rating", "good".into())],
+                )
+            },
+            status: nobody_fn,
+        },
+        Case {
+            // Lee's resolved ticket: only its requester rates it (the client admin sees it, but
+            // the answer is the requester's to give).
+            name: "fn portal/ticket-rate, the client user's own resolved ticket",
+            request: |_| Request::Fn("portal/ticket-rate", vec![("number", "2".into()), ("rating", "okay".into())]),
+            status: |w| match w {
+                Who::Anonymous => 401,
+                Who::ClientUser => 200,
+                _ => 404,
+            },
+        },
+        Case {
+            name: "fn portal/ticket-rate, an open ticket of one's own",
+            request: |_| Request::Fn("portal/ticket-rate", vec![("number", "4".into()), ("rating", "good".into())]),
+            status: |w| match w {
+                Who::Anonymous => 401,
+                Who::ClientUser => 422,
+                _ => 404,
+            },
+        },
+        Case {
+            name: "the page a rating link lands on (public)",
+            request: |_| Request::Page("/rated?ticket=2&answer=good".into()),
+            status: |_| 200,
+        },
+        Case {
+            name: "a rating link that does not exist",
+            request: |_| Request::Page(format!("/rate/{}/good", "0".repeat(64))),
+            status: |_| 303,
+        },
+        Case {
             name: "fn portal/ticket-new, bad input",
             request: |_| Request::Fn("portal/ticket-new", vec![("subject", String::new())]),
             status: |w| match w {

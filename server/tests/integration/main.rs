@@ -17,6 +17,7 @@ mod isolation;
 mod jobs;
 mod mail;
 mod metrics;
+mod ratings;
 mod reset;
 mod schema;
 mod security;

@@ -39,6 +39,7 @@ pub async fn msp_overview() -> Result<OverviewView, AppError> {
             .into_iter()
             .map(|a| crate::views::msp::AwayView { name: a.name, back: day(a.back_after), clients: a.clients })
             .collect(),
+        ratings: crate::presenters::msp::ratings_board(staff.unscoped().ratings_board().await?),
     })
 }
 

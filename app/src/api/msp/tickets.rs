@@ -116,6 +116,7 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
             .collect(),
         techs: t.techs.into_iter().map(|s| StaffOption { id: s.id, name: s.name, role: s.role }).collect(),
         can_edit: staff.editor().is_some(),
+        rating: staff.unscoped().ticket_rating(id).await?.as_ref().map(|r| crate::presenters::tickets::rating(r, tz)),
     })
 }
 
@@ -135,7 +136,10 @@ pub async fn msp_ticket_status(id: i64, #[server(default)] status: String) -> Re
     use super::super::guard;
     let editor = guard::editor().await?;
     let status = status.parse().map_err(|_| AppError::Invalid("Please choose a status.".into()))?;
-    editor.set_status(id, status).await?;
+    let ratings = crate::services::services()?.ratings;
+    if let Some(ask) = editor.set_status(id, status).await? {
+        ratings.ask(&ask).await;
+    }
     leptos_axum::redirect(&format!("/msp/tickets/{id}"));
     Ok(())
 }

@@ -170,6 +170,7 @@ pub fn MspHome() -> impl IntoView {
                     {o.week_work.is_empty().then(|| view! { <p class="empty">"Nothing else this week."</p> })}
                     {(!o.week_work.is_empty()).then(|| work_table("This week's work", o.week_work, true))}
                 </section>
+                <RatingsBoard board=o.ratings/>
                 <section aria-labelledby="risk-h">
                     <h2 id="risk-h">"Single points of failure"</h2>
                     {o.risks.is_empty().then(|| view! { <p class="empty">"No system is at risk."</p> })}
@@ -189,4 +190,62 @@ pub fn MspHome() -> impl IntoView {
         }
         .into_any()
     })
+}
+
+fn tally_cells(t: crate::views::msp::TallyView) -> impl IntoView {
+    let poor = if t.poor > 0 { "overdue" } else { "" };
+    view! { <td>{t.good}</td><td>{t.okay}</td><td class=poor>{t.poor}</td><td>{t.share}</td> }
+}
+
+fn tally_head(first: &'static str) -> impl IntoView {
+    view! {
+        <thead><tr><th scope="col">{first}</th><th scope="col">"Good"</th><th scope="col">"Okay"</th>
+            <th scope="col">"Poor"</th><th scope="col">"Share"</th></tr></thead>
+    }
+}
+
+/// How clients rated resolved tickets: by month (six), by tech and by client (90 days), and the
+/// latest poor answers.
+#[component]
+fn RatingsBoard(board: crate::views::msp::RatingsBoardView) -> impl IntoView {
+    view! {
+        <section aria-labelledby="ratings-h">
+            <h2 id="ratings-h">"How clients rated us"</h2>
+            {board.by_client.is_empty().then(|| view! { <p class="empty">"No ratings in the last 90 days."</p> })}
+            <div class="columns">
+                <table class="dense">
+                    <caption>"By month"</caption>
+                    {tally_head("Month")}
+                    <tbody>
+                        {board.months.into_iter().map(|(m, t)| view! { <tr><th scope="row">{m}</th>{tally_cells(t)}</tr> }).collect_view()}
+                    </tbody>
+                </table>
+                <table class="dense">
+                    <caption>"By tech, last 90 days"</caption>
+                    {tally_head("Tech")}
+                    <tbody>
+                        {board.by_tech.into_iter().map(|(n, t)| view! { <tr><th scope="row">{n}</th>{tally_cells(t)}</tr> }).collect_view()}
+                    </tbody>
+                </table>
+                <table class="dense">
+                    <caption>"By client, last 90 days"</caption>
+                    {tally_head("Client")}
+                    <tbody>
+                        {board.by_client.into_iter().map(|(n, slug, t)| view! {
+                            <tr><th scope="row"><a href=format!("/msp/clients/{slug}")>{n}</a></th>{tally_cells(t)}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(!board.recent_poor.is_empty()).then(|| view! {
+                <h3>"Latest poor ratings"</h3>
+                <ul class="poor-ratings">
+                    {board.recent_poor.into_iter().map(|(client, id, ticket, comment)| view! {
+                        <li><a href=format!("/msp/tickets/{id}")>{ticket}</a> " · " {client}
+                            {(!comment.is_empty()).then(|| view! { <br/><span class="muted">{format!("“{comment}”")}</span> })}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
 }

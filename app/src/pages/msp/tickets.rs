@@ -121,6 +121,14 @@ pub fn MspTicket() -> impl IntoView {
                     <dt>"Assignee"</dt><dd>{r.assignee.clone().unwrap_or_else(|| "Unassigned".into())}</dd>
                     <dt>"First response"</dt><dd class=if r.breached && t.first_response.starts_with("Due") { "overdue" } else { "" }>{t.first_response.clone()}</dd>
                     <dt>"Resolution"</dt><dd class=if r.breached && !t.first_response.starts_with("Due") { "overdue" } else { "" }>{t.resolution.clone()}</dd>
+                    {t.rating.clone().map(|g| view! {
+                        <dt>"Client's rating"</dt>
+                        <dd class=format!("rated rated-{}", g.rating.as_str())>
+                            <strong>{g.rating.label()}</strong>
+                            {format!(" · {}{}", g.by.map(|b| format!("{b}, ")).unwrap_or_default(), g.when)}
+                            {(!g.comment.is_empty()).then(|| view! { <br/>{format!("“{}”", g.comment)} })}
+                        </dd>
+                    })}
                 </dl>
                 {t.can_edit.then(|| view! {
                     <div class="columns">

@@ -163,3 +163,26 @@ pub mod clients;
 pub mod coverage;
 pub mod integrations;
 pub mod summaries;
+
+/// Good, okay and poor, with the share of good answers.
+pub fn tally(t: domain::ratings::Tally) -> crate::views::msp::TallyView {
+    let share = match t.total() {
+        0 => "—".to_string(),
+        n => format!("{}% good", t.good * 100 / n),
+    };
+    crate::views::msp::TallyView { good: t.good, okay: t.okay, poor: t.poor, share }
+}
+
+/// The ratings board on `/msp`.
+pub fn ratings_board(b: domain::ratings::RatingsBoard) -> crate::views::msp::RatingsBoardView {
+    crate::views::msp::RatingsBoardView {
+        months: b.months.into_iter().map(|(m, t)| (m.first_day.format("%b %Y").to_string(), tally(t))).collect(),
+        by_tech: b.by_tech.into_iter().map(|(n, t)| (n, tally(t))).collect(),
+        by_client: b.by_client.into_iter().map(|(n, slug, t)| (n, slug, tally(t))).collect(),
+        recent_poor: b
+            .recent_poor
+            .into_iter()
+            .map(|(client, id, number, subject, comment)| (client, id, format!("#{number} {subject}"), comment))
+            .collect(),
+    }
+}
