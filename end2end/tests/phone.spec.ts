@@ -6,14 +6,16 @@ import { PASSWORD, signIn } from "./auth";
 
 test.use({ viewport: { width: 360, height: 740 } });
 
-async function fitsTheScreen(page: Page) {
+/** The top bar fits; on client pages (written for phones) the whole page does too. Staff
+ * tables are dense by design and may scroll. */
+async function fitsTheScreen(page: Page, wholePage = true) {
   const widths = await page.evaluate(() => ({
     page: document.documentElement.scrollWidth,
     bar: document.querySelector(".top-bar")!.scrollWidth,
     screen: window.innerWidth,
   }));
-  expect(widths.page).toBeLessThanOrEqual(widths.screen);
   expect(widths.bar).toBeLessThanOrEqual(widths.screen);
+  if (wholePage) expect(widths.page).toBeLessThanOrEqual(widths.screen);
 }
 
 test.describe("without JavaScript", () => {
@@ -38,25 +40,37 @@ test.describe("without JavaScript", () => {
       await expect(link).toBeInViewport();
     }
     await fitsTheScreen(page);
-    const problems = (await new AxeBuilder({ page }).analyze()).violations.filter(
-      (v) => v.impact === "serious" || v.impact === "critical",
-    );
-    expect(problems.map((v) => v.id)).toEqual([]);
     await team.click();
     await expect(page).toHaveURL(/\/portal\/team$/);
     await expect(page.getByRole("heading", { level: 1, name: "Your team" })).toBeVisible();
+    await fitsTheScreen(page);
+    // The rest of the portal reads on the phone too.
+    for (const path of ["/portal/work", "/portal/tickets", "/portal/tickets/4", "/portal/systems", "/portal/summaries", "/portal/account"]) {
+      await page.goto(path);
+      await fitsTheScreen(page);
+    }
   });
 });
 
 test("an MSP admin's twelve links fit behind the menu at 360 px", async ({ page }) => {
   await signIn(page, "morgan@limelight.test");
   await page.goto("/msp");
-  await fitsTheScreen(page);
+  await fitsTheScreen(page, false);
   await page.locator("summary", { hasText: "Menu" }).click();
   const audit = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" });
   await expect(audit).toBeInViewport();
   await audit.click();
   await expect(page).toHaveURL(/\/msp\/audit/);
+});
+
+test("the open menu has no serious accessibility violations", async ({ page }) => {
+  await signIn(page, "lee@acme-dental.test");
+  await page.locator("summary", { hasText: "Menu" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Your team" })).toBeVisible();
+  const problems = (await new AxeBuilder({ page }).analyze()).violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(problems.map((v) => v.id)).toEqual([]);
 });
 
 test("on a wide screen the links are in the bar and the menu is not shown", async ({ page }) => {

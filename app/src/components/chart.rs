@@ -57,7 +57,11 @@ pub fn WorkChart(chart: ChartView) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </figcaption>
-            <table class="visually-hidden">
+            // The figures for screen readers. A table takes its content's width whatever its own
+            // says, so the hiding box is a div around it: otherwise the page scrolls sideways on
+            // a phone.
+            <div class="visually-hidden">
+            <table>
                 <caption>"Pieces of work per month by category"</caption>
                 <thead><tr><th scope="col">"Month"</th>
                     {chart.series.iter().map(|(c, _)| view! { <th scope="col">{c.label()}</th> }).collect_view()}
@@ -70,6 +74,7 @@ pub fn WorkChart(chart: ChartView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </figure>
     }
 }
