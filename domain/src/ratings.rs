@@ -332,19 +332,27 @@ impl TenantScope {
 
     /// Ratings given in a period (for summaries): (rated, of which good).
     pub async fn ratings_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<BTreeMap<Rating, i64>> {
-        let rows: Vec<(Rating, i64)> = self
-            .select::<ticket_rating::Entity>()
-            .filter(ticket_rating::Column::CreatedAt.gte(from))
-            .filter(ticket_rating::Column::CreatedAt.lt(to))
-            .select_only()
-            .column(ticket_rating::Column::Rating)
-            .column_as(ticket_rating::Column::Id.count(), "n")
-            .group_by(ticket_rating::Column::Rating)
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        Ok(rows.into_iter().collect())
+        Ok(answers_between(self.db(), self.select::<ticket_rating::Entity>(), from, to).await?.into_iter().collect())
     }
+}
+
+/// How many of each answer were given between two instants, among the ratings `q` selects: one
+/// grouped query.
+async fn answers_between(
+    db: &impl ConnectionTrait,
+    q: sea_orm::Select<ticket_rating::Entity>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<(Rating, i64)>> {
+    Ok(q.filter(ticket_rating::Column::CreatedAt.gte(from))
+        .filter(ticket_rating::Column::CreatedAt.lt(to))
+        .select_only()
+        .column(ticket_rating::Column::Rating)
+        .column_as(ticket_rating::Column::Id.count(), "n")
+        .group_by(ticket_rating::Column::Rating)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Good, okay and poor answers.
@@ -448,18 +456,8 @@ impl Unscoped {
         for _ in 0..6 {
             let start = month.first_day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
             let end = month.next().first_day.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-            let rows: Vec<(Rating, i64)> = ticket_rating::Entity::find()
-                .filter(ticket_rating::Column::CreatedAt.gte(start))
-                .filter(ticket_rating::Column::CreatedAt.lt(end))
-                .select_only()
-                .column(ticket_rating::Column::Rating)
-                .column_as(ticket_rating::Column::Id.count(), "n")
-                .group_by(ticket_rating::Column::Rating)
-                .into_tuple()
-                .all(self.db())
-                .await?;
             let mut tally = Tally::default();
-            for (r, n) in rows {
+            for (r, n) in answers_between(self.db(), ticket_rating::Entity::find(), start, end).await? {
                 tally.add(r, n);
             }
             months.push((month, tally));
