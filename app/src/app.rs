@@ -2,12 +2,14 @@
 
 use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
+use crate::pages::incidents::{PortalIncident, PortalIncidents};
 use crate::pages::invitation::AcceptInvitationPage;
 use crate::pages::login::LoginPage;
 use crate::pages::msp::MspHome;
 use crate::pages::msp::admin::{AdminClients, AdminUsers, AuditLog};
 use crate::pages::msp::clients::{MspClient, MspClients, MspPreview};
 use crate::pages::msp::coverage::{MspCoverage, MspTimeOff};
+use crate::pages::msp::incidents::{MspIncident, MspIncidents};
 use crate::pages::msp::integrations::AdminIntegrations;
 use crate::pages::msp::jobs::AdminJobs;
 use crate::pages::msp::summaries::{MspSummaries, MspSummary};
@@ -94,6 +96,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/summaries") view=with_bar(PortalSummaries) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/users") view=with_bar(PortalUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/incidents") view=with_bar(PortalIncidents) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/incidents/:id") view=with_bar(PortalIncident) ssr=SsrMode::Async/>
                 <Route path=path!("/rated") view=RatedPage/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
@@ -110,6 +114,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/msp/coverage") view=with_bar(MspCoverage) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/time-off") view=with_bar(MspTimeOff) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/summaries") view=with_bar(MspSummaries) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/incidents") view=with_bar(MspIncidents) ssr=SsrMode::Async/>
+                <Route path=path!("/msp/incidents/:id") view=with_bar(MspIncident) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/summaries/:id") view=with_bar(MspSummary) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/clients") view=with_bar(AdminClients) ssr=SsrMode::Async/>
                 <Route path=path!("/msp/admin/users") view=with_bar(AdminUsers) ssr=SsrMode::Async/>

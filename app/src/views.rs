@@ -10,6 +10,56 @@ pub struct Viewer {
     pub role: Role,
     /// The client company, for client roles.
     pub tenant_name: Option<String>,
+    /// For clients: the open incidents that concern them (the banner on every page).
+    pub incidents: Vec<IncidentBannerView>,
+}
+
+/// An open incident, as the banner names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentBannerView {
+    pub id: i64,
+    pub title: String,
+    pub status: vocabulary::IncidentStatus,
+}
+
+/// An incident in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentListItem {
+    pub id: i64,
+    pub title: String,
+    pub status: vocabulary::IncidentStatus,
+    pub opened: String,
+    /// When it was resolved, if it is.
+    pub resolved: Option<String>,
+}
+
+/// One update of an incident's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentUpdateView {
+    pub status: vocabulary::IncidentStatus,
+    pub body: String,
+    pub author: Option<String>,
+    pub when: String,
+}
+
+/// An incident with its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub item: IncidentListItem,
+    pub impact: String,
+    /// Oldest first.
+    pub updates: Vec<IncidentUpdateView>,
+}
+
+/// A notice, as a client reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub title: String,
+    pub body: String,
+    /// "Until Fri 4 Dec".
+    pub until: String,
+    /// The client it is for, on the staff's page ("All clients" otherwise).
+    pub client: String,
 }
 
 /// One piece of work as a client reads it.
@@ -50,6 +100,8 @@ pub struct DashboardView {
     pub open_tickets: Vec<TicketRow>,
     pub time_zone: String,
     pub feed: Vec<WorkView>,
+    /// Notices from the MSP shown today.
+    pub notices: Vec<NoticeView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

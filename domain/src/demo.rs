@@ -253,10 +253,12 @@ pub async fn seed_as_of(
         .await?;
     }
 
+    let mut tenant_ids = Vec::new();
     for (tenant_index, dt) in TENANTS.iter().enumerate() {
         let t =
             crate::tenants::insert(&tx, &NewTenant::parse(dt.slug, dt.name, dt.tz)?, Some(dt.included_hours)).await?;
         let tz: chrono_tz::Tz = dt.tz.parse().expect("demo time zones are valid");
+        tenant_ids.push(t.id);
         let hours = BusinessHours { time_zone: tz, days: 0b0011111, start_minute: 8 * 60, end_minute: 17 * 60 };
 
         // Coverage: primary, ordered backups, account manager.
@@ -551,6 +553,7 @@ pub async fn seed_as_of(
         .insert(&tx)
         .await?;
     }
+    incidents_and_notices(&tx, at, &tenant_ids, &staff_ids).await?;
     tx.commit().await?;
     // The sent summaries get their snapshot from the committed work log.
     for s in summary::Entity::find().all(db).await? {
@@ -561,6 +564,103 @@ pub async fn seed_as_of(
         am.update(db).await?;
     }
     Ok(accounts)
+}
+
+/// An open incident for the first two clients (email, since this morning, with two updates), one
+/// resolved last month for every client, and a notice to every client for the end of the week.
+async fn incidents_and_notices(
+    tx: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    tenants: &[i64],
+    staff: &[i64],
+) -> Result<()> {
+    let incidents = [
+        (
+            "Microsoft 365 email is delayed",
+            "Email to and from outside addresses may arrive up to an hour late. Nothing is lost: \
+             it is queued and will arrive. Email between colleagues is not affected.",
+            false,
+            vec![
+                (
+                    IncidentStatus::Investigating,
+                    "Microsoft is looking into delays for some customers; we are watching it for you.",
+                    150,
+                ),
+                (
+                    IncidentStatus::Identified,
+                    "Microsoft found the cause (a faulty update on their side) and is rolling back.",
+                    60,
+                ),
+            ],
+        ),
+        (
+            "Internet outage at the data centre",
+            "Remote access and cloud backups were unavailable for about 40 minutes.",
+            true,
+            vec![
+                (
+                    IncidentStatus::Investigating,
+                    "Our data centre's internet link is down; the provider is on site.",
+                    24 * 60 * 30,
+                ),
+                (
+                    IncidentStatus::Resolved,
+                    "The provider replaced a failed router; everything is back and backups have caught up.",
+                    24 * 60 * 30 - 40,
+                ),
+            ],
+        ),
+    ];
+    for (title, impact, all_clients, updates) in incidents {
+        let opened = at - Duration::minutes(updates[0].2);
+        let last = updates.last().expect("an update");
+        let resolved = (last.0 == IncidentStatus::Resolved).then(|| at - Duration::minutes(last.2));
+        let row = incident::ActiveModel {
+            title: Set(title.into()),
+            impact: Set(impact.into()),
+            status: Set(last.0),
+            all_clients: Set(all_clients),
+            email_clients: Set(false),
+            author_id: Set(Some(staff[1])),
+            created_at: Set(opened),
+            updated_at: Set(at - Duration::minutes(last.2)),
+            resolved_at: Set(resolved),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        if !all_clients {
+            for tenant_id in &tenants[..2] {
+                incident_client::ActiveModel { incident_id: Set(row.id), tenant_id: Set(*tenant_id) }
+                    .insert(tx)
+                    .await?;
+            }
+        }
+        for (status, body, ago) in updates {
+            incident_update::ActiveModel {
+                incident_id: Set(row.id),
+                status: Set(status),
+                body: Set(body.into()),
+                author_id: Set(Some(staff[1])),
+                created_at: Set(at - Duration::minutes(ago)),
+                ..Default::default()
+            }
+            .insert(tx)
+            .await?;
+        }
+    }
+    notice::ActiveModel {
+        title: Set("Phones off on Friday evening, 6–8 pm".into()),
+        body: Set("Our phone provider is moving us to a new system. Email and the portal work as usual.".into()),
+        tenant_id: Set(None),
+        shown_until: Set(at.date_naive() + Duration::days(7)),
+        author_id: Set(Some(staff[4])),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    Ok(())
 }
 
 /// The UTC instant of a local wall-clock hour (the earlier one when the clock goes back; an hour

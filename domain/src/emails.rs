@@ -169,6 +169,35 @@ pub fn public_reply(to: &str, author: &str, number: i64, ticket_subject: &str, b
     Email { to: to.to_string(), subject, text, html }
 }
 
+/// An incident that opened or was resolved, for an affected client's admin.
+pub fn incident(
+    to: &str,
+    name: &str,
+    title: &str,
+    impact: &str,
+    status: vocabulary::IncidentStatus,
+    link: &str,
+) -> Email {
+    let resolved = status == vocabulary::IncidentStatus::Resolved;
+    let subject = if resolved { format!("Resolved: {title}") } else { format!("We are working on it: {title}") };
+    let opening = if resolved {
+        "The incident below is resolved. Thank you for your patience."
+    } else {
+        "Something is wrong, and we are already working on it: there is no need to call us about it."
+    };
+    let text = format!("Hello {name},\n\n{opening}\n\n{title}\n{impact}\n\nFollow it in your portal: {link}\n");
+    let html = format!(
+        "<p>Hello {},</p><p>{}</p><p><strong>{}</strong></p><p style=\"white-space:pre-wrap\">{}</p>\
+         <p><a href=\"{}\">Follow it in your portal</a></p>",
+        html_escape(name),
+        html_escape(opening),
+        html_escape(title),
+        html_escape(impact),
+        html_escape(link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
 /// A ticket just resolved, for its requester, with three one-click answers.
 pub struct ResolvedTicket<'a> {
     pub name: &'a str,

@@ -17,6 +17,7 @@ pub mod error;
 pub mod figures;
 pub mod history;
 pub mod imports;
+pub mod incidents;
 pub mod input;
 pub mod integrations;
 pub mod invitations;

@@ -122,6 +122,13 @@ impl Notifier {
         }
     }
 
+    /// Queues emails composed elsewhere (incident notices), logging any that cannot be queued.
+    pub async fn queue_all(&self, emails: Vec<Email>, what: &str) {
+        for email in emails {
+            self.deliver(Ok(Some(email)), what).await;
+        }
+    }
+
     /// A ticket staff just opened, for whoever covers its client now.
     pub async fn new_ticket(&self, staff: &Unscoped, ticket_id: i64) {
         self.deliver(staff.new_ticket_notice(ticket_id, &self.public_url).await, "new ticket").await

@@ -423,13 +423,7 @@ impl Unscoped {
         for (id, r, n) in per_client {
             clients.entry(id).or_default().add(r, n);
         }
-        let names: BTreeMap<i64, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(techs.keys().flatten().copied().collect::<Vec<_>>()))
-            .all(self.db())
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
+        let names = crate::users::display_names(self.db(), techs.keys().flatten().copied().collect()).await?;
         let tenants: BTreeMap<i64, (String, String)> = tenant::Entity::find()
             .filter(tenant::Column::Id.is_in(clients.keys().copied().collect::<Vec<_>>()))
             .all(self.db())

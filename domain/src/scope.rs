@@ -34,7 +34,9 @@ tenant_owned!(
     knowledge,
     runbook,
     summary,
-    ticket_rating
+    ticket_rating,
+    incident_client,
+    incident_ticket
 );
 
 /// One tenant's data, as its clients may see it.

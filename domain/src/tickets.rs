@@ -226,12 +226,22 @@ impl TenantScope {
     /// Files a ticket for the viewer. Its number is the tenant's next, taken in the same
     /// transaction (BEGIN IMMEDIATE on SQLite, a row lock on PostgreSQL), so numbers never repeat.
     pub async fn open_ticket(&self, new: NewTicket) -> Result<i64> {
+        self.open_ticket_about(new, None).await
+    }
+
+    /// The same, saying it is about an open incident that concerns this client (another is
+    /// refused in words, and nothing is filed).
+    pub async fn open_ticket_about(&self, new: NewTicket, incident: Option<i64>) -> Result<i64> {
         let Some((requester, _)) = self.viewer() else {
             return Err(DomainError::Invalid("Only a client can open a ticket here.".into()));
         };
         let tx = crate::db::write(self.db()).await?;
-        let (_, number) =
+        let (id, number) =
             insert_ticket(&tx, self.tenant_id(), Some(requester), &new, TicketSource::Portal, Some(requester)).await?;
+        if incident.is_some() {
+            let t = ticket::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+            crate::incidents::link(&tx, &t, incident).await?;
+        }
         tx.commit().await?;
         Ok(number)
     }

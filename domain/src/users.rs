@@ -152,3 +152,21 @@ impl Unscoped {
 pub async fn role_of(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<Option<Role>> {
     Ok(user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.role))
 }
+
+/// The display names of these people, by id: one query, whatever their number (a missing id is
+/// simply absent).
+pub(crate) async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}

@@ -1,6 +1,6 @@
 //! Work entries: the record of what was done, read through a scope.
 
-use crate::entities::{system, tenant, user, work_entry, work_entry_system};
+use crate::entities::{system, tenant, work_entry, work_entry_system};
 use crate::error::{DomainError, Result};
 use crate::scope::{TenantScope, Unscoped};
 use chrono::{DateTime, Utc};
@@ -53,13 +53,7 @@ pub struct WorkItem {
 pub(crate) async fn with_names(db: &impl ConnectionTrait, entries: Vec<work_entry::Model>) -> Result<Vec<WorkItem>> {
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let user_ids: Vec<i64> = entries.iter().map(|e| e.performed_by).collect();
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::users::display_names(db, user_ids).await?;
     let links =
         work_entry_system::Entity::find().filter(work_entry_system::Column::WorkEntryId.is_in(ids)).all(db).await?;
     let systems: HashMap<i64, (String, i64)> = system::Entity::find()

@@ -52,7 +52,7 @@ test.describe("without JavaScript", () => {
   });
 });
 
-test("an MSP admin's twelve links fit behind the menu at 360 px", async ({ page }) => {
+test("an MSP admin's thirteen links fit behind the menu at 360 px", async ({ page }) => {
   await signIn(page, "morgan@limelight.test");
   await page.goto("/msp");
   await fitsTheScreen(page, false);

@@ -5,6 +5,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod keys;
 mod m20261122_000001_schema;
 mod m20261122_000002_mail_queue;
 mod m20261202_000001_integrations;
@@ -13,6 +14,7 @@ mod m20261204_000001_two_step;
 mod m20261205_000001_audit_detail;
 mod m20261206_000001_jobs;
 mod m20261207_000001_ratings;
+mod m20261208_000001_incidents;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_audit_detail::Migration),
             Box::new(m20261206_000001_jobs::Migration),
             Box::new(m20261207_000001_ratings::Migration),
+            Box::new(m20261208_000001_incidents::Migration),
         ]
     }
 }

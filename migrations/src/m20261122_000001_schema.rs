@@ -6,6 +6,7 @@
 //! - every tenant-scoped list has an index that serves it in order, keyed `(tenant_id, <order>, id)`.
 //!   An ascending B-tree serves the newest-first order too (both databases scan it backwards).
 
+use crate::keys::fk;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -15,27 +16,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261122_000001_schema"
     }
-}
-
-/// A foreign key from `table.columns` to `parent.parent_columns`.
-fn fk(
-    table: &'static str,
-    columns: &[&'static str],
-    parent: &'static str,
-    parent_columns: &[&'static str],
-    on_delete: ForeignKeyAction,
-) -> ForeignKeyCreateStatement {
-    let mut key = ForeignKey::create();
-    key.name(format!("fk_{table}_{}", columns.join("_")));
-    key.from_tbl(table).to_tbl(parent);
-    for c in columns {
-        key.from_col(*c);
-    }
-    for c in parent_columns {
-        key.to_col(*c);
-    }
-    key.on_delete(on_delete).on_update(ForeignKeyAction::NoAction);
-    key.to_owned()
 }
 
 /// The tenant foreign key every tenant-owned table has.

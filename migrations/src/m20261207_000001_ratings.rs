@@ -13,23 +13,15 @@ impl MigrationName for Migration {
     }
 }
 
+/// Rows go with their ticket or person, never with their tenant (a tenant is archived, not deleted).
 fn fk(
     table: &'static str,
     columns: &[&'static str],
     parent: &'static str,
     to: &[&'static str],
 ) -> ForeignKeyCreateStatement {
-    let mut key = ForeignKey::create();
-    key.name(format!("fk_{table}_{}", columns.join("_"))).from_tbl(table).to_tbl(parent);
-    for c in columns {
-        key.from_col(*c);
-    }
-    for c in to {
-        key.to_col(*c);
-    }
     let on_delete = if parent == "tenant" { ForeignKeyAction::Restrict } else { ForeignKeyAction::Cascade };
-    key.on_delete(on_delete).on_update(ForeignKeyAction::NoAction);
-    key.to_owned()
+    crate::keys::fk(table, columns, parent, to, on_delete)
 }
 
 #[async_trait::async_trait]

@@ -269,6 +269,16 @@ words!(
 );
 
 words!(
+    /// Where an incident stands, in the words clients read.
+    IncidentStatus, "incident status" {
+        Investigating = "investigating" / "Investigating",
+        Identified = "identified" / "Cause found, fix under way",
+        Monitoring = "monitoring" / "Fixed, and watching",
+        Resolved = "resolved" / "Resolved",
+    }
+);
+
+words!(
     /// A requester's answer to "how did we do?" about a resolved ticket.
     Rating, "rating" {
         Good = "good" / "Good",
@@ -303,6 +313,10 @@ words!(
         SummarySent = "summary_sent" / "Summary sent",
         TicketOpened = "ticket_opened" / "Ticket opened",
         TicketRated = "ticket_rated" / "Ticket rated",
+        IncidentOpened = "incident_opened" / "Incident opened",
+        IncidentUpdated = "incident_updated" / "Incident updated",
+        TicketLinkedToIncident = "ticket_linked_to_incident" / "Ticket linked to an incident",
+        NoticePosted = "notice_posted" / "Notice posted",
         ApiTokenCreated = "api_token_created" / "API token created",
         ApiTokenRevoked = "api_token_revoked" / "API token revoked",
         ApiTokenUsed = "api_token_used" / "API token used",

@@ -12,12 +12,20 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(access) = guard::access() else {
         return Ok(None);
     };
-    let tenant_name = match &access {
-        Access::Client(c) => Some(c.scope.tenant().await?.name),
-        Access::Staff(_) => None,
+    let (tenant_name, incidents) = match &access {
+        Access::Client(c) => (
+            Some(c.scope.tenant().await?.name),
+            c.scope
+                .open_incidents()
+                .await?
+                .into_iter()
+                .map(|i| crate::views::IncidentBannerView { id: i.id, title: i.title, status: i.status })
+                .collect(),
+        ),
+        Access::Staff(_) => (None, Vec::new()),
     };
     let user = access.user();
-    Ok(Some(Viewer { name: user.display_name.clone(), role: user.role, tenant_name }))
+    Ok(Some(Viewer { name: user.display_name.clone(), role: user.role, tenant_name, incidents }))
 }
 
 /// Changes the signed-in person's password. Every session of theirs ends, this one included; the

@@ -107,13 +107,20 @@ pub async fn open_ticket(
     #[server(default)] description: String,
     #[server(default)] impact: String,
     #[server(default)] urgency: String,
+    #[server(default)] incident: String,
 ) -> Result<i64, AppError> {
     use super::guard;
     let client = guard::client().await?;
     let notifier = crate::services::services()?.notifier;
     let new = domain::tickets::NewTicket::parse(&subject, &description, &impact, &urgency)?;
+    let incident = match incident.trim() {
+        "" => None,
+        i => {
+            Some(i.parse::<i64>().map_err(|_| AppError::Invalid("Please choose one of the incidents listed.".into()))?)
+        }
+    };
     client.pace(domain::auth::throttle::Paced::Ticket, &guard::request_client()).await?;
-    let number = client.scope.open_ticket(new).await?;
+    let number = client.scope.open_ticket_about(new, incident).await?;
     notifier.client_ticket(&client.scope, number).await;
     leptos_axum::redirect(&format!("/portal/tickets/{number}"));
     Ok(number)

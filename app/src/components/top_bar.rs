@@ -10,13 +10,14 @@ const MSP_ADMIN_LINKS: &[(&str, &str)] = &[
     ("/msp/coverage", "Coverage"),
     ("/msp/time-off", "Time off"),
     ("/msp/summaries", "Summaries"),
+    ("/msp/incidents", "Incidents"),
     ("/msp/admin/clients", "Admin: clients"),
     ("/msp/admin/users", "Admin: people"),
     ("/msp/admin/integrations", "Admin: integrations"),
     ("/msp/admin/jobs", "Admin: jobs"),
     ("/msp/audit", "Audit log"),
 ];
-const STAFF_LINK_COUNT: usize = 7;
+const STAFF_LINK_COUNT: usize = 8;
 
 fn nav_links(links: &'static [(&'static str, &'static str)]) -> impl IntoView {
     links.iter().map(|(href, label)| view! { <a href=*href>{*label}</a> }).collect_view()
@@ -75,5 +76,23 @@ pub fn TopBar() -> impl IntoView {
                 })}
             </Suspense>
         </header>
+        // Open incidents that concern a client, on every page of their portal.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let incidents = who.await.ok().flatten().map(|v| v.incidents).unwrap_or_default();
+                (!incidents.is_empty()).then(|| view! {
+                    <section class="incident-banner" aria-label="Open incidents">
+                        {incidents.into_iter().map(|i| view! {
+                            <p>
+                                <span class="incident-mark" aria-hidden="true">"!"</span>
+                                <strong>{i.title}</strong>
+                                {format!(" · {}. We are on it. ", i.status.label())}
+                                <a href=format!("/portal/incidents/{}", i.id)>"See the updates"</a>
+                            </p>
+                        }).collect_view()}
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -27,6 +27,19 @@ pub fn dashboard(h: crate::views::DashboardView) -> AnyView {
                             <main class="page" id="main">
                                 <h1>{h.tenant_name.clone()}</h1>
                                 <p class="lead">"Here is what your IT team has been doing behind the scenes."</p>
+                                <p class="meta"><a href="/portal/incidents">"Service status and past incidents"</a></p>
+                                {(!h.notices.is_empty()).then(|| view! {
+                                    <section aria-labelledby="notices-heading" class="notices">
+                                        <h2 id="notices-heading">"Notices from your IT team"</h2>
+                                        <ul>
+                                            {h.notices.iter().map(|n| view! {
+                                                <li><strong>{n.title.clone()}</strong>
+                                                    <p class="body">{n.body.clone()}</p>
+                                                    <p class="meta">{n.until.clone()}</p></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <section aria-labelledby="glance-heading" class="glance">
                                     <h2 id="glance-heading">{format!("{} at a glance", h.glance.month)}</h2>
                                     <ul class="figures">

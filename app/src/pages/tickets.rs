@@ -75,6 +75,8 @@ pub fn PortalTickets() -> impl IntoView {
 #[component]
 pub fn PortalTicketNew() -> impl IntoView {
     let open = ServerAction::<OpenTicket>::new();
+    // Open incidents that concern this client: a ticket can say it is about one.
+    let incidents = Resource::new(|| (), |_| crate::api::incidents::portal_incidents());
     let impact = RwSignal::new(None::<Impact>);
     let urgency = RwSignal::new(None::<Urgency>);
     let error = move || match open.value().get() {
@@ -119,6 +121,19 @@ pub fn PortalTicketNew() -> impl IntoView {
                     {Urgency::ALL.iter().map(|u| view! { <option value=u.as_str()>{u.label()}</option> }).collect_view()}
                 </select>
                 <p class="preview" aria-live="polite">{preview}</p>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let open: Vec<_> =
+                            incidents.await.unwrap_or_default().into_iter().filter(|i| i.resolved.is_none()).collect();
+                        (!open.is_empty()).then(|| view! {
+                            <label for="incident">"Is this about something we already know of?"</label>
+                            <select id="incident" name="incident">
+                                <option value="">"No, something else"</option>
+                                {open.into_iter().map(|i| view! { <option value=i.id.to_string()>{i.title}</option> }).collect_view()}
+                            </select>
+                        })
+                    })}
+                </Suspense>
                 <button type="submit" class="primary">"Open the ticket"</button>
             </ActionForm>
         </main>

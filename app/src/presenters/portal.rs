@@ -26,7 +26,9 @@ pub async fn dashboard(scope: &domain::scope::TenantScope) -> Result<DashboardVi
     let planned = scope.planned_work(5).await?;
     let open = domain::tickets::TicketFilter { open_only: true, ..Default::default() };
     let open_tickets = scope.tickets(&open, 5).await?;
+    let notices = scope.current_notices().await?;
     Ok(DashboardView {
+        notices: notices.iter().map(crate::presenters::incidents::notice).collect(),
         team: team_view(&team, Vec::new()),
         glance: glance_view(&glance),
         chart: chart_view(months),

@@ -256,6 +256,7 @@ pub struct StaffTicketView {
     pub techs: Vec<StaffOption>,
     pub can_edit: bool,
     pub rating: Option<crate::views::RatingView>,
+    pub incidents: TicketIncidentChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,4 +516,46 @@ pub struct JobRunView {
     pub items: i32,
     pub holder: String,
     pub error: Option<String>,
+}
+
+/// An open incident on the staff's board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffIncidentRow {
+    pub item: crate::views::IncidentListItem,
+    /// "All clients" or "2 clients".
+    pub affected: String,
+    /// Tickets clients linked to it.
+    pub tickets: u64,
+}
+
+/// `/msp/incidents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentBoardView {
+    pub open: Vec<StaffIncidentRow>,
+    pub resolved: Vec<crate::views::IncidentListItem>,
+    pub notices: Vec<crate::views::NoticeView>,
+    /// (slug, name) of the active clients, for the forms.
+    pub clients: Vec<(String, String)>,
+    /// Today, as a form's default date ("2026-12-03").
+    pub today: String,
+}
+
+/// `/msp/incidents/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffIncidentView {
+    pub incident: crate::views::IncidentView,
+    pub all_clients: bool,
+    pub email_clients: bool,
+    /// (name, slug)
+    pub clients: Vec<(String, String)>,
+    /// (ticket id, client, "#4 Subject")
+    pub tickets: Vec<(i64, String, String)>,
+    pub clients_with_tickets: usize,
+}
+
+/// The open incidents a ticket's client may be affected by, and the one it is linked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketIncidentChoice {
+    pub open: Vec<(i64, String)>,
+    pub linked: Option<i64>,
 }

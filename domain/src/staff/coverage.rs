@@ -97,13 +97,7 @@ pub(crate) async fn time_off_between(
         .order_by_asc(time_off::Column::Id)
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names = crate::users::display_names(db, rows.iter().map(|r| r.user_id).collect()).await?;
     Ok(rows
         .into_iter()
         .map(|r| TimeOffItem {

@@ -2,7 +2,7 @@
 //! do it. A review by someone other than the author keeps a runbook fresh for 180 days.
 
 use super::{Editor, optional_text, required_text, tenant_by_slug};
-use crate::entities::{runbook, system, user};
+use crate::entities::{runbook, system};
 use crate::error::{DomainError, Result};
 use crate::rules::KNOWLEDGE_WINDOW_DAYS;
 use crate::scope::Unscoped;
@@ -57,13 +57,9 @@ impl Unscoped {
 }
 
 async fn items(db: &impl sea_orm::ConnectionTrait, rows: Vec<runbook::Model>, slug: &str) -> Result<Vec<RunbookItem>> {
-    let people: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().flat_map(|r| [r.author_id, r.reviewed_by]).flatten()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let people =
+        crate::users::display_names(db, rows.iter().flat_map(|r| [r.author_id, r.reviewed_by]).flatten().collect())
+            .await?;
     let systems: HashMap<i64, String> = system::Entity::find()
         .filter(system::Column::Id.is_in(rows.iter().filter_map(|r| r.system_id)))
         .all(db)

@@ -65,13 +65,11 @@ fn due(t: &ticket::Model) -> Option<(&'static str, DateTime<Utc>)> {
 
 async fn rows(db: &impl ConnectionTrait, tickets: Vec<ticket::Model>) -> Result<Vec<QueueRow>> {
     let t = now();
-    let people: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(tickets.iter().flat_map(|t| [t.assignee_id, t.requester_id]).flatten()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let people = crate::users::display_names(
+        db,
+        tickets.iter().flat_map(|t| [t.assignee_id, t.requester_id]).flatten().collect(),
+    )
+    .await?;
     let tenants: HashMap<i64, (String, String)> = tenant::Entity::find()
         .filter(tenant::Column::Id.is_in(tickets.iter().map(|t| t.tenant_id)))
         .all(db)

@@ -58,6 +58,8 @@ struct Fixture {
     other_ticket: i64,
     /// That ticket's id (staff address tickets by id).
     other_ticket_id: i64,
+    /// An open incident that concerns another tenant only.
+    other_incident: i64,
 }
 
 enum Request {
@@ -796,6 +798,91 @@ fn cases() -> Vec<Case> {
             },
             status: nobody_fn,
         },
+        Case { name: "service status", request: |_| Request::Page("/portal/incidents".into()), status: portal_page },
+        Case {
+            name: "another tenant's incident",
+            request: |f| Request::Page(format!("/portal/incidents/{}", f.other_incident)),
+            status: nobody_page,
+        },
+        Case { name: "fn portal/incidents", request: |_| Request::Fn("portal/incidents", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/incident, another tenant's",
+            request: |f| Request::Fn("portal/incident", vec![("id", f.other_incident.to_string())]),
+            status: nobody_fn,
+        },
+        Case { name: "fn portal/notices", request: |_| Request::Fn("portal/notices", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/ticket-new about another tenant's incident",
+            request: |f| {
+                Request::Fn(
+                    "portal/ticket-new",
+                    vec![
+                        ("subject", "Phones".into()),
+                        ("description", "Down".into()),
+                        ("impact", "individual".into()),
+                        ("urgency", "inconvenience".into()),
+                        ("incident", f.other_incident.to_string()),
+                    ],
+                )
+            },
+            status: |w| match w {
+                Who::Anonymous => 401,
+                w if w.is_client() => 422,
+                _ => 404,
+            },
+        },
+        Case { name: "incidents and notices", request: |_| Request::Page("/msp/incidents".into()), status: msp_page },
+        Case {
+            name: "an incident",
+            request: |f| Request::Page(format!("/msp/incidents/{}", f.other_incident)),
+            status: msp_page,
+        },
+        Case { name: "fn msp/incidents", request: |_| Request::Fn("msp/incidents", vec![]), status: msp_fn },
+        Case {
+            name: "fn msp/incident",
+            request: |f| Request::Fn("msp/incident", vec![("id", f.other_incident.to_string())]),
+            status: msp_fn,
+        },
+        Case {
+            name: "fn msp/incident-open, no clients chosen",
+            request: |_| {
+                Request::Fn(
+                    "msp/incident-open",
+                    vec![("title", "x".into()), ("impact", "y".into()), ("status", "investigating".into())],
+                )
+            },
+            status: staff_bad_input,
+        },
+        Case {
+            name: "fn msp/incident-update, nothing said",
+            request: |f| {
+                Request::Fn(
+                    "msp/incident-update",
+                    vec![("id", f.other_incident.to_string()), ("status", "monitoring".into())],
+                )
+            },
+            status: staff_bad_input,
+        },
+        Case {
+            name: "fn msp/notice-post, a day passed",
+            request: |_| {
+                Request::Fn(
+                    "msp/notice-post",
+                    vec![("title", "x".into()), ("body", "y".into()), ("shown_until", "2020-01-01".into())],
+                )
+            },
+            status: staff_bad_input,
+        },
+        Case {
+            name: "fn msp/ticket-incident, an incident of another client",
+            request: |f| {
+                Request::Fn(
+                    "msp/ticket-incident",
+                    vec![("id", f.other_ticket_id.to_string()), ("incident", "987654321".into())],
+                )
+            },
+            status: staff_bad_input,
+        },
         Case { name: "coverage", request: |_| Request::Page("/msp/coverage".into()), status: msp_page },
         Case { name: "fn msp/coverage", request: |_| Request::Fn("msp/coverage", vec![]), status: msp_fn },
         Case { name: "time off", request: |_| Request::Page("/msp/time-off".into()), status: msp_page },
@@ -821,6 +908,31 @@ async fn fixture(app: &TestApp) -> Fixture {
     };
     let acme = tenant_id("acme-dental").await;
     let northwind = tenant_id("northwind-legal").await;
+    let other_incident = {
+        use domain::entities::{incident, incident_client};
+        use sea_orm::{ActiveModelTrait, Set};
+        let now = domain::time::now();
+        let i = incident::ActiveModel {
+            title: Set("Northwind's phones are down".into()),
+            impact: Set("Calls to the office go to voicemail.".into()),
+            status: Set(vocabulary::IncidentStatus::Investigating),
+            all_clients: Set(false),
+            email_clients: Set(false),
+            author_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            resolved_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        incident_client::ActiveModel { incident_id: Set(i.id), tenant_id: Set(northwind) }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        i.id
+    };
     let first = |tenant: i64, visibility: &'static str| {
         let db = app.db.clone();
         async move {
@@ -890,6 +1002,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             .unwrap()
             .id,
         other_ticket,
+        other_incident,
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,
         other_tenant: first(northwind, "client").await,

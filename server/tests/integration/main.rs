@@ -13,6 +13,7 @@ mod demo;
 mod errors;
 mod history;
 mod imports;
+mod incidents;
 mod isolation;
 mod jobs;
 mod mail;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod coverage;
+pub mod incidents;
 pub mod integrations;
 pub mod runbooks;
 pub mod summaries;

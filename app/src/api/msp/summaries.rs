@@ -13,13 +13,7 @@ pub async fn msp_summaries() -> Result<SummaryListView, AppError> {
     let rows = db.summary_rows().await?;
     Ok(SummaryListView {
         rows: rows.into_iter().map(crate::presenters::msp::summaries::summary_row).collect(),
-        clients: db
-            .tenants()
-            .await?
-            .into_iter()
-            .filter(|t| t.status == vocabulary::TenantStatus::Active)
-            .map(|t| (t.slug, t.name))
-            .collect(),
+        clients: crate::presenters::msp::client_options(&staff).await?,
         can_write: staff.summary_writer().is_some(),
     })
 }

@@ -117,6 +117,13 @@ pub async fn msp_ticket(id: i64) -> Result<StaffTicketView, AppError> {
         techs: t.techs.into_iter().map(|s| StaffOption { id: s.id, name: s.name, role: s.role }).collect(),
         can_edit: staff.editor().is_some(),
         rating: staff.unscoped().ticket_rating(id).await?.as_ref().map(|r| crate::presenters::tickets::rating(r, tz)),
+        incidents: {
+            let (open, linked) = staff.unscoped().incidents_for_ticket(id).await?;
+            crate::views::msp::TicketIncidentChoice {
+                open: open.into_iter().map(|i| (i.id, i.title)).collect(),
+                linked,
+            }
+        },
     })
 }
 

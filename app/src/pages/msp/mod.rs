@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod clients;
 pub mod coverage;
+pub mod incidents;
 pub mod integrations;
 pub mod jobs;
 pub mod summaries;

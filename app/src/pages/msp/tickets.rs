@@ -1,6 +1,7 @@
 //! `/msp/tickets` (the queue) and `/msp/tickets/{id}`.
 
 use super::{action_error, queue_table};
+use crate::api::msp::incidents::MspTicketIncident;
 use crate::api::msp::tickets::{
     MspTicketAssign, MspTicketComment, MspTicketNew, MspTicketStatus, msp_ticket, msp_tickets,
 };
@@ -89,6 +90,7 @@ pub fn MspTicket() -> impl IntoView {
     let assign = ServerAction::<MspTicketAssign>::new();
     let status = ServerAction::<MspTicketStatus>::new();
     let comment = ServerAction::<MspTicketComment>::new();
+    let link = ServerAction::<MspTicketIncident>::new();
     let ticket = Resource::new(
         move || {
             (
@@ -96,6 +98,7 @@ pub fn MspTicket() -> impl IntoView {
                 assign.version().get(),
                 status.version().get(),
                 comment.version().get(),
+                link.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -153,6 +156,22 @@ pub fn MspTicket() -> impl IntoView {
                                 <button type="submit">"Change status"</button>
                             </ActionForm>
                         </div>
+                    </div>
+                })}
+                {(!t.incidents.open.is_empty() || t.incidents.linked.is_some()).then(|| view! {
+                    <div>
+                        {action_error(link.value())}
+                        <ActionForm action=link attr:class="inline-form">
+                            <input type="hidden" name="id" value=tid.to_string()/>
+                            <label>"About an incident " <select name="incident">
+                                <option value="">"None"</option>
+                                {t.incidents.open.iter().map(|(iid, title)| view! {
+                                    <option value=iid.to_string() selected=t.incidents.linked == Some(*iid)>{title.clone()}</option>
+                                }).collect_view()}
+                            </select></label>
+                            <button type="submit">"Link"</button>
+                            {t.incidents.linked.map(|iid| view! { " " <a href=format!("/msp/incidents/{iid}")>"The incident"</a> })}
+                        </ActionForm>
                     </div>
                 })}
                 <h2>"What is happening"</h2>

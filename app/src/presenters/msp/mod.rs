@@ -20,6 +20,18 @@ pub async fn tenant_zones(staff: &StaffAccess) -> Result<HashMap<String, chrono_
         .collect())
 }
 
+/// Active clients as (slug, name), for a form's choice of client.
+pub async fn client_options(staff: &StaffAccess) -> Result<Vec<(String, String)>, AppError> {
+    Ok(staff
+        .unscoped()
+        .tenants()
+        .await?
+        .into_iter()
+        .filter(|t| t.status == vocabulary::TenantStatus::Active)
+        .map(|t| (t.slug, t.name))
+        .collect())
+}
+
 pub async fn staff_options(staff: &StaffAccess) -> Result<Vec<StaffOption>, AppError> {
     Ok(staff
         .unscoped()
