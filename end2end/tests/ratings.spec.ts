@@ -1,28 +1,9 @@
 // "How did we do?": staff resolve a ticket, its requester answers from the email in one click
 // (no sign-in), adds a comment from the ticket's page, and the account manager sees the poor
 // answer on the overview.
-import { test, expect, Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import * as fs from "fs";
-import * as path from "path";
+import { test, expect } from "@playwright/test";
 import { signIn } from "./auth";
-
-const OUTBOX = process.env.LIMELIGHT_OUTBOX ?? "";
-
-/** The body (quoted-printable soft breaks undone) of the newest email to `to` whose text has `marker`. */
-function newestEmail(to: string, marker: string): string | null {
-  const files = fs.existsSync(OUTBOX) ? fs.readdirSync(OUTBOX).filter((f) => f.endsWith(".eml")).sort() : [];
-  for (const f of files.reverse()) {
-    const eml = fs.readFileSync(path.join(OUTBOX, f), "utf8").replace(/=\r?\n/g, "");
-    if (eml.includes(`To: ${to}`) && eml.includes(marker)) return eml;
-  }
-  return null;
-}
-
-async function serious(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
-}
+import { OUTBOX, newestEmail, serious } from "./checks";
 
 test("a requester rates a resolved ticket from the email and the account manager sees it", async ({ page, browser }) => {
   test.skip(!OUTBOX, "LIMELIGHT_OUTBOX is not set");
