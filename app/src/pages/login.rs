@@ -11,6 +11,8 @@ pub fn LoginPage() -> impl IntoView {
     let throttled = move || query.read().get("throttled").is_some();
     let reset_sent = move || query.read().get("reset").is_some();
     let expired = move || query.read().get("expired").is_some();
+    // The page asked for before signing in: the server checks it and returns there afterwards.
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text="Sign in · Limelight"/>
         <main class="page narrow login" id="main">
@@ -38,7 +40,11 @@ pub fn LoginPage() -> impl IntoView {
                      It works once, for an hour."
                 </p>
             })}
+            {move || (!next().is_empty() && !failed() && !throttled()).then(|| view! {
+                <p class="notice" role="status">"Please sign in to continue: you will go straight back to that page."</p>
+            })}
             <form method="post" action="/login" class="stack">
+                {move || (!next().is_empty()).then(|| view! { <input type="hidden" name="next" value=next()/> })}
                 <label for="email">"Email"</label>
                 <input id="email" name="email" type="email" autocomplete="username" required/>
                 <label for="password">"Password"</label>

@@ -1,6 +1,7 @@
 //! Signing in (the password, then the second step where there is one) and out: plain form posts,
 //! so they work without JavaScript.
 
+use super::return_to;
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::State;
@@ -18,6 +19,9 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// The page asked for before signing in (see `return_to`).
+    #[serde(default)]
+    next: String,
 }
 
 /// `POST /login`. A right password leads to a new session (any old one ends) and 303 to the
@@ -31,21 +35,38 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let back = return_to::parse(&form.next);
     match auth::login(&state.two_step, &form.email, form.password, &client).await {
-        Ok(auth::LoginOutcome::Passed(next)) => next_step(&state, &headers, next).await,
-        Ok(auth::LoginOutcome::Refused) => Redirect::to("/login?failed").into_response(),
-        Ok(auth::LoginOutcome::Throttled) => Redirect::to("/login?throttled").into_response(),
+        Ok(auth::LoginOutcome::Passed(next)) => next_step(&state, &headers, next, back).await,
+        Ok(auth::LoginOutcome::Refused) => {
+            Redirect::to(&return_to::login_page("failed", back.as_deref())).into_response()
+        }
+        Ok(auth::LoginOutcome::Throttled) => {
+            Redirect::to(&return_to::login_page("throttled", back.as_deref())).into_response()
+        }
         Err(domain::DomainError::Busy) => busy(),
         Err(e) => internal(e, "login failed on our side"),
     }
 }
 
-/// Where a right password (or an emailed link) leads: a session, or the second step.
-pub async fn next_step(state: &AppState, headers: &HeaderMap, next: Next) -> Response {
-    match next {
-        Next::SignedIn(done) => signed_in(state, headers, done).await,
-        Next::Code(c) => challenge(state, c, "/login/code"),
-        Next::Setup(c) => challenge(state, c, "/login/setup"),
+/// Where a right password (or an emailed link) leads: a session (and the page asked for, `back`),
+/// or the second step, with `back` kept in a cookie until it is done.
+pub async fn next_step(state: &AppState, headers: &HeaderMap, next: Next, back: Option<String>) -> Response {
+    let (c, to) = match next {
+        Next::SignedIn(done) => return signed_in(state, headers, done, back).await,
+        Next::Code(c) => (c, "/login/code"),
+        Next::Setup(c) => (c, "/login/setup"),
+    };
+    match back {
+        Some(path) => (
+            AppendHeaders([
+                (SET_COOKIE, state.cookies.challenge(&c.token, c.expires_at)),
+                (SET_COOKIE, state.cookies.return_to(&path)),
+            ]),
+            Redirect::to(to),
+        )
+            .into_response(),
+        None => challenge(state, c, to),
     }
 }
 
@@ -54,17 +75,22 @@ fn challenge(state: &AppState, c: two_step::Challenge, to: &str) -> Response {
 }
 
 /// Both steps passed: the new session's cookie (whatever session this browser had ends here),
-/// the two-step cookie gone, and home.
-async fn signed_in(state: &AppState, headers: &HeaderMap, done: auth::LoggedIn) -> Response {
+/// the two-step and return cookies gone, and the page asked for if the role may have it, else home.
+async fn signed_in(state: &AppState, headers: &HeaderMap, done: auth::LoggedIn, back: Option<String>) -> Response {
     if let Some(old) = state.cookies.token(headers) {
         if let Err(e) = auth::session::end(&state.db, &old).await {
             tracing::error!(error = %e, "could not end the previous session");
         }
     }
     let cookie = state.cookies.session(&done.token, Some(done.expires_at));
+    let to = return_to::for_role(back, done.role).unwrap_or_else(|| done.role.home().to_string());
     (
-        AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, state.cookies.challenge_cleared())]),
-        Redirect::to(done.role.home()),
+        AppendHeaders([
+            (SET_COOKIE, cookie),
+            (SET_COOKIE, state.cookies.challenge_cleared()),
+            (SET_COOKIE, state.cookies.return_to_cleared()),
+        ]),
+        Redirect::to(&to),
     )
         .into_response()
 }
@@ -105,7 +131,10 @@ pub async fn code(
 ) -> Response {
     let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
     match state.two_step.verify(&token, &form.code, &client).await {
-        Ok(Checked::Passed(done)) => signed_in(&state, &headers, done).await,
+        Ok(Checked::Passed(done)) => {
+            let back = state.cookies.return_to_path(&headers);
+            signed_in(&state, &headers, done, back).await
+        }
         Ok(refusal) => not_passed(&state, "/login/code", refusal),
         Err(e) => internal(e, "a second step failed on our side"),
     }
@@ -134,7 +163,10 @@ pub async fn recovery_codes_kept(
 ) -> Response {
     let Some(token) = state.cookies.challenge_token(&headers) else { return start_again(&state) };
     match state.two_step.finish_setup(&token, &client).await {
-        Ok(Checked::Passed(done)) => signed_in(&state, &headers, done).await,
+        Ok(Checked::Passed(done)) => {
+            let back = state.cookies.return_to_path(&headers);
+            signed_in(&state, &headers, done, back).await
+        }
         Ok(_) => start_again(&state),
         Err(e) => internal(e, "finishing a second step's setup failed on our side"),
     }

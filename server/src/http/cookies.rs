@@ -59,6 +59,33 @@ impl CookieSettings {
         c
     }
 
+    /// The page to return to after a sign-in's second step (see `return_to`): like the two-step
+    /// cookie, for this site's own requests and minutes long.
+    pub fn return_to_name(&self) -> &'static str {
+        if self.secure { "__Host-limelight_return" } else { "limelight_return" }
+    }
+
+    pub fn return_to(&self, path: &str) -> String {
+        let mut c = format!("{}={path}; Path=/; HttpOnly; SameSite=Strict; Max-Age=900", self.return_to_name());
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
+    pub fn return_to_cleared(&self) -> String {
+        let mut c = format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", self.return_to_name());
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
+    }
+
+    /// The page to return to, checked again (a cookie is the browser's to change).
+    pub fn return_to_path(&self, headers: &http::HeaderMap) -> Option<String> {
+        find(headers, self.return_to_name()).and_then(|p| super::return_to::parse(&p))
+    }
+
     /// The session token in a request's Cookie headers, if any.
     pub fn token(&self, headers: &http::HeaderMap) -> Option<String> {
         find(headers, self.name())

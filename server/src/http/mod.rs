@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod origin;
 pub mod rate;
 pub mod request_span;
+pub mod return_to;
 pub mod session_layer;
 pub mod unavailable;
 

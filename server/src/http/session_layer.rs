@@ -29,7 +29,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let path = req.uri().path();
     let signed_in_area = ["/portal", "/msp"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if access.is_none() && signed_in_area && matches!(*req.method(), http::Method::GET | http::Method::HEAD) {
-        return Redirect::to("/login").into_response();
+        // Back here once signed in (a link in an email, say); an area's home is where a sign-in
+        // lands anyway.
+        let asked = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or(path);
+        let back = super::return_to::parse(asked).filter(|p| p != "/portal" && p != "/msp");
+        return Redirect::to(&super::return_to::login_page("", back.as_deref())).into_response();
     }
     // Already signed in: the sign-in page sends you home.
     if let Some(a) = &access {
