@@ -2,6 +2,7 @@
 
 use crate::components::top_bar::TopBar;
 use crate::pages::account::PortalAccount;
+use crate::pages::approvals::{PortalApproval, PortalApprovals};
 use crate::pages::incidents::{PortalIncident, PortalIncidents};
 use crate::pages::invitation::AcceptInvitationPage;
 use crate::pages::login::LoginPage;
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/summaries") view=with_bar(PortalSummaries) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/summaries/:id") view=with_bar(PortalSummaryDetail) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/users") view=with_bar(PortalUsers) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/approvals") view=with_bar(PortalApprovals) ssr=SsrMode::Async/>
+                <Route path=path!("/portal/approvals/:id") view=with_bar(PortalApproval) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/incidents") view=with_bar(PortalIncidents) ssr=SsrMode::Async/>
                 <Route path=path!("/portal/incidents/:id") view=with_bar(PortalIncident) ssr=SsrMode::Async/>
                 <Route path=path!("/rated") view=RatedPage/>

@@ -51,6 +51,73 @@ pub struct IncidentView {
     pub updates: Vec<IncidentUpdateView>,
 }
 
+/// A request for a client's approval of planned work, in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalItemView {
+    pub id: i64,
+    pub client: String,
+    pub client_slug: String,
+    pub work_entry_id: i64,
+    pub title: String,
+    pub status: vocabulary::ApprovalStatus,
+    /// Undecided past its deadline, or every window has begun.
+    pub overdue: bool,
+    pub asked_by: Option<String>,
+    pub asked: String,
+    /// The approved window, or the soonest one ahead (the client's time).
+    pub when: Option<String>,
+    pub deadline: Option<String>,
+    /// When the work was marked done without an approval.
+    pub done_without_approval: Option<String>,
+}
+
+/// A proposed window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalWindowView {
+    pub id: i64,
+    pub when: String,
+    pub from_client: bool,
+    pub approvals: usize,
+    /// Still ahead: it can be approved.
+    pub ahead: bool,
+    pub approved: bool,
+}
+
+/// One approver's decision, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalDecisionView {
+    pub user_id: i64,
+    pub name: String,
+    pub answer: vocabulary::ApprovalAnswer,
+    /// "Approved Sat 12 Dec 2026, 22:00", "Proposed …", "Declined".
+    pub what: String,
+    pub note: String,
+    pub when: String,
+}
+
+/// A request for approval with everything a decision needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalView {
+    pub item: ApprovalItemView,
+    /// The entry's details, as sanitised HTML (formatting only).
+    pub details_html: String,
+    pub why_it_matters: String,
+    pub duration: String,
+    pub downtime: String,
+    pub risk: String,
+    pub rollback: String,
+    pub approvals_needed: i32,
+    pub windows: Vec<ApprovalWindowView>,
+    pub decisions: Vec<ApprovalDecisionView>,
+    /// The approved window has begun: nothing can change.
+    pub locked: bool,
+    /// The viewer may decide (a client admin or a named approver).
+    pub can_decide: bool,
+    pub time_zone: String,
+    /// Now, in the client's time, for the proposal's field.
+    pub now_local: String,
+}
+
 /// A notice, as a client reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeView {
@@ -102,6 +169,8 @@ pub struct DashboardView {
     pub feed: Vec<WorkView>,
     /// Notices from the MSP shown today.
     pub notices: Vec<NoticeView>,
+    /// Planned work waiting for this person's decision (approvers only).
+    pub approvals_waiting: Vec<ApprovalItemView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -363,6 +432,8 @@ pub struct ColleagueView {
     pub last_login: String,
     /// The admin looking at the list.
     pub is_me: bool,
+    /// Named to decide on planned work (admins always may).
+    pub approver: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

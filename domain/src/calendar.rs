@@ -115,6 +115,8 @@ impl CalendarFeeds {
         let planned = planned_work()
             .filter(work_entry::Column::TenantId.eq(t.id))
             .filter(work_entry::Column::Visibility.eq(Visibility::Client))
+            // A time the client has not approved is not a plan yet.
+            .filter(crate::approvals::approved_or_never_asked())
             .all(&self.db)
             .await?;
         for w in planned {

@@ -15,7 +15,7 @@ use crate::rules::{BusinessHours, after_hours};
 use crate::tenants::NewTenant;
 use crate::time::now;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, Set};
 use vocabulary::*;
 
 /// One demo account, as printed for the person trying the demo.
@@ -528,6 +528,11 @@ pub async fn seed_as_of(
                 .await?;
         }
 
+        // A request for the client's approval: Acme's waits for Dana, Northwind's is approved,
+        // Harbor's declined.
+        let asker = staff_ids[dt.primary];
+        demo_approval(&tx, tenant_index, t.id, &hours, asker, client_ids[0], local_today, at).await?;
+
         // Last month's thank-you summary, sent.
         let first_this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("valid date");
         let last_month_end = first_this_month - Duration::days(1);
@@ -564,6 +569,130 @@ pub async fn seed_as_of(
         am.update(db).await?;
     }
     Ok(accounts)
+}
+
+/// The demo's requests for approval, one a client: (title, category, downtime, risk, rollback,
+/// the reason it was declined).
+const APPROVALS: [(&str, Category, &str, &str, &str, &str); 3] = [
+    (
+        "Restart the file server for its updates",
+        Category::Patch,
+        "About 20 minutes: nobody can open shared files, the practice software included.",
+        "Low: these updates are widely installed. If the server does not come back by itself, we start it by hand.",
+        "We restore last night's snapshot of the server: about 15 minutes more.",
+        "",
+    ),
+    (
+        "Upgrade the firewall's firmware",
+        Category::Upgrade,
+        "About 10 minutes without internet or remote access.",
+        "Low to medium: a firmware upgrade can reset settings, so we saved them first.",
+        "We go back to the previous firmware and restore the saved settings: 15 minutes.",
+        "",
+    ),
+    (
+        "Move email filtering to the new spam filter",
+        Category::Security,
+        "None expected: for an hour, email may arrive a few minutes late.",
+        "Some wanted email could be held as spam in the first days; we check the quarantine daily.",
+        "We point email back at the old filter, effective within the hour.",
+        "Our competition entry is due that week: please ask again after it.",
+    ),
+];
+
+/// One planned entry asking for approval, with two windows ahead: waiting (client 0), approved
+/// for the second window by the client's admin (1), or declined by them (2).
+#[allow(clippy::too_many_arguments)]
+async fn demo_approval(
+    tx: &impl ConnectionTrait,
+    which: usize,
+    tenant_id: i64,
+    hours: &BusinessHours,
+    asker: i64,
+    admin: i64,
+    local_today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let Some((title, category, downtime, risk, rollback, reason)) = APPROVALS.get(which).copied() else {
+        return Ok(());
+    };
+    let tz = hours.time_zone;
+    let windows =
+        [local_to_utc(tz, local_today + Duration::days(3), 22), local_to_utc(tz, local_today + Duration::days(4), 21)];
+    let approved = which == 1;
+    let start = if approved { windows[1] } else { windows[0] };
+    let asked = at - Duration::days(2);
+    let e = work_entry::ActiveModel {
+        tenant_id: Set(tenant_id),
+        category: Set(category),
+        title: Set(title.into()),
+        details: Set(format!("**What we will do**\n\n- {title}\n- Check everything comes back up\n")),
+        why_it_matters: Set("Keeps your systems supported, patched and safe.".into()),
+        state: Set(WorkState::Planned),
+        started_at: Set(start),
+        duration_minutes: Set(45),
+        after_hours: Set(after_hours(hours, start, 45)),
+        proactive: Set(true),
+        visibility: Set(Visibility::Client),
+        performed_by: Set(asker),
+        created_at: Set(asked),
+        updated_at: Set(asked),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let status = [ApprovalStatus::Waiting, ApprovalStatus::Approved, ApprovalStatus::Declined][which];
+    let decided = (status != ApprovalStatus::Waiting).then(|| at - Duration::days(1));
+    let a = approval::ActiveModel {
+        tenant_id: Set(tenant_id),
+        work_entry_id: Set(e.id),
+        asked_by: Set(Some(asker)),
+        downtime: Set(downtime.into()),
+        risk: Set(risk.into()),
+        rollback: Set(rollback.into()),
+        deadline: Set((which == 0).then(|| local_to_utc(tz, local_today + Duration::days(2), 17))),
+        approvals_needed: Set(1),
+        status: Set(status),
+        created_at: Set(asked),
+        decided_at: Set(decided),
+        ..Default::default()
+    }
+    .insert(tx)
+    .await?;
+    let mut ids = Vec::new();
+    for w in windows {
+        let w = approval_window::ActiveModel {
+            tenant_id: Set(tenant_id),
+            approval_id: Set(a.id),
+            starts_at: Set(w),
+            from_client: Set(false),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        ids.push(w.id);
+    }
+    if let Some(decided) = decided {
+        approval_decision::ActiveModel {
+            tenant_id: Set(tenant_id),
+            approval_id: Set(a.id),
+            user_id: Set(admin),
+            answer: Set(if approved { ApprovalAnswer::Approve } else { ApprovalAnswer::Decline }),
+            window_id: Set(approved.then_some(ids[1])),
+            proposed_start: Set(None),
+            note: Set(reason.into()),
+            created_at: Set(decided),
+            ..Default::default()
+        }
+        .insert(tx)
+        .await?;
+        if approved {
+            let mut a = a.into_active_model();
+            a.approved_window_id = Set(Some(ids[1]));
+            a.update(tx).await?;
+        }
+    }
+    Ok(())
 }
 
 /// An open incident for the first two clients (email, since this morning, with two updates), one

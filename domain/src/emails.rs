@@ -310,3 +310,74 @@ pub fn summary(tenant: &str, subject: &str, note: &str, c: &SummaryContent, link
     );
     (text, html)
 }
+
+/// Planned work waiting for a client's decision, for each of its approvers.
+pub struct ApprovalAsked<'a> {
+    pub name: &'a str,
+    pub tenant: &'a str,
+    pub title: &'a str,
+    pub tech: &'a str,
+    /// The proposed windows, in the client's time zone.
+    pub windows: &'a [String],
+    pub deadline: Option<&'a str>,
+    pub link: &'a str,
+}
+
+pub fn approval_asked(to: &str, a: &ApprovalAsked) -> Email {
+    let subject = format!("Your approval, please: {}", a.title);
+    let by = a.deadline.map(|d| format!(" Please answer by {d}.")).unwrap_or_default();
+    let windows = a.windows.iter().map(|w| format!("- {w}\n")).collect::<String>();
+    let text = format!(
+        "Hello {},\n\n{} would like {}'s approval for planned work:\n\n{}\n\nProposed times:\n{windows}\n\
+         Approve one of them, propose another, or decline, in your portal (sign in first):\n{}\n{by}\n",
+        a.name, a.tech, a.tenant, a.title, a.link
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>{} would like {}'s approval for planned work:</p><p><strong>{}</strong></p>\
+         <p>Proposed times:</p><ul>{}</ul><p><a href=\"{}\">Approve one of them, propose another, or \
+         decline</a> in your portal (sign in first).{}</p>",
+        html_escape(a.name),
+        html_escape(a.tech),
+        html_escape(a.tenant),
+        html_escape(a.title),
+        a.windows.iter().map(|w| format!("<li>{}</li>", html_escape(w))).collect::<String>(),
+        html_escape(a.link),
+        html_escape(&by)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// A client's decision on planned work, for the tech who asked.
+pub fn approval_answered(to: &str, name: &str, tenant: &str, title: &str, what: &str, link: &str) -> Email {
+    let subject = format!("{tenant}: {what}");
+    let text = format!("Hello {name},\n\n{tenant} answered your request to approve \"{title}\":\n\n{what}\n\n{link}\n");
+    let html = format!(
+        "<p>Hello {},</p><p>{} answered your request to approve <strong>{}</strong>:</p><p>{}</p>\
+         <p><a href=\"{}\">See the work entry</a></p>",
+        html_escape(name),
+        html_escape(tenant),
+        html_escape(title),
+        html_escape(what),
+        html_escape(link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}
+
+/// Work that asked for the client's approval was marked done without one, for MSP admins.
+pub fn done_without_approval(to: &str, name: &str, tenant: &str, title: &str, by: &str, link: &str) -> Email {
+    let subject = format!("Done without the client's approval: {tenant}: {title}");
+    let text = format!(
+        "Hello {name},\n\n{by} marked \"{title}\" for {tenant} done, but {tenant} had not approved it.\n\n{link}\n"
+    );
+    let html = format!(
+        "<p>Hello {},</p><p>{} marked <strong>{}</strong> for {} done, but {} had not approved it.</p>\
+         <p><a href=\"{}\">See the work entry</a></p>",
+        html_escape(name),
+        html_escape(by),
+        html_escape(title),
+        html_escape(tenant),
+        html_escape(tenant),
+        html_escape(link)
+    );
+    Email { to: to.to_string(), subject, text, html }
+}

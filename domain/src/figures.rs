@@ -159,6 +159,7 @@ impl TenantScope {
             .client_work()
             .filter(work_entry::Column::State.eq(WorkState::Planned))
             .filter(work_entry::Column::StartedAt.gte(now()))
+            .filter(crate::approvals::approved_or_never_asked())
             .order_by_asc(work_entry::Column::StartedAt)
             .order_by_asc(work_entry::Column::Id)
             .limit(limit)

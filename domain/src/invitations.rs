@@ -25,6 +25,8 @@ pub struct Colleague {
     pub role: Role,
     pub active: bool,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// Named to decide on planned work (admins always may).
+    pub approver: bool,
 }
 
 /// A new invitation: the token goes in the link, only its hash is stored.
@@ -61,6 +63,7 @@ impl TenantScope {
                 email: u.email,
                 active: u.active,
                 last_login_at: u.last_login_at,
+                approver: u.approver,
             })
             .collect())
     }

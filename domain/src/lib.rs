@@ -4,6 +4,7 @@
 //! which only [`auth`] can create from a session; staff code reaches everything through
 //! [`scope::Unscoped`], whose name says what it is.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -36,7 +36,10 @@ tenant_owned!(
     summary,
     ticket_rating,
     incident_client,
-    incident_ticket
+    incident_ticket,
+    approval,
+    approval_window,
+    approval_decision
 );
 
 /// One tenant's data, as its clients may see it.

@@ -15,6 +15,7 @@ mod m20261205_000001_audit_detail;
 mod m20261206_000001_jobs;
 mod m20261207_000001_ratings;
 mod m20261208_000001_incidents;
+mod m20261209_000001_approvals;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_jobs::Migration),
             Box::new(m20261207_000001_ratings::Migration),
             Box::new(m20261208_000001_incidents::Migration),
+            Box::new(m20261209_000001_approvals::Migration),
         ]
     }
 }

@@ -279,6 +279,25 @@ words!(
 );
 
 words!(
+    /// Where a request for a client's approval of planned work stands.
+    ApprovalStatus, "approval status" {
+        Waiting = "waiting" / "Waiting for a decision",
+        NewTimeProposed = "new_time_proposed" / "Another time proposed",
+        Approved = "approved" / "Approved",
+        Declined = "declined" / "Declined",
+    }
+);
+
+words!(
+    /// What one approver decided about planned work.
+    ApprovalAnswer, "approval answer" {
+        Approve = "approve" / "Approved",
+        Propose = "propose" / "Proposed another time",
+        Decline = "decline" / "Declined",
+    }
+);
+
+words!(
     /// A requester's answer to "how did we do?" about a resolved ticket.
     Rating, "rating" {
         Good = "good" / "Good",
@@ -317,6 +336,11 @@ words!(
         IncidentUpdated = "incident_updated" / "Incident updated",
         TicketLinkedToIncident = "ticket_linked_to_incident" / "Ticket linked to an incident",
         NoticePosted = "notice_posted" / "Notice posted",
+        ApprovalAsked = "approval_asked" / "Client asked to approve planned work",
+        ApprovalDecided = "approval_decided" / "Planned work approved, declined or another time proposed",
+        ApprovalTimeAccepted = "approval_time_accepted" / "Client's proposed time accepted",
+        ApproverChanged = "approver_changed" / "Approver named or removed",
+        WorkDoneWithoutApproval = "work_done_without_approval" / "Work done without the client's approval",
         ApiTokenCreated = "api_token_created" / "API token created",
         ApiTokenRevoked = "api_token_revoked" / "API token revoked",
         ApiTokenUsed = "api_token_used" / "API token used",

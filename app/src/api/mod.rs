@@ -4,6 +4,7 @@
 //! staff functions get their capability from [`guard::staff`].
 
 pub mod account;
+pub mod approvals;
 pub mod incidents;
 pub mod invitations;
 pub mod msp;

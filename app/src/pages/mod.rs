@@ -1,6 +1,7 @@
 //! One module per page, grouped by who it is for.
 
 pub mod account;
+pub mod approvals;
 pub mod incidents;
 pub mod invitation;
 pub mod loading;

@@ -27,6 +27,19 @@ pub fn dashboard(h: crate::views::DashboardView) -> AnyView {
                             <main class="page" id="main">
                                 <h1>{h.tenant_name.clone()}</h1>
                                 <p class="lead">"Here is what your IT team has been doing behind the scenes."</p>
+                                {(!h.approvals_waiting.is_empty()).then(|| view! {
+                                    <section aria-labelledby="decide-heading" class="notices decide">
+                                        <h2 id="decide-heading">"Waiting for your decision"</h2>
+                                        <ul>
+                                            {h.approvals_waiting.iter().map(|a| view! {
+                                                <li><a href=format!("/portal/approvals/{}", a.id)><strong>{a.title.clone()}</strong></a>
+                                                    <p class="meta">{a.asked_by.clone().map(|b| format!("Asked by {b}")).unwrap_or_default()}
+                                                        {a.when.clone().map(|w| format!(" · first proposed time {w}"))}
+                                                        {a.deadline.clone().map(|d| format!(" · please answer by {d}"))}</p></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <p class="meta"><a href="/portal/incidents">"Service status and past incidents"</a></p>
                                 {(!h.notices.is_empty()).then(|| view! {
                                     <section aria-labelledby="notices-heading" class="notices">
@@ -84,6 +97,7 @@ pub fn dashboard(h: crate::views::DashboardView) -> AnyView {
                                                 {w.after_hours.then_some(" · outside business hours")}</span></li>
                                         }).collect_view()}
                                     </ul>
+                                    <p><a href="/portal/approvals">"Work asking for your approval"</a></p>
                                 </section>
                                 <section class="card" aria-labelledby="chart-heading">
                                     <h2 id="chart-heading">"The last twelve months"</h2>

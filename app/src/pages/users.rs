@@ -1,5 +1,6 @@
 //! `/portal/users` (client_admin): colleagues, invitations, deactivation.
 
+use crate::api::approvals::PortalUserApprover;
 use crate::api::users::{DeactivateColleague, InviteColleague, portal_users};
 use crate::pages::loading::loaded;
 use leptos::prelude::*;
@@ -11,7 +12,11 @@ use vocabulary::Role;
 pub fn PortalUsers() -> impl IntoView {
     let invite = ServerAction::<InviteColleague>::new();
     let deactivate = ServerAction::<DeactivateColleague>::new();
-    let users = Resource::new(move || (invite.version().get(), deactivate.version().get()), |_| portal_users());
+    let approver = ServerAction::<PortalUserApprover>::new();
+    let users = Resource::new(
+        move || (invite.version().get(), deactivate.version().get(), approver.version().get()),
+        |_| portal_users(),
+    );
     let query = use_query_map();
     let invited = move || query.read().get("invited").is_some() || matches!(invite.value().get(), Some(Ok(())));
     let invite_error = move || match invite.value().get() {
@@ -27,17 +32,34 @@ pub fn PortalUsers() -> impl IntoView {
                         <Title text="People · Limelight"/>
                         <main class="page narrow" id="main">
                             <h1>"People"</h1>
-                            <p class="lead">"Everyone from your company who can use this portal."</p>
+                            <p class="lead">"Everyone from your company who can use this portal. Admins, and the people they name approvers, decide on planned work that interrupts you."</p>
                             {move || deactivate_error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                            {super::msp::action_error(approver.value())}
                             <table class="dense">
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                    <th scope="col">"Last signed in"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                    <th scope="col">"Approves planned work"</th><th scope="col">"Last signed in"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|u| view! {
                                         <tr class=if u.active { "" } else { "inactive" }>
                                             <td>{u.name.clone()} {(!u.active).then_some(" (deactivated)")}</td>
                                             <td>{u.email.clone()}</td>
                                             <td>{u.role.label()}</td>
+                                            <td>{if u.role == Role::ClientAdmin {
+                                                view! { "Yes (an admin)" }.into_any()
+                                            } else {
+                                                let (to, label) = if u.approver { ("no", "Remove approver") } else { ("yes", "Name approver") };
+                                                let aria = format!("{label}: {}", u.name);
+                                                view! {
+                                                    {if u.approver { "Yes " } else { "No " }}
+                                                    {u.active.then(|| view! {
+                                                        <ActionForm action=approver attr:class="inline-form">
+                                                            <input type="hidden" name="id" value=u.id.to_string()/>
+                                                            <input type="hidden" name="approver" value=to/>
+                                                            <button type="submit" aria-label=aria>{label}</button>
+                                                        </ActionForm>
+                                                    })}
+                                                }.into_any()
+                                            }}</td>
                                             <td>{u.last_login.clone()}</td>
                                             <td>{(u.active && !u.is_me).then(|| view! {
                                                 <ActionForm action=deactivate>

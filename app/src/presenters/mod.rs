@@ -3,6 +3,7 @@
 //! CSV export uses the same ones as the page it mirrors.
 
 pub mod account;
+pub mod approvals;
 pub mod incidents;
 pub mod msp;
 pub mod portal;

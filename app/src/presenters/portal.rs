@@ -27,7 +27,9 @@ pub async fn dashboard(scope: &domain::scope::TenantScope) -> Result<DashboardVi
     let open = domain::tickets::TicketFilter { open_only: true, ..Default::default() };
     let open_tickets = scope.tickets(&open, 5).await?;
     let notices = scope.current_notices().await?;
+    let waiting = scope.waiting_for_my_decision().await?;
     Ok(DashboardView {
+        approvals_waiting: waiting.iter().map(crate::presenters::approvals::item).collect(),
         notices: notices.iter().map(crate::presenters::incidents::notice).collect(),
         team: team_view(&team, Vec::new()),
         glance: glance_view(&glance),

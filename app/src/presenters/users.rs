@@ -9,6 +9,7 @@ pub fn colleague_view(c: Colleague, tz: chrono_tz::Tz, me: i64) -> ColleagueView
         email: c.email,
         role: c.role,
         active: c.active,
+        approver: c.approver,
         last_login: c
             .last_login_at
             .map(|t| t.with_timezone(&tz).format("%-d %b %Y").to_string())

@@ -218,6 +218,12 @@ pub struct WorkFormView {
     pub can_edit: bool,
     /// For an entry recorded by automation: the tools' events it was made from.
     pub events: Vec<RawEventView>,
+    /// The client's approval, when the entry asked for one.
+    pub approval: Option<crate::views::ApprovalView>,
+    /// Planned, client-visible and not yet asked: the client's approval can be asked for.
+    pub can_ask_approval: bool,
+    /// Now in the client's time, for the windows' fields.
+    pub now_local: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

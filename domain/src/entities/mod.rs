@@ -5,6 +5,9 @@
 
 pub mod api_idempotency;
 pub mod api_token;
+pub mod approval;
+pub mod approval_decision;
+pub mod approval_window;
 pub mod audit_event;
 pub mod automation_wording;
 pub mod calendar_feed;

@@ -23,6 +23,8 @@ pub struct Model {
     pub totp_enrolled_at: Option<DateTimeUtc>,
     /// The newest time step whose code was accepted (that one and earlier ones are refused).
     pub totp_last_step: Option<i64>,
+    /// A client user named by a client admin to decide on planned work (admins always may).
+    pub approver: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use super::{Editor, business_hours, optional_text, required_text, technician, te
 use crate::audit;
 use crate::entities::{system, ticket, work_entry, work_entry_system};
 use crate::error::{DomainError, MissingIsInvalid, Result};
+use crate::mail::Email;
 use crate::rules::after_hours;
 use crate::scope::Unscoped;
 use crate::time::now;
@@ -293,10 +294,17 @@ impl Editor {
     }
 
     /// Edits an entry (its performer stays who did it). The client may change: the entry moves.
-    pub async fn update_work(&self, id: i64, form: &WorkForm) -> Result<Saved> {
+    /// Answers the emails to MSP admins when it was marked done without the client's approval.
+    pub async fn update_work(&self, id: i64, form: &WorkForm, base_url: &str) -> Result<(Saved, Vec<Email>)> {
         let tx = crate::db::write(self.db()).await?;
         let existing = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         let saved = rewrite_work(&tx, existing, form, Start::Local(&form.start)).await?;
+        let after = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+        let alerts = if after.state == WorkState::Done {
+            crate::approvals::done_without_approval(&tx, &after, &self.user, base_url).await?
+        } else {
+            Vec::new()
+        };
         audit::by(
             &tx,
             &self.user,
@@ -307,11 +315,12 @@ impl Editor {
         )
         .await?;
         tx.commit().await?;
-        Ok(saved)
+        Ok((saved, alerts))
     }
 
-    /// Marks a planned entry done. Planned for later but done now: it started now.
-    pub async fn mark_done(&self, id: i64) -> Result<()> {
+    /// Marks a planned entry done. Planned for later but done now: it started now. Answers the
+    /// emails to MSP admins when the client had been asked to approve it and had not.
+    pub async fn mark_done(&self, id: i64, base_url: &str) -> Result<Vec<Email>> {
         let tx = crate::db::write(self.db()).await?;
         let e = work_entry::Entity::find_by_id(id).one(&tx).await?.ok_or(DomainError::NotFound)?;
         if e.state == WorkState::Done {
@@ -326,11 +335,12 @@ impl Editor {
         row.started_at = Set(started);
         row.after_hours = Set(after_hours(&business_hours(&tenant), started, e.duration_minutes));
         row.updated_at = Set(t);
-        row.update(&tx).await?;
+        let done = row.update(&tx).await?;
         let target = format!("work entry {}: {}", e.id, e.title);
         audit::by(&tx, &self.user, Some(e.tenant_id), AuditAction::WorkMarkedDone, &target, None).await?;
+        let alerts = crate::approvals::done_without_approval(&tx, &done, &self.user, base_url).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(alerts)
     }
 
     /// Deletes an entry, and says so in the audit log.

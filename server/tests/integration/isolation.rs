@@ -60,6 +60,9 @@ struct Fixture {
     other_ticket_id: i64,
     /// An open incident that concerns another tenant only.
     other_incident: i64,
+    /// The demo's requests for approval: the own tenant's (waiting) and another's.
+    own_approval: i64,
+    other_approval: i64,
 }
 
 enum Request {
@@ -831,6 +834,100 @@ fn cases() -> Vec<Case> {
                 _ => 404,
             },
         },
+        Case { name: "approvals", request: |_| Request::Page("/portal/approvals".into()), status: portal_page },
+        Case {
+            name: "an approval of the own tenant",
+            request: |f| Request::Page(format!("/portal/approvals/{}", f.own_approval)),
+            status: portal_page,
+        },
+        Case {
+            name: "another tenant's approval",
+            request: |f| Request::Page(format!("/portal/approvals/{}", f.other_approval)),
+            status: nobody_page,
+        },
+        Case { name: "fn portal/approvals", request: |_| Request::Fn("portal/approvals", vec![]), status: portal_fn },
+        Case {
+            name: "fn portal/approval, another tenant's",
+            request: |f| Request::Fn("portal/approval", vec![("id", f.other_approval.to_string())]),
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/approval-decide, another tenant's",
+            request: |f| {
+                Request::Fn(
+                    "portal/approval-decide",
+                    vec![("id", f.other_approval.to_string()), ("answer", "decline".into()), ("note", "No".into())],
+                )
+            },
+            status: nobody_fn,
+        },
+        Case {
+            name: "fn portal/approval-decide, a window of another request",
+            request: |f| {
+                Request::Fn(
+                    "portal/approval-decide",
+                    vec![
+                        ("id", f.own_approval.to_string()),
+                        ("answer", "approve".into()),
+                        ("window", "987654321".into()),
+                    ],
+                )
+            },
+            // Only approvers decide: a plain user is refused before the window is looked at.
+            status: |who| match who {
+                Who::Anonymous => 401,
+                Who::ClientUser => 403,
+                Who::ClientAdmin => 422,
+                _ => 404,
+            },
+        },
+        Case {
+            name: "fn portal/approval-decide, a decline without a reason",
+            request: |f| {
+                Request::Fn(
+                    "portal/approval-decide",
+                    vec![("id", f.own_approval.to_string()), ("answer", "decline".into())],
+                )
+            },
+            status: |who| match who {
+                Who::Anonymous => 401,
+                w if w.is_client() => 422,
+                _ => 404,
+            },
+        },
+        Case {
+            name: "fn portal/user-approver, another tenant's user",
+            request: |f| {
+                Request::Fn("portal/user-approver", vec![("id", f.other_user.to_string()), ("approver", "yes".into())])
+            },
+            status: nobody_fn,
+        },
+        Case { name: "fn msp/approvals", request: |_| Request::Fn("msp/approvals", vec![]), status: msp_fn },
+        Case {
+            name: "fn msp/approval-ask, no windows",
+            request: |f| {
+                Request::Fn(
+                    "msp/approval-ask",
+                    vec![
+                        ("id", f.other_tenant.to_string()),
+                        ("downtime", "none".into()),
+                        ("risk", "low".into()),
+                        ("rollback", "undo".into()),
+                    ],
+                )
+            },
+            status: editor_bad_input,
+        },
+        Case {
+            name: "fn msp/approval-accept, nobody proposed",
+            request: |f| {
+                Request::Fn(
+                    "msp/approval-accept",
+                    vec![("id", f.other_approval.to_string()), ("proposer", f.other_user.to_string())],
+                )
+            },
+            status: editor_bad_input,
+        },
         Case { name: "incidents and notices", request: |_| Request::Page("/msp/incidents".into()), status: msp_page },
         Case {
             name: "an incident",
@@ -948,6 +1045,13 @@ async fn fixture(app: &TestApp) -> Fixture {
                 .id
         }
     };
+    let approval_of = |tenant: i64| {
+        let db = app.db.clone();
+        async move {
+            use domain::entities::approval;
+            approval::Entity::find().filter(approval::Column::TenantId.eq(tenant)).one(&db).await.unwrap().unwrap().id
+        }
+    };
     // Northwind files a ticket numbered past all of Acme's.
     let northwind_client = app.signed_in("tom@northwind-legal.test").await;
     let other_ticket = call(
@@ -1003,6 +1107,8 @@ async fn fixture(app: &TestApp) -> Fixture {
             .id,
         other_ticket,
         other_incident,
+        own_approval: approval_of(acme).await,
+        other_approval: approval_of(northwind).await,
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,
         other_tenant: first(northwind, "client").await,

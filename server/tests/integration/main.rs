@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod api;
 mod api_writes;
+mod approvals;
 mod auth;
 mod calendar;
 mod cli;

@@ -3,6 +3,7 @@
 //! change things); clients get 404.
 
 pub mod admin;
+pub mod approvals;
 pub mod coverage;
 pub mod incidents;
 pub mod integrations;

@@ -78,7 +78,29 @@ pub async fn msp_work_form(
         }
         None => Vec::new(),
     };
-    Ok(WorkFormView { entry_id: id, planned, clients, techs, values, can_edit: staff.editor().is_some(), events })
+    let tz: chrono_tz::Tz = clients
+        .iter()
+        .find(|c| c.slug == values.client)
+        .and_then(|c| c.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::UTC);
+    let approval = match id {
+        Some(id) => db.approval_for_work(id).await?.map(|d| crate::presenters::approvals::approval(&d, false)),
+        None => None,
+    };
+    let can_edit = staff.editor().is_some();
+    let can_ask_approval = can_edit && planned && approval.is_none() && values.visibility == "client";
+    Ok(WorkFormView {
+        entry_id: id,
+        planned,
+        clients,
+        techs,
+        values,
+        can_edit,
+        events,
+        approval,
+        can_ask_approval,
+        now_local: domain::time::now().with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(),
+    })
 }
 
 /// Before saving: would this be after hours for that client? In words.
@@ -141,10 +163,15 @@ pub async fn msp_work_save(
         ticket,
         highlight: highlight.is_some(),
     };
+    let services = crate::services::services()?;
     let saved = match entry_id {
-        Some(id) => editor.update_work(id, &form).await,
-        None => editor.log_work(&form).await,
-    }?;
+        Some(id) => {
+            let (saved, alerts) = editor.update_work(id, &form, &services.public_url).await?;
+            services.notifier.queue_all(alerts, "work done without approval").await;
+            saved
+        }
+        None => editor.log_work(&form).await?,
+    };
     leptos_axum::redirect(&format!("/msp/clients/{}?saved={}", saved.tenant_slug, saved.id));
     Ok(saved.id)
 }
@@ -154,7 +181,9 @@ pub async fn msp_work_save(
 pub async fn msp_work_done(id: i64) -> Result<(), AppError> {
     use super::super::guard;
     let editor = guard::editor().await?;
-    editor.mark_done(id).await?;
+    let services = crate::services::services()?;
+    let alerts = editor.mark_done(id, &services.public_url).await?;
+    services.notifier.queue_all(alerts, "work done without approval").await;
     leptos_axum::redirect(&format!("/msp/work/{id}"));
     Ok(())
 }

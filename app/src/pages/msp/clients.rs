@@ -151,6 +151,8 @@ pub fn MspClient() -> impl IntoView {
                     <p><a href=format!("/msp/tickets?client={slug}")>"Open tickets in the queue →"</a></p>
                 </section>
 
+                <super::approvals::ApprovalBoard client=slug.clone()/>
+
                 <section id="systems" aria-labelledby="systems-h">
                     <h2 id="systems-h">"Systems"</h2>
                     {action_error(system_save.value())}

@@ -1,6 +1,7 @@
 //! The staff workspace's pages: dense, keyboard-friendly, every client at once.
 
 pub mod admin;
+pub mod approvals;
 pub mod clients;
 pub mod coverage;
 pub mod incidents;
@@ -171,6 +172,7 @@ pub fn MspHome() -> impl IntoView {
                     {o.week_work.is_empty().then(|| view! { <p class="empty">"Nothing else this week."</p> })}
                     {(!o.week_work.is_empty()).then(|| work_table("This week's work", o.week_work, true))}
                 </section>
+                <approvals::ApprovalBoard/>
                 <RatingsBoard board=o.ratings/>
                 <section aria-labelledby="risk-h">
                     <h2 id="risk-h">"Single points of failure"</h2>

@@ -1,5 +1,6 @@
 //! `/msp/work/new` and `/msp/work/{id}`: logging work fast, and editing it.
 
+use super::approvals::ApprovalActions;
 use super::{action_error, textarea_text};
 use crate::api::msp::work::{MspWorkDelete, MspWorkDone, MspWorkSave, msp_work_check, msp_work_form};
 use crate::pages::loading::loaded;
@@ -14,26 +15,28 @@ use vocabulary::{Category, Visibility, WorkState};
 pub fn MspWorkNew() -> impl IntoView {
     let query = use_query_map();
     let form = Resource::new(move || query.read().get("client"), |client| msp_work_form(None, client));
-    loaded(form, work_form)
+    let approvals = ApprovalActions::default();
+    loaded(form, move |f| work_form(f, approvals))
 }
 
 /// `/msp/work/{id}`: edit an entry, mark it done, or delete it.
 #[component]
 pub fn MspWorkEdit() -> impl IntoView {
     let params = use_params_map();
+    let approvals = ApprovalActions::default();
     let form = Resource::new(
-        move || params.read().get("id").and_then(|i| i.parse::<i64>().ok()),
-        |id| async move {
+        move || (params.read().get("id").and_then(|i| i.parse::<i64>().ok()), approvals.version()),
+        |(id, _)| async move {
             match id {
                 Some(id) => msp_work_form(Some(id), None).await,
                 None => Err(crate::error::AppError::NotFound),
             }
         },
     );
-    loaded(form, work_form)
+    loaded(form, move |f| work_form(f, approvals))
 }
 
-fn work_form(f: WorkFormView) -> AnyView {
+fn work_form(f: WorkFormView, approvals: ApprovalActions) -> AnyView {
     let save = ServerAction::<MspWorkSave>::new();
     let done = ServerAction::<MspWorkDone>::new();
     let delete = ServerAction::<MspWorkDelete>::new();
@@ -57,6 +60,7 @@ fn work_form(f: WorkFormView) -> AnyView {
     };
     let title = if f.entry_id.is_some() { "Edit work" } else { "Log work" };
     let techs = f.techs.clone();
+    let approval = super::approvals::approval_panel(&f, approvals);
     view! {
         <Title text=format!("{title} · Limelight")/>
         <main class="page" id="main">
@@ -151,6 +155,7 @@ fn work_form(f: WorkFormView) -> AnyView {
                     </ActionForm>
                 </div>
             })}
+            {approval}
             {(!f.events.is_empty()).then(|| view! {
                 <section id="events" aria-labelledby="events-h">
                     <h2 id="events-h">"Recorded by automation: the tools' events"</h2>
