@@ -32,7 +32,7 @@ use vocabulary::{ApprovalAnswer, ApprovalStatus, AuditAction, Role, Visibility, 
 
 const TEXT_CHARS: usize = 2_000;
 /// The most windows one request proposes.
-pub const MAX_WINDOWS: usize = 4;
+pub const MAX_WINDOWS: usize = 3;
 
 fn plain(text: &str, empty: &str) -> Result<String> {
     let text = text.trim();
@@ -250,6 +250,59 @@ pub(crate) fn approved_or_never_asked() -> Condition {
     )
 }
 
+/// The request of an entry, read for a change: locked against concurrent writers on PostgreSQL
+/// (SQLite's `BEGIN IMMEDIATE` already serialises writers).
+async fn request_for_update(tx: &impl ConnectionTrait, id: i64) -> Result<approval::Model> {
+    approval::Entity::find_by_id(id).lock_exclusive().one(tx).await?.ok_or(DomainError::NotFound)
+}
+
+/// A decision only changes planned work: once it is done, what was decided stays as it was.
+async fn still_planned(tx: &impl ConnectionTrait, a: &approval::Model) -> Result<()> {
+    let e = work_entry::Entity::find_by_id(a.work_entry_id).one(tx).await?.ok_or(DomainError::NotFound)?;
+    if e.state != WorkState::Planned {
+        return Err(DomainError::Invalid("This work is done: its approval can no longer change.".into()));
+    }
+    Ok(())
+}
+
+/// An edit of an entry that asked for approval keeps what the client was asked about: its
+/// client, its visibility and, while it is planned, its time (the approved window sets that).
+pub(crate) async fn check_edit(
+    tx: &impl ConnectionTrait,
+    before: &work_entry::Model,
+    tenant_id: i64,
+    visibility: Visibility,
+    state: WorkState,
+    started_at: DateTime<Utc>,
+) -> Result<()> {
+    if approval::Entity::find().filter(approval::Column::WorkEntryId.eq(before.id)).one(tx).await?.is_none() {
+        return Ok(());
+    }
+    let moved = tenant_id != before.tenant_id || visibility != before.visibility;
+    let retimed = state == WorkState::Planned && started_at != before.started_at;
+    if moved || retimed {
+        return Err(DomainError::Invalid(
+            "This work asked for the client's approval: its client, visibility and time stay as asked \
+             (the approved window sets the time)."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Requests about work the client can see (an entry made internal is never shown).
+fn about_client_work() -> Condition {
+    Condition::all().add(
+        approval::Column::WorkEntryId.in_subquery(
+            Query::select()
+                .column(work_entry::Column::Id)
+                .from(work_entry::Entity)
+                .and_where(work_entry::Column::Visibility.eq(Visibility::Client))
+                .to_owned(),
+        ),
+    )
+}
+
 /// Who may decide for a tenant: its active client admins and named approvers.
 async fn approvers(db: &impl ConnectionTrait, tenant_id: i64) -> Result<Vec<user::Model>> {
     Ok(user::Entity::find()
@@ -430,8 +483,8 @@ async fn settle(tx: &impl ConnectionTrait, a: approval::Model) -> Result<(Approv
     row.approved_window_id = Set(window);
     row.decided_at = Set(matches!(status, ApprovalStatus::Approved | ApprovalStatus::Declined).then(now));
     row.update(tx).await?;
-    if let Some(start) = start {
-        let e = work_entry::Entity::find_by_id(entry_id).one(tx).await?.ok_or(DomainError::NotFound)?;
+    let e = work_entry::Entity::find_by_id(entry_id).one(tx).await?.ok_or(DomainError::NotFound)?;
+    if let Some(start) = start.filter(|_| e.state == WorkState::Planned) {
         let t = tenant::Entity::find_by_id(tenant_id).one(tx).await?.ok_or(DomainError::NotFound)?;
         let minutes = e.duration_minutes;
         let mut e = e.into_active_model();
@@ -538,7 +591,11 @@ impl Editor {
     /// Accepts the time a client's approver proposed: it becomes a window that person approved.
     pub async fn accept_proposed_time(&self, approval_id: i64, proposer: i64) -> Result<i64> {
         let tx = crate::db::write(self.db()).await?;
-        let a = approval::Entity::find_by_id(approval_id).one(&tx).await?.ok_or(DomainError::NotFound)?;
+        let a = request_for_update(&tx, approval_id).await?;
+        if a.status != ApprovalStatus::NewTimeProposed {
+            return Err(DomainError::Invalid("The client has not proposed another time for this work.".into()));
+        }
+        still_planned(&tx, &a).await?;
         let d = approval_decision::Entity::find()
             .filter(approval_decision::Column::ApprovalId.eq(a.id))
             .filter(approval_decision::Column::UserId.eq(proposer))
@@ -588,13 +645,24 @@ pub(crate) async fn done_without_approval(
     by: &CurrentUser,
     base_url: &str,
 ) -> Result<Vec<Email>> {
-    let Some(a) = approval::Entity::find().filter(approval::Column::WorkEntryId.eq(e.id)).one(tx).await? else {
+    let Some(a) =
+        approval::Entity::find().filter(approval::Column::WorkEntryId.eq(e.id)).lock_exclusive().one(tx).await?
+    else {
         return Ok(Vec::new());
     };
-    if a.status == ApprovalStatus::Approved || a.done_without_approval_at.is_some() {
+    if a.done_without_approval_at.is_some() {
         return Ok(Vec::new());
     }
-    let status = a.status;
+    // Approved work done within its window is as agreed; done before the window, it is not.
+    let approved_start = match a.approved_window_id {
+        Some(w) => approval_window::Entity::find_by_id(w).one(tx).await?.map(|w| w.starts_at),
+        None => None,
+    };
+    let early = approved_start.is_some_and(|s| e.started_at < s);
+    if a.status == ApprovalStatus::Approved && !early {
+        return Ok(Vec::new());
+    }
+    let status = if early { "approved, but done before the approved window" } else { a.status.label() };
     let mut row = a.into_active_model();
     row.done_without_approval_at = Set(Some(now()));
     row.update(tx).await?;
@@ -605,7 +673,7 @@ pub(crate) async fn done_without_approval(
         Some(t.id),
         AuditAction::WorkDoneWithoutApproval,
         &format!("work entry {}: {}", e.id, e.title),
-        Some(format!("approval: {}", status.label())),
+        Some(format!("approval: {status}")),
     )
     .await?;
     let admins = user::Entity::find()
@@ -641,6 +709,7 @@ impl TenantScope {
     pub async fn approvals(&self) -> Result<Vec<ApprovalRow>> {
         let list = self
             .select::<approval::Entity>()
+            .filter(about_client_work())
             .order_by_desc(approval::Column::CreatedAt)
             .order_by_desc(approval::Column::Id)
             .limit(100)
@@ -662,6 +731,7 @@ impl TenantScope {
         let list = self
             .select::<approval::Entity>()
             .filter(approval::Column::Status.eq(ApprovalStatus::Waiting))
+            .filter(about_client_work())
             .filter(approval::Column::Id.not_in_subquery(answered))
             .order_by_asc(approval::Column::CreatedAt)
             .all(self.db())
@@ -674,6 +744,7 @@ impl TenantScope {
         let a = self
             .select::<approval::Entity>()
             .filter(approval::Column::Id.eq(id))
+            .filter(about_client_work())
             .one(self.db())
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -691,6 +762,8 @@ impl ClientAccess {
             .scope
             .select::<approval::Entity>()
             .filter(approval::Column::Id.eq(id))
+            .filter(about_client_work())
+            .lock_exclusive()
             .one(&tx)
             .await?
             .ok_or(DomainError::NotFound)?;
@@ -705,6 +778,7 @@ impl ClientAccess {
                         .into(),
                 )
             })?;
+        still_planned(&tx, &a).await?;
         let windows = approval_window::Entity::find()
             .filter(approval_window::Column::ApprovalId.eq(a.id))
             .order_by_asc(approval_window::Column::StartsAt)

@@ -411,6 +411,7 @@ pub(crate) async fn rewrite_work(
     let before = existing.clone();
     let systems_before = systems_of(tx, id).await?;
     let w = check(tx, form, start, existing.performed_by).await?;
+    crate::approvals::check_edit(tx, &existing, w.tenant_id, w.visibility, w.state, w.started_at).await?;
     if w.tenant_id != existing.tenant_id {
         // The links belong to the old tenant: remove them before the row moves.
         link_systems(tx, existing.tenant_id, id, &[]).await?;

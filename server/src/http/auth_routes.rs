@@ -66,6 +66,15 @@ pub async fn next_step(state: &AppState, headers: &HeaderMap, next: Next, back: 
             Redirect::to(to),
         )
             .into_response(),
+        // No page asked for: one left from an abandoned sign-in goes.
+        None if state.cookies.return_to_path(headers).is_some() => (
+            AppendHeaders([
+                (SET_COOKIE, state.cookies.challenge(&c.token, c.expires_at)),
+                (SET_COOKIE, state.cookies.return_to_cleared()),
+            ]),
+            Redirect::to(to),
+        )
+            .into_response(),
         None => challenge(state, c, to),
     }
 }
@@ -98,7 +107,8 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, done: auth::LoggedIn, 
 /// The browser's sign-in has no live second step (expired, used up, too many wrong codes, or
 /// never started): back to the password.
 fn start_again(state: &AppState) -> Response {
-    ([(SET_COOKIE, state.cookies.challenge_cleared())], Redirect::to("/login?expired")).into_response()
+    let cleared = [(SET_COOKIE, state.cookies.challenge_cleared()), (SET_COOKIE, state.cookies.return_to_cleared())];
+    (AppendHeaders(cleared), Redirect::to("/login?expired")).into_response()
 }
 
 /// A code that did not pass, answered on the page that asked for it: how many tries are left, a

@@ -15,7 +15,10 @@ pub fn parse(text: &str) -> Option<String> {
     let area = ["/portal", "/msp"].iter().any(|a| {
         text.strip_prefix(a).is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
     });
-    (ok_chars && area && text.len() <= MAX_LEN && !text.contains("//") && !text.contains("/."))
+    // Escaped dots and slashes would read as `..` or `/` to the browser, leaving the area.
+    let lower = text.to_ascii_lowercase();
+    let escaped = ["%2e", "%2f", "%5c"].iter().any(|e| lower.contains(e));
+    (ok_chars && area && !escaped && text.len() <= MAX_LEN && !text.contains("//") && !text.contains("/."))
         .then(|| text.to_string())
 }
 
@@ -55,6 +58,8 @@ mod tests {
             "/portal\\evil",
             "/portal/a b",
             "/portal/a;b",
+            "/portal/%2e%2e/msp/x",
+            "/portal/%2E%2E%2Fmsp",
             "",
         ] {
             assert_eq!(parse(bad), None, "{bad}");

@@ -149,9 +149,14 @@ async fn the_client_admin_approves_the_second_window_and_the_work_is_scheduled_t
     assert!(board["decided"].as_array().unwrap().iter().any(|r| r["id"] == id && r["status"] == "approved"));
     let board: serde_json::Value =
         call(&sam, &app, "msp/approvals", &[("client", "northwind-legal")]).await.json().await.unwrap();
-    assert!(!board["decided"].as_array().unwrap().iter().any(|r| r["id"] == id), "the client's board is its own");
-    let (_, html) = page(&sam, &app, &format!("/msp/work/{entry}")).await;
-    assert!(html.contains("Dana Whitfield") && html.contains("Approved"));
+    let decided = board["decided"].as_array().unwrap();
+    assert!(decided.iter().all(|r| r["client_slug"] == "northwind-legal") && !decided.is_empty());
+    assert!(!decided.iter().any(|r| r["id"] == id), "the client's board is its own");
+    let form: serde_json::Value =
+        call(&sam, &app, "msp/work-form", &[("id", &entry.to_string())]).await.json().await.unwrap();
+    assert_eq!(form["approval"]["item"]["status"], "approved");
+    assert_eq!(form["approval"]["decisions"][0]["name"], "Dana Whitfield");
+    assert_eq!(form["can_ask_approval"], false);
 
     // Once the approved window has begun, the decision cannot change.
     let mut w = domain::entities::approval_window::Entity::find_by_id(a.approved_window_id.unwrap())
@@ -250,6 +255,34 @@ async fn bad_requests_write_nothing_proposals_are_accepted_and_declined_work_don
     let res = call(&sam, &app, "msp/approval-accept", &[("id", &id.to_string()), ("proposer", &dana_id)]).await;
     assert_eq!(res.status(), 200);
     assert_eq!(request_of(&app, entry).await.unwrap().status.as_str(), "approved");
+    let e = work_entry::Entity::find_by_id(entry).one(&app.db).await.unwrap().unwrap();
+    let tz: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    assert_eq!(e.started_at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string(), later, "scheduled then");
+    // Accepting again is refused: nothing is proposed any more.
+    let res = call(&sam, &app, "msp/approval-accept", &[("id", &id.to_string()), ("proposer", &dana_id)]).await;
+    assert_eq!(res.status(), 422);
+    // The approved work keeps its client, visibility and time: editing the time is refused.
+    let acme =
+        tenant::Entity::find().filter(tenant::Column::Slug.eq("acme-dental")).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(acme.time_zone, "America/New_York");
+    let res = call(
+        &sam,
+        &app,
+        "msp/work-save",
+        &[
+            ("entry_id", &entry.to_string()),
+            ("client", "acme-dental"),
+            ("category", "maintenance"),
+            ("title", "Move the mail server"),
+            ("state", "planned"),
+            ("start", &window),
+            ("duration_minutes", "45"),
+            ("visibility", "client"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("stay as asked"));
 
     // Another request is declined (a reason is required); doing it anyway is flagged to admins.
     let other = planned(&app, "acme-dental", "Reboot the phone system").await;
@@ -267,9 +300,35 @@ async fn bad_requests_write_nothing_proposals_are_accepted_and_declined_work_don
     assert!(request_of(&app, other).await.unwrap().done_without_approval_at.is_some());
     assert_eq!(to(&app.outbox().await, "morgan@limelight.test", "Done without the client's approval"), 1);
     assert_eq!(audits(&app, "work_done_without_approval").await, 1);
-    // Work that was approved is not flagged.
+    // Once done, its approval no longer changes.
+    let res = decide(&dana, &app, id, &[("answer", "propose"), ("start", &later)]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("This work is done"));
+    // Approved work done within its window is not flagged; done before it, it is.
+    let early = planned(&app, "acme-dental", "Patch the router").await;
+    let early_id: i64 = ask(&sam, &app, early, &[&window], false).await.json().await.unwrap();
+    let view: serde_json::Value =
+        call(&dana, &app, "portal/approval", &[("id", &early_id.to_string())]).await.json().await.unwrap();
+    let w = view["windows"][0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(decide(&dana, &app, early_id, &[("answer", "approve"), ("window", &w)]).await.status(), 200);
+    assert_eq!(call(&sam, &app, "msp/work-done", &[("id", &early.to_string())]).await.status(), 200);
+    assert!(request_of(&app, early).await.unwrap().done_without_approval_at.is_some(), "done before its window");
+    // `entry` was approved for a time ahead: its window is moved to have begun, as if it were now.
+    let a = request_of(&app, entry).await.unwrap();
+    let begun = domain::time::now() - chrono::Duration::minutes(10);
+    let mut w = domain::entities::approval_window::Entity::find_by_id(a.approved_window_id.unwrap())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    w.starts_at = Set(begun);
+    w.update(&app.db).await.unwrap();
+    let mut e = work_entry::Entity::find_by_id(entry).one(&app.db).await.unwrap().unwrap().into_active_model();
+    e.started_at = Set(begun);
+    e.update(&app.db).await.unwrap();
     assert_eq!(call(&sam, &app, "msp/work-done", &[("id", &entry.to_string())]).await.status(), 200);
-    assert!(request_of(&app, entry).await.unwrap().done_without_approval_at.is_none());
+    assert!(request_of(&app, entry).await.unwrap().done_without_approval_at.is_none(), "done as approved");
     let board: serde_json::Value = call(&alex, &app, "msp/approvals", &[]).await.json().await.unwrap();
     assert!(board["done_without"].as_array().unwrap().iter().any(|r| r["id"] == id));
 }

@@ -63,6 +63,8 @@ struct Fixture {
     /// The demo's requests for approval: the own tenant's (waiting) and another's.
     own_approval: i64,
     other_approval: i64,
+    /// A window of another tenant's request.
+    other_window: i64,
 }
 
 enum Request {
@@ -862,14 +864,14 @@ fn cases() -> Vec<Case> {
             status: nobody_fn,
         },
         Case {
-            name: "fn portal/approval-decide, a window of another request",
+            name: "fn portal/approval-decide, another tenant's window",
             request: |f| {
                 Request::Fn(
                     "portal/approval-decide",
                     vec![
                         ("id", f.own_approval.to_string()),
                         ("answer", "approve".into()),
-                        ("window", "987654321".into()),
+                        ("window", f.other_window.to_string()),
                     ],
                 )
             },
@@ -1109,6 +1111,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         other_incident,
         own_approval: approval_of(acme).await,
         other_approval: approval_of(northwind).await,
+        other_window: {
+            use domain::entities::approval_window;
+            approval_window::Entity::find()
+                .filter(approval_window::Column::ApprovalId.eq(approval_of(northwind).await))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        },
         own_visible: first(acme, "client").await,
         own_internal: first(acme, "internal").await,
         other_tenant: first(northwind, "client").await,
