@@ -132,30 +132,11 @@ pub fn location(res: &reqwest::Response) -> String {
 
 /// The recovery codes on a page (`XXXXX-XXXXX`).
 pub fn recovery_codes_in(html: &str) -> Vec<String> {
-    let chars: Vec<char> = html.chars().collect();
-    let ok = |c: &char| c.is_ascii_uppercase() || c.is_ascii_digit();
-    let mut codes = Vec::new();
-    let mut i = 0;
-    while i + 11 <= chars.len() {
-        let w = &chars[i..i + 11];
-        let boundary = |j: usize| j >= chars.len() || !(ok(&chars[j]) || chars[j] == '-');
-        if w[5] == '-'
-            && w[..5].iter().all(ok)
-            && w[6..].iter().all(ok)
-            && (i == 0 || boundary(i - 1))
-            && boundary(i + 11)
-        {
-            let code: String = w.iter().collect();
-            // The page carries its data twice: as HTML, and serialised for hydration.
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-            i += 11;
-        } else {
-            i += 1;
-        }
-    }
-    codes
+    // Only the list the person reads: elsewhere the page carries random text (a CSP nonce, the
+    // data serialised for hydration) that can look like a code by chance.
+    let list = html.split_once(r#"id="recovery-codes">"#).expect("the page lists recovery codes").1;
+    let list = list.split_once("</ol>").expect("the list of recovery codes ends").0;
+    list.split("<code>").skip(1).map(|item| item.split_once("</code>").expect("a code ends").0.to_string()).collect()
 }
 
 /// The authenticator key on the setup page.
