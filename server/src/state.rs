@@ -8,6 +8,8 @@ use leptos::config::LeptosOptions;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos: LeptosOptions,
+    /// The WASM bundle and stylesheet, under a path named by their content.
+    pub bundle: crate::http::assets::Bundle,
     pub sessions: SessionPolicy,
     pub cookies: CookieSettings,
     /// Every email goes through this queue (SMTP when configured, else the outbox folder).
@@ -34,14 +36,21 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl axum::extract::FromRef<AppState> for crate::http::assets::Bundle {
+    fn from_ref(state: &AppState) -> Self {
+        state.bundle.clone()
+    }
+}
+
 impl AppState {
     /// The state for a configuration. Fails on a malformed `LIMELIGHT_MAIL_FROM`, or a secret key
     /// file that cannot be read or made, or that others can read.
     pub fn new(db: DatabaseConnection, config: &crate::Config) -> Result<AppState, String> {
+        let bundle = crate::http::assets::Bundle::at(&config.site_root);
         let leptos = LeptosOptions::builder()
             .output_name("limelight")
             .site_root(config.site_root.as_str())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(bundle.pkg_dir())
             .site_addr(config.addr)
             .build();
         let mailer = match &config.smtp {
@@ -62,6 +71,7 @@ impl AppState {
             metrics_token: config.metrics_token.clone(),
             two_step,
             leptos,
+            bundle,
             sessions,
             cookies: CookieSettings { secure: config.secure_cookies },
             mail,

@@ -168,6 +168,8 @@ pub fn check(deb: &Path) -> Result {
         "/usr/share/limelight/site/pkg/limelight.wasm",
         "/usr/share/limelight/site/pkg/limelight.js",
         "/usr/share/limelight/site/pkg/limelight.css",
+        "/usr/share/limelight/site/pkg/limelight.wasm.br",
+        "/usr/share/limelight/site/pkg/limelight.wasm.gz",
         "/lib/systemd/system/limelight.service",
     ] {
         if !Path::new(file).exists() {
@@ -255,21 +257,28 @@ pub fn check(deb: &Path) -> Result {
         return Err(format!("signing in answered {status}"));
     }
     let page = curl(&["-b", jar, "-H", "Accept: text/html", &format!("{base}/portal")])?;
-    if !page.contains("Acme Dental") || !page.contains("/pkg/limelight.js") {
+    // The bundle's folder is named by its content: `/pkg/{version}/limelight.js`.
+    let bundle = page
+        .split('"')
+        .find(|s| s.starts_with("/pkg/") && s.ends_with("/limelight.js"))
+        .map(|js| js.trim_end_matches("limelight.js").to_string());
+    let (true, Some(bundle)) = (page.contains("Acme Dental"), bundle) else {
         return Err(format!("the portal page is not the signed-in client's: {}", &page[..page.len().min(500)]));
-    }
+    };
     let wasm = curl(&[
         "-o",
         "/dev/null",
+        "-H",
+        "Accept-Encoding: br, gzip",
         "-w",
-        "%{http_code} %{content_type} %{size_download}",
-        &format!("{base}/pkg/limelight.wasm"),
+        "%{http_code} %{content_type} %{size_download} %header{content-encoding} %header{cache-control}",
+        &format!("{base}{bundle}limelight.wasm"),
     ])?;
-    let parts: Vec<&str> = wasm.split_whitespace().collect();
-    if parts.first() != Some(&"200") || parts.get(1) != Some(&"application/wasm") {
-        return Err(format!("the WASM bundle answered {wasm}"));
+    if !wasm.starts_with("200 application/wasm ") || !wasm.ends_with(" br public, max-age=31536000, immutable") {
+        return Err(format!("the WASM bundle answered {wasm} (wanted 200, brotli, kept a year)"));
     }
-    eprintln!("installed, served, signed in: {} (the bundle: {} bytes)", status, parts.get(2).unwrap_or(&"?"));
+    let size = wasm.split_whitespace().nth(2).unwrap_or("?");
+    eprintln!("installed, served, signed in: {status} (the bundle, brotli: {size} bytes, kept a year)");
 
     drop(installed);
     if Path::new("/usr/bin/limelight").exists() || Path::new("/etc/limelight").exists() {

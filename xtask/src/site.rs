@@ -91,7 +91,52 @@ pub fn build(profile: Profile) -> Result {
     std::fs::copy(root().join("style/main.css"), pkg.join(format!("{OUTPUT_NAME}.css")))
         .map_err(|e| format!("copying the stylesheet: {e}"))?;
     copy_tree(&root().join("public"), &site)?;
+    if release {
+        precompress(&pkg)?;
+        within_budget(&pkg)?;
+    }
     eprintln!("site: {}", site.display());
+    Ok(())
+}
+
+/// Writes `.br` and `.gz` beside each file of the bundle, at the tools' best, once: the server
+/// sends them to browsers that take them instead of compressing per request.
+fn precompress(pkg: &Path) -> Result {
+    step("compressing the bundle (brotli -q 11, gzip -9)");
+    for name in ["wasm", "js", "css"].map(|ext| format!("{OUTPUT_NAME}.{ext}")) {
+        let file = pkg.join(&name);
+        sh(Command::new("brotli").args(["--force", "--keep", "--quality=11"]).arg(&file), "brotli")
+            .map_err(|e| format!("{e}\n  A release needs brotli: apt-get install brotli"))?;
+        // -n: no name or time in the header, so the same bundle compresses to the same bytes.
+        sh(Command::new("gzip").args(["--force", "--keep", "--best", "-n"]).arg(&file), "gzip")?;
+    }
+    Ok(())
+}
+
+/// What a client's browser may download of the bundle, gzip'd (WASM and JS), before a release is
+/// refused. The goal is 250 KB (issue 13); today's single bundle carries the staff workspace too,
+/// so this only stops it growing unnoticed until the portal's share is split out.
+const BUNDLE_BUDGET_GZIP: u64 = 1_200_000;
+
+/// Prints the bundle's sizes (raw, gzip, brotli), and fails a release over the budget.
+fn within_budget(pkg: &Path) -> Result {
+    let size = |name: String| std::fs::metadata(pkg.join(&name)).map(|m| m.len()).map_err(|e| format!("{name}: {e}"));
+    eprintln!("{:<16} {:>10} {:>10} {:>10}", "bundle", "raw", "gzip", "brotli");
+    let mut downloaded = 0;
+    for ext in ["wasm", "js", "css"] {
+        let file = format!("{OUTPUT_NAME}.{ext}");
+        let (raw, gz, br) = (size(file.clone())?, size(format!("{file}.gz"))?, size(format!("{file}.br"))?);
+        eprintln!("{file:<16} {raw:>10} {gz:>10} {br:>10}");
+        if ext != "css" {
+            downloaded += gz;
+        }
+    }
+    eprintln!("WASM + JS, gzip: {downloaded} bytes (budget {BUNDLE_BUDGET_GZIP})");
+    if downloaded > BUNDLE_BUDGET_GZIP {
+        return Err(format!(
+            "the bundle is over its budget: {downloaded} bytes of WASM + JS gzip'd, {BUNDLE_BUDGET_GZIP} allowed"
+        ));
+    }
     Ok(())
 }
 

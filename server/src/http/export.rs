@@ -95,7 +95,9 @@ pub async fn work_csv(access: Option<Extension<Access>>, Query(query): Query<Wor
             (header::CONTENT_DISPOSITION, "attachment; filename=\"work-history.csv\""),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        Body::from_stream(head.chain(rows)),
+        // Fused: a body may be polled once more after its end (the compression layer does), and
+        // an unfold polled after its end panics.
+        Body::from_stream(head.chain(rows).fuse()),
     )
         .into_response()
 }

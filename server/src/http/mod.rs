@@ -2,6 +2,7 @@
 //! and the layers every request passes through.
 
 pub mod api_v1;
+pub mod assets;
 pub mod auth_routes;
 pub mod body_limit;
 pub mod calendar;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve))
+        .route("/pkg/{version}/{*file}", get(assets::serve))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -103,6 +105,12 @@ pub fn router(state: AppState) -> Router {
         // No body larger than its route takes is read (inside the security headers: its 413
         // pages carry them too).
         .layer(axum::middleware::from_fn(body_limit::limit))
+        // Pages, server functions, the API and exports compressed for browsers that take brotli or
+        // gzip (the bundle comes compressed from the build, or not at all). No page
+        // reflects a caller's text beside a secret a cross-site request could reach (the secrets
+        // shown once are behind a SameSite=Strict cookie or a same-site POST), so BREACH finds
+        // nothing to guess.
+        .layer(assets::compression())
         .layer(from_fn_with_state(
             headers::ServedOverHttps(state.public_url.starts_with("https://")),
             headers::security_headers,

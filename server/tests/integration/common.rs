@@ -134,7 +134,7 @@ pub fn location(res: &reqwest::Response) -> String {
 pub fn recovery_codes_in(html: &str) -> Vec<String> {
     // Only the list the person reads: elsewhere the page carries random text (a CSP nonce, the
     // data serialised for hydration) that can look like a code by chance.
-    let list = html.split_once(r#"id="recovery-codes">"#).expect("the page lists recovery codes").1;
+    let list = html.split_once(r#"id="recovery-codes""#).unwrap_or_else(|| panic!("no recovery codes in {html}")).1;
     let list = list.split_once("</ol>").expect("the list of recovery codes ends").0;
     list.split("<code>").skip(1).map(|item| item.split_once("</code>").expect("a code ends").0.to_string()).collect()
 }

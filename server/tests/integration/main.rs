@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod api_writes;
 mod approvals;
+mod assets;
 mod auth;
 mod calendar;
 mod cli;
