@@ -114,9 +114,10 @@ fn precompress(pkg: &Path) -> Result {
 }
 
 /// What a client's browser may download of the bundle, gzip'd (WASM and JS), before a release is
-/// refused. The goal is 250 KB (issue 13); today's single bundle carries the staff workspace too,
-/// so this only stops it growing unnoticed until the portal's share is split out.
-const BUNDLE_BUDGET_GZIP: u64 = 1_200_000;
+/// refused: 1.56 MB measured at this budget's making (4.6 MB of WASM before compression), with a
+/// little room. The goal is 250 KB (issue 13); today's single bundle carries the staff workspace
+/// too, so this only stops it growing unnoticed until the clients' share is split out.
+const BUNDLE_BUDGET_GZIP: u64 = 1_650_000;
 
 /// Prints the bundle's sizes (raw, gzip, brotli), and fails a release over the budget.
 fn within_budget(pkg: &Path) -> Result {

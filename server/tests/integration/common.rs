@@ -94,6 +94,8 @@ pub struct TestApp {
     server: Option<tokio::runtime::Runtime>,
     /// Where the server sends its mail (SMTP when set, else the outbox).
     smtp: Option<domain::mail::SmtpSettings>,
+    /// How many statements the server's pool has run (pages' costs, counted: `queries_for`).
+    queries: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The authenticators the harness set up for staff (and anyone else who needed one), by email.
     authenticators: std::sync::Mutex<std::collections::HashMap<String, Authenticator>>,
     /// Kept so the database lives as long as the app.
@@ -225,9 +227,14 @@ async fn start_with(
     adjust(&mut config);
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let queries = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = queries.clone();
     let task = async move {
         // The server's pool belongs to the server's runtime.
-        let db = domain::db::connect(&config.database).await.expect("connect");
+        let mut db = domain::db::connect(&config.database).await.expect("connect");
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         let state = AppState::new(db.clone(), &config).unwrap();
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
         let serving = server::http::serve(listener, state);
@@ -239,7 +246,7 @@ async fn start_with(
         None => drop(tokio::spawn(task)),
     }
     let server_db = ready_rx.await.expect("the server started");
-    TestApp { addr, db, server_db, server, smtp, authenticators: Default::default(), _test_db: test_db }
+    TestApp { addr, db, server_db, server, smtp, queries, authenticators: Default::default(), _test_db: test_db }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
@@ -393,6 +400,55 @@ impl TestApp {
         use domain::entities::user;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await.unwrap().unwrap().id
+    }
+
+    /// How many statements the server runs to answer a GET of `path` with 200 (asked twice,
+    /// counted the second time: the first may refresh the session). Only meaningful with the
+    /// background jobs off, which would be counted too.
+    pub async fn queries_for(&self, c: &reqwest::Client, path: &str) -> u64 {
+        use std::sync::atomic::Ordering::SeqCst;
+        assert_eq!(c.get(self.url(path)).send_or_fail().await.status(), 200, "{path}");
+        let before = self.queries.load(SeqCst);
+        let res = c.get(self.url(path)).send_or_fail().await;
+        assert_eq!(res.status(), 200, "{path}");
+        res.bytes().await.unwrap();
+        self.queries.load(SeqCst) - before
+    }
+
+    /// Copies a client (its tenant, systems, coverage, work and tickets) under a new slug: more
+    /// clients of the same shape, for tests of how a page grows with their number.
+    pub async fn copy_client(&self, from: &str, to: &str) {
+        use domain::entities::{coverage, system, tenant, ticket, work_entry};
+        use sea_orm::ActiveValue::{NotSet, Set};
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+        let db = &self.db;
+        let source = tenant::Entity::find().filter(tenant::Column::Slug.eq(from)).one(db).await.unwrap().unwrap();
+        let mut t = source.clone().into_active_model().reset_all();
+        (t.id, t.slug, t.name) = (NotSet, Set(to.into()), Set(format!("{} {to}", source.name)));
+        let id = t.insert(db).await.unwrap().id;
+        let mut systems = std::collections::HashMap::new();
+        for s in system::Entity::find().filter(system::Column::TenantId.eq(source.id)).all(db).await.unwrap() {
+            let old = s.id;
+            let mut s = s.into_active_model().reset_all();
+            (s.id, s.tenant_id) = (NotSet, Set(id));
+            systems.insert(old, s.insert(db).await.unwrap().id);
+        }
+        for c in coverage::Entity::find().filter(coverage::Column::TenantId.eq(source.id)).all(db).await.unwrap() {
+            let system = c.system_id.map(|s| systems[&s]);
+            let mut c = c.into_active_model().reset_all();
+            (c.id, c.tenant_id, c.system_id) = (NotSet, Set(id), Set(system));
+            c.insert(db).await.unwrap();
+        }
+        for w in work_entry::Entity::find().filter(work_entry::Column::TenantId.eq(source.id)).all(db).await.unwrap() {
+            let mut w = w.into_active_model().reset_all();
+            (w.id, w.tenant_id, w.ticket_id, w.import_key) = (NotSet, Set(id), Set(None), Set(None));
+            w.insert(db).await.unwrap();
+        }
+        for k in ticket::Entity::find().filter(ticket::Column::TenantId.eq(source.id)).all(db).await.unwrap() {
+            let mut k = k.into_active_model().reset_all();
+            (k.id, k.tenant_id, k.requester_id) = (NotSet, Set(id), Set(None));
+            k.insert(db).await.unwrap();
+        }
     }
 
     /// Seeds the demo into this app's database.

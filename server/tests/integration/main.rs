@@ -22,6 +22,7 @@ mod mail;
 mod metrics;
 mod ratings;
 mod reset;
+mod scale;
 mod schema;
 mod security;
 mod staff;
