@@ -94,8 +94,8 @@ pub struct TestApp {
     server: Option<tokio::runtime::Runtime>,
     /// Where the server sends its mail (SMTP when set, else the outbox).
     smtp: Option<domain::mail::SmtpSettings>,
-    /// How many statements the server's pool has run (pages' costs, counted: `queries_for`).
-    queries: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The statements the server's pool has run, with their values (pages' costs: `queries_for`).
+    queries: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     /// The authenticators the harness set up for staff (and anyone else who needed one), by email.
     authenticators: std::sync::Mutex<std::collections::HashMap<String, Authenticator>>,
     /// Kept so the database lives as long as the app.
@@ -227,13 +227,13 @@ async fn start_with(
     adjust(&mut config);
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-    let queries = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let counter = queries.clone();
     let task = async move {
         // The server's pool belongs to the server's runtime.
         let mut db = domain::db::connect(&config.database).await.expect("connect");
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        db.set_metric_callback(move |info| {
+            counter.lock().unwrap().push(info.statement.to_string());
         });
         let state = AppState::new(db.clone(), &config).unwrap();
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
@@ -402,17 +402,43 @@ impl TestApp {
         user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await.unwrap().unwrap().id
     }
 
-    /// How many statements the server runs to answer a GET of `path` with 200 (asked twice,
-    /// counted the second time: the first may refresh the session). Only meaningful with the
-    /// background jobs off, which would be counted too.
-    pub async fn queries_for(&self, c: &reqwest::Client, path: &str) -> u64 {
-        use std::sync::atomic::Ordering::SeqCst;
+    /// The statements (with their values) the server runs to answer a GET of `path` with 200
+    /// (asked twice, counted the second time: the first may refresh the session). Only
+    /// meaningful with the background jobs off, which would be counted too.
+    ///
+    /// Fails if the page asks the database anything after it has answered: that is work done for
+    /// nothing (a resource made inside a `<Suspense>` is made again each time leptos walks the
+    /// tree on the server, and the copy's answer is thrown away), and it made counts depend on
+    /// timing. What a request leaves running is waited for, so it is counted either way.
+    pub async fn queries_for(&self, c: &reqwest::Client, path: &str) -> Vec<String> {
+        let asked = || self.queries.lock().unwrap().len();
         assert_eq!(c.get(self.url(path)).send_or_fail().await.status(), 200, "{path}");
-        let before = self.queries.load(SeqCst);
+        self.quiet().await;
+        let before = asked();
         let res = c.get(self.url(path)).send_or_fail().await;
         assert_eq!(res.status(), 200, "{path}");
         res.bytes().await.unwrap();
-        self.queries.load(SeqCst) - before
+        let answered = asked();
+        self.quiet().await;
+        let all = self.queries.lock().unwrap()[before..].to_vec();
+        let after = &all[answered - before..];
+        assert!(after.is_empty(), "{path} asked the database after it had answered:\n  {}", after.join("\n  "));
+        all
+    }
+
+    /// Waits until the server's pool has run nothing new for a moment (at most five seconds):
+    /// what a request left running shows up before the next one is counted.
+    async fn quiet(&self) {
+        let mut last = self.queries.lock().unwrap().len();
+        for _ in 0..50 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let now = self.queries.lock().unwrap().len();
+            if now == last {
+                return;
+            }
+            last = now;
+        }
+        panic!("the server kept asking the database for five seconds without a request");
     }
 
     /// Copies a client (its tenant, systems, coverage, work and tickets) under a new slug: more

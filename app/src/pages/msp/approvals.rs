@@ -2,7 +2,7 @@
 //! their answer) and the board of open and recent requests on `/msp` and a client's page.
 
 use super::action_error;
-use crate::api::msp::approvals::{MspApprovalAccept, MspApprovalAsk, msp_approvals};
+use crate::api::msp::approvals::{ApprovalBoardView, MspApprovalAccept, MspApprovalAsk, msp_approvals};
 use crate::pages::approvals::{approval_facts, approval_tag};
 use crate::views::ApprovalItemView;
 use crate::views::msp::WorkFormView;
@@ -109,10 +109,18 @@ fn rows(items: Vec<ApprovalItemView>, empty: &'static str) -> impl IntoView {
     }
 }
 
-/// The board: for every client (`client` none) or one.
+/// The board's data, for every client (`client` gives none) or one. The page makes it before
+/// any `<Suspense>`: a resource made inside one is made again each time leptos walks the
+/// suspended tree on the server, and each copy asks the database the whole board again.
+pub fn board_of(
+    client: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> Resource<Result<ApprovalBoardView, crate::error::AppError>> {
+    Resource::new(client, msp_approvals)
+}
+
+/// The board, from [`board_of`].
 #[component]
-pub fn ApprovalBoard(#[prop(optional)] client: Option<String>) -> impl IntoView {
-    let board = Resource::new(move || client.clone(), msp_approvals);
+pub fn ApprovalBoard(board: Resource<Result<ApprovalBoardView, crate::error::AppError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="approvals-h">
             <h2 id="approvals-h">"Approvals of planned work"</h2>

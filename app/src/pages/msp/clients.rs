@@ -81,6 +81,10 @@ pub fn MspClient() -> impl IntoView {
     let client_ref = ServerAction::<ClientRefSet>::new();
     let name_map = ServerAction::<SystemNameMap>::new();
     let name_unmap = ServerAction::<SystemNameUnmap>::new();
+    let approvals = super::approvals::board_of({
+        let slug = slug.clone();
+        move || Some(slug())
+    });
     let detail = Resource::new(
         move || {
             (
@@ -151,7 +155,7 @@ pub fn MspClient() -> impl IntoView {
                     <p><a href=format!("/msp/tickets?client={slug}")>"Open tickets in the queue →"</a></p>
                 </section>
 
-                <super::approvals::ApprovalBoard client=slug.clone()/>
+                <super::approvals::ApprovalBoard board=approvals/>
 
                 <section id="systems" aria-labelledby="systems-h">
                     <h2 id="systems-h">"Systems"</h2>

@@ -113,6 +113,7 @@ pub fn cover_words(t: &TeamLineView) -> String {
 #[component]
 pub fn MspHome() -> impl IntoView {
     let overview = Resource::new(|| (), |_| msp_overview());
+    let approvals = approvals::board_of(|| None);
     loaded(overview, move |o| {
         view! {
             <Title text="Overview · Limelight"/>
@@ -172,7 +173,7 @@ pub fn MspHome() -> impl IntoView {
                     {o.week_work.is_empty().then(|| view! { <p class="empty">"Nothing else this week."</p> })}
                     {(!o.week_work.is_empty()).then(|| work_table("This week's work", o.week_work, true))}
                 </section>
-                <approvals::ApprovalBoard/>
+                <approvals::ApprovalBoard board=approvals/>
                 <RatingsBoard board=o.ratings/>
                 <section aria-labelledby="risk-h">
                     <h2 id="risk-h">"Single points of failure"</h2>
