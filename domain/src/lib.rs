@@ -8,6 +8,7 @@ pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod bench;
 pub mod calendar;
 pub mod db;
 pub mod demo;

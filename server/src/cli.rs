@@ -40,6 +40,18 @@ enum Command {
     },
     /// Fill an empty database with the demo (password for every account on stdin).
     SeedDemo,
+    /// Fill an empty database for the benchmark (`cargo xtask bench`): the demo (password for
+    /// every account on stdin), then clients, people, systems, coverage, work, tickets, mail and
+    /// audit rows at scale. Prints the benchmark's sessions (client, admin, tech) and the number of
+    /// work entries in all.
+    BenchData {
+        /// Clients in all, the demo's three included (at least 13).
+        #[arg(long, default_value_t = 1000)]
+        clients: u32,
+        /// Work entries to add to the demo's.
+        #[arg(long)]
+        entries: u32,
+    },
     /// Thank-you summaries.
     Summaries {
         #[command(subcommand)]
@@ -413,6 +425,18 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                 "limelight: {} rows: {} new entries {verb}, {} imported before and left alone",
                 report.rows, report.new, report.already_there
             );
+            Ok(())
+        }
+        Command::BenchData { clients, entries } => {
+            let password = Password::parse(password_from_stdin()?)?;
+            let db = database(&config).await?;
+            if domain::bench::entries(&db).await? > 0 {
+                return Err(Failure::Input("the database is not empty: the benchmark fills a new one".into()));
+            }
+            let scale = domain::bench::BenchScale { clients, entries };
+            let sessions = domain::bench::fill(&db, password, scale).await?;
+            println!("client\t{}\nadmin\t{}\ntech\t{}", sessions.client, sessions.admin, sessions.tech);
+            println!("entries\t{}", domain::bench::entries(&db).await?);
             Ok(())
         }
         Command::SeedDemo => {
