@@ -317,3 +317,201 @@ impl Sql {
         format!("(CASE WHEN {condition} THEN {} ELSE {} END)", self.bool(true), self.bool(false))
     }
 }
+
+/// The cursor of a history page `pages` deep in the benchmark client's work (`page_size` rows a
+/// page), or as deep as its work goes: (the cursor, the depth reached).
+pub async fn deep_cursor(db: &DatabaseConnection, pages: u64, page_size: u64) -> Result<Option<(String, u64)>> {
+    use crate::entities::work_entry;
+    use sea_orm::{QueryOrder, QuerySelect};
+    let client = DemoIds::read(db).await?.client;
+    let history = || {
+        work_entry::Entity::find()
+            .filter(work_entry::Column::TenantId.eq(client))
+            .filter(work_entry::Column::Visibility.eq(vocabulary::Visibility::Client))
+            .filter(work_entry::Column::State.eq(vocabulary::WorkState::Done))
+    };
+    // A whole page after the cursor: page 1,000 is the last full one for a smaller client.
+    let depth = pages.min(history().count(db).await?.saturating_sub(page_size) / page_size);
+    if depth == 0 {
+        return Ok(None);
+    }
+    let row = history()
+        .order_by_desc(work_entry::Column::StartedAt)
+        .order_by_desc(work_entry::Column::Id)
+        .offset(depth * page_size - 1)
+        .limit(1)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    Ok(Some((crate::history::Cursor { started_at: row.started_at, id: row.id }.encode(), depth)))
+}
+
+/// The benchmark's floor: what the dashboard and the history page must read at the least, each
+/// with plain prepared statements and written as HTML by hand, no framework. The benchmark
+/// serves these beside the app (`limelight bench-baseline`) on the same database and pool.
+pub mod baseline {
+    use crate::error::Result;
+    use crate::figures::Month;
+    use crate::history::{Cursor, local_midnight};
+    use chrono::Utc;
+    use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
+    use std::fmt::Write;
+
+    /// A statement with `?` placeholders, numbered for PostgreSQL.
+    fn statement(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Statement {
+        let backend = db.get_database_backend();
+        let sql = if backend == DbBackend::Postgres {
+            let mut n = 0;
+            sql.chars()
+                .map(|c| {
+                    if c == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        } else {
+            sql.to_string()
+        };
+        Statement::from_sql_and_values(backend, sql, values)
+    }
+
+    /// The signed-in client's tenant and time zone, from the session cookie's token; one query.
+    pub async fn signed_in(db: &DatabaseConnection, token: &str) -> Result<Option<(i64, chrono_tz::Tz, String)>> {
+        let row = db
+            .query_one_raw(statement(
+                db,
+                "SELECT t.id, t.time_zone, t.name FROM session s JOIN user_account u ON u.id = s.user_id \
+                 JOIN tenant t ON t.id = u.tenant_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = ?",
+                vec![crate::auth::session::hash_token(token).into(), Utc::now().into(), true.into()],
+            ))
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let tz: String = r.try_get("", "time_zone")?;
+                Some((r.try_get("", "id")?, tz.parse().unwrap_or(chrono_tz::UTC), r.try_get("", "name")?))
+            }
+            None => None,
+        })
+    }
+
+    /// The dashboard: the latest ten pieces of work, the five planned next, the five open
+    /// tickets, the team, and twelve months of totals by category (one grouped statement a month).
+    pub async fn dashboard(db: &DatabaseConnection, tenant: i64, tz: chrono_tz::Tz, name: &str) -> Result<String> {
+        let mut html =
+            format!("<!DOCTYPE html><html lang=\"en\"><head><title>{name}</title></head><body><h1>{name}</h1>");
+        let now = Utc::now();
+        let list = |sql: &'static str, values: Vec<Value>| db.query_all_raw(statement(db, sql, values));
+        html.push_str("<h2>Recent work</h2><ul>");
+        for r in list(
+            "SELECT id, title, category, started_at, duration_minutes FROM work_entry WHERE tenant_id = ? \
+             AND visibility = 'client' AND state = 'done' ORDER BY started_at DESC, id DESC LIMIT 10",
+            vec![tenant.into()],
+        )
+        .await?
+        {
+            let (title, category): (String, String) = (r.try_get("", "title")?, r.try_get("", "category")?);
+            let _ = write!(html, "<li>{title} ({category})</li>");
+        }
+        html.push_str("</ul><h2>Planned</h2><ul>");
+        for r in list(
+            "SELECT id, title FROM work_entry WHERE tenant_id = ? AND visibility = 'client' AND state = 'planned' \
+             AND started_at >= ? ORDER BY started_at, id LIMIT 5",
+            vec![tenant.into(), now.into()],
+        )
+        .await?
+        {
+            let title: String = r.try_get("", "title")?;
+            let _ = write!(html, "<li>{title}</li>");
+        }
+        html.push_str("</ul><h2>Open tickets</h2><ul>");
+        for r in list(
+            "SELECT number, subject FROM ticket WHERE tenant_id = ? AND status NOT IN ('resolved', 'closed') \
+             ORDER BY created_at DESC, id DESC LIMIT 5",
+            vec![tenant.into()],
+        )
+        .await?
+        {
+            let (number, subject): (i64, String) = (r.try_get("", "number")?, r.try_get("", "subject")?);
+            let _ = write!(html, "<li>#{number} {subject}</li>");
+        }
+        html.push_str("</ul><h2>Your team</h2><ul>");
+        for r in list(
+            "SELECT c.role, u.display_name FROM coverage c JOIN user_account u ON u.id = c.user_id \
+             WHERE c.tenant_id = ? AND c.system_id IS NULL ORDER BY c.role, c.position",
+            vec![tenant.into()],
+        )
+        .await?
+        {
+            let (role, who): (String, String) = (r.try_get("", "role")?, r.try_get("", "display_name")?);
+            let _ = write!(html, "<li>{role}: {who}</li>");
+        }
+        html.push_str("</ul><h2>Twelve months</h2><table>");
+        let mut month = Month::containing(now.with_timezone(&tz).date_naive());
+        for _ in 0..11 {
+            month = month.previous();
+        }
+        for _ in 0..12 {
+            let (from, to) = (local_midnight(tz, month.first_day), local_midnight(tz, month.next().first_day));
+            let _ = write!(html, "<tr><th>{}</th>", month.first_day.format("%b %Y"));
+            for r in list(
+                "SELECT category, after_hours, proactive, COUNT(id) AS entries, SUM(duration_minutes) AS minutes \
+                 FROM work_entry WHERE tenant_id = ? AND visibility = 'client' AND state = 'done' \
+                 AND started_at >= ? AND started_at < ? GROUP BY category, after_hours, proactive",
+                vec![tenant.into(), from.into(), to.into()],
+            )
+            .await?
+            {
+                let (category, n): (String, i64) = (r.try_get("", "category")?, r.try_get("", "entries")?);
+                let _ = write!(html, "<td>{category} {n}</td>");
+            }
+            html.push_str("</tr>");
+            month = month.next();
+        }
+        html.push_str("</table></body></html>");
+        Ok(html)
+    }
+
+    /// One history page of 25, after `cursor` if given, and the link to the next.
+    pub async fn history(db: &DatabaseConnection, tenant: i64, name: &str, cursor: Option<&str>) -> Result<String> {
+        let mut html = format!("<!DOCTYPE html><html lang=\"en\"><head><title>{name}</title></head><body><table>");
+        let rows = match cursor.and_then(Cursor::decode) {
+            Some(c) => {
+                db.query_all_raw(statement(
+                    db,
+                    "SELECT id, title, category, started_at, duration_minutes FROM work_entry WHERE tenant_id = ? \
+                     AND visibility = 'client' AND state = 'done' AND (started_at, id) < (?, ?) \
+                     ORDER BY started_at DESC, id DESC LIMIT 26",
+                    vec![tenant.into(), c.started_at.into(), c.id.into()],
+                ))
+                .await?
+            }
+            None => {
+                db.query_all_raw(statement(
+                    db,
+                    "SELECT id, title, category, started_at, duration_minutes FROM work_entry WHERE tenant_id = ? \
+                     AND visibility = 'client' AND state = 'done' ORDER BY started_at DESC, id DESC LIMIT 26",
+                    vec![tenant.into()],
+                ))
+                .await?
+            }
+        };
+        let mut last = None;
+        for r in rows.iter().take(25) {
+            let (id, title, category): (i64, String, String) =
+                (r.try_get("", "id")?, r.try_get("", "title")?, r.try_get("", "category")?);
+            let (started_at, minutes): (chrono::DateTime<Utc>, i32) =
+                (r.try_get("", "started_at")?, r.try_get("", "duration_minutes")?);
+            let _ = write!(html, "<tr><td>{started_at}</td><td>{title}</td><td>{category}</td><td>{minutes}</td></tr>");
+            last = Some(Cursor { started_at, id });
+        }
+        html.push_str("</table>");
+        if let (true, Some(c)) = (rows.len() > 25, last) {
+            let _ = write!(html, "<a href=\"/portal/work?after={}\">Older</a>", c.encode());
+        }
+        html.push_str("</body></html>");
+        Ok(html)
+    }
+}

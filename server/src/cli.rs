@@ -52,6 +52,9 @@ enum Command {
         #[arg(long)]
         entries: u32,
     },
+    /// The benchmark's floor: bare handlers for the dashboard and the history page that read the
+    /// same rows with plain statements and write HTML by hand, served on `LIMELIGHT_ADDR`.
+    BenchBaseline,
     /// Thank-you summaries.
     Summaries {
         #[command(subcommand)]
@@ -437,6 +440,21 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let sessions = domain::bench::fill(&db, password, scale).await?;
             println!("client\t{}\nadmin\t{}\ntech\t{}", sessions.client, sessions.admin, sessions.tech);
             println!("entries\t{}", domain::bench::entries(&db).await?);
+            // The history page is 25 rows long; the benchmark also loads one 1,000 pages deep.
+            if let Some((cursor, depth)) = domain::bench::deep_cursor(&db, 1000, 25).await? {
+                println!("deep\t{cursor}\t{depth}");
+            }
+            Ok(())
+        }
+        Command::BenchBaseline => {
+            let db = database(&config).await?;
+            let listener = tokio::net::TcpListener::bind(&config.addr)
+                .await
+                .map_err(|e| Failure::Internal(format!("could not listen on {}: {e}", config.addr)))?;
+            eprintln!("limelight: the benchmark's baseline is listening on http://{}", config.addr);
+            axum::serve(listener, crate::bench_baseline::router(db))
+                .await
+                .map_err(|e| Failure::Internal(format!("the baseline stopped: {e}")))?;
             Ok(())
         }
         Command::SeedDemo => {

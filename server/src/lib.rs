@@ -3,6 +3,7 @@
 // leptos' view types nest deeply; the portal pages exceed the default limit of 128.
 #![recursion_limit = "256"]
 
+pub mod bench_baseline;
 pub mod cli;
 pub mod config;
 pub mod http;
