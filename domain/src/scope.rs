@@ -28,6 +28,7 @@ tenant_owned!(
     ticket,
     work_entry,
     work_entry_system,
+    work_day,
     ticket_comment,
     ticket_status_change,
     coverage,

@@ -16,6 +16,7 @@ mod m20261206_000001_jobs;
 mod m20261207_000001_ratings;
 mod m20261208_000001_incidents;
 mod m20261209_000001_approvals;
+mod m20261210_000001_work_days;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_ratings::Migration),
             Box::new(m20261208_000001_incidents::Migration),
             Box::new(m20261209_000001_approvals::Migration),
+            Box::new(m20261210_000001_work_days::Migration),
         ]
     }
 }

@@ -44,5 +44,6 @@ pub mod user;
 pub mod webhook;
 pub mod webhook_announced;
 pub mod webhook_delivery;
+pub mod work_day;
 pub mod work_entry;
 pub mod work_entry_system;
