@@ -23,6 +23,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const ICALENDAR_VERSION: &str = "6.3.1";
 
+mod bench;
 mod package;
 mod scan;
 mod site;
@@ -48,9 +49,11 @@ fn main() -> ExitCode {
             .and_then(|p| api_fuzz(&p.expect("required"))),
         // sqlmap against the server functions a signed-in client calls (slow: not in `test`).
         Some("scan") => setup(true).and_then(|_| scan::sqlmap()),
+        // The portal at an MSP's scale beside a bare baseline (slow: not in `test`).
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask build | cargo xtask dist [--check] | cargo xtask e2e | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan"
+                "usage: cargo xtask run [--demo] | cargo xtask test | cargo xtask build | cargo xtask dist [--check] | cargo xtask e2e | cargo xtask setup | cargo xtask fuzz-api | cargo xtask scan | cargo xtask bench [--db sqlite,postgres] [--scale 10k,100k,1m]"
             );
             return ExitCode::from(2);
         }
