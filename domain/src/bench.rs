@@ -136,9 +136,9 @@ pub async fn fill(db: &DatabaseConnection, password: Password, scale: BenchScale
         format!("CASE WHEN i % 100 < 10 THEN 0 WHEN i % 100 < 55 THEN 1 + (i % 100 - 10) % 9 ELSE 10 + i % {tail} END");
     let techs = format!("CASE WHEN i % 3 = 0 THEN {t0} WHEN i % 3 = 1 THEN {t1} ELSE {t2} END");
 
-    // Work over the last two years; one in fifty planned for the next two weeks; one in seven
+    // Work over the last two years; one in a thousand planned for the next two weeks; one in seven
     // internal; one in six after hours.
-    let minutes_ago = "CASE WHEN i % 50 = 0 THEN -(i % 20160) ELSE (i * 7919) % 1051200 END";
+    let minutes_ago = "CASE WHEN i % 1000 = 0 THEN -(i % 20160) ELSE (i * 7919) % 1051200 END";
     run(format!(
         "INSERT INTO work_entry (tenant_id, category, title, details, why_it_matters, state, started_at, \
          duration_minutes, after_hours, proactive, visibility, performed_by, shadowed_by, vendor_name, vendor_case_ref, \
@@ -147,7 +147,7 @@ pub async fn fill(db: &DatabaseConnection, password: Password, scale: BenchScale
          CASE i % 9 WHEN 0 THEN 'maintenance' WHEN 1 THEN 'patch' WHEN 2 THEN 'patch' WHEN 3 THEN 'upgrade' \
            WHEN 4 THEN 'vendor' WHEN 5 THEN 'security' WHEN 6 THEN 'backup' WHEN 7 THEN 'monitoring' ELSE 'other' END, \
          'Work item ' || i, 'Checked, applied and verified; nothing else needed.', 'Keeps the office running.', \
-         CASE WHEN i % 50 = 0 THEN 'planned' ELSE 'done' END, {started}, 15 + (i % 8) * 15, {after_hours}, {proactive}, \
+         CASE WHEN i % 1000 = 0 THEN 'planned' ELSE 'done' END, {started}, 15 + (i % 8) * 15, {after_hours}, {proactive}, \
          CASE WHEN i % 7 = 0 THEN 'internal' ELSE 'client' END, {techs}, NULL, NULL, NULL, NULL, {no}, {no}, NULL, \
          {started}, {started} \
          FROM bench_n JOIN bench_tenant b ON b.k = {owner} WHERE i <= {entries}",

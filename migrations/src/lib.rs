@@ -17,6 +17,7 @@ mod m20261207_000001_ratings;
 mod m20261208_000001_incidents;
 mod m20261209_000001_approvals;
 mod m20261210_000001_work_days;
+mod m20261210_000002_done_work_index;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_incidents::Migration),
             Box::new(m20261209_000001_approvals::Migration),
             Box::new(m20261210_000001_work_days::Migration),
+            Box::new(m20261210_000002_done_work_index::Migration),
         ]
     }
 }

@@ -476,12 +476,9 @@ fn login_script() -> String {
 /// answers accepted). Answers the figures it printed.
 fn wrk_script(addr: &str, page: &Page, cookie: &str, connections: u32, seconds: u32, script: &str) -> Result<Figures> {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "--latency"]).args([
-        "-H",
-        "Accept: text/html",
-        "-H",
-        "Accept-Encoding: br, gzip",
-    ]);
+    // A page slower than 10 s counts as an error (wrk's own default gives up after 2 s).
+    cmd.args(["-t2", "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "--latency", "--timeout", "10s"])
+        .args(["-H", "Accept: text/html", "-H", "Accept-Encoding: br, gzip"]);
     if !cookie.is_empty() {
         cmd.args(["-H", &format!("Cookie: {cookie}")]);
     }
@@ -515,7 +512,11 @@ fn parse_wrk(text: &str) -> Option<Figures> {
         .find_map(|l| l.trim().strip_prefix("Socket errors:"))
         .map(|v| v.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum())
         .unwrap_or(0);
-    Some(Figures { rps, p50_ms: latency("50%")?, p99_ms: latency("99%")?, errors: non_2xx + socket })
+    let requests: u64 =
+        text.lines().find_map(|l| l.trim().split(" requests in ").next()?.trim().parse().ok()).unwrap_or(0);
+    // No answer at all: no latency to speak of (wrk prints zeros), only errors.
+    let (p50, p99) = if requests == 0 { (f64::NAN, f64::NAN) } else { (latency("50%")?, latency("99%")?) };
+    Some(Figures { rps, p50_ms: p50, p99_ms: p99, errors: non_2xx + socket })
 }
 
 /// "1.23ms", "456.78us", "1.02s" in milliseconds.
