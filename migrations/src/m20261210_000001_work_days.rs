@@ -19,59 +19,77 @@ impl MigrationName for Migration {
     }
 }
 
-const SQLITE_TRIGGERS: &[&str] = &[
-    "CREATE TRIGGER work_day_insert AFTER INSERT ON work_entry \
-     WHEN NEW.visibility = 'client' AND NEW.state = 'done' BEGIN \
-     INSERT INTO work_day (tenant_id, day, category, entries, minutes, after_hours_minutes, proactive_entries) \
-     VALUES (NEW.tenant_id, substr(NEW.started_at, 1, 10), NEW.category, 1, NEW.duration_minutes, \
-     CASE WHEN NEW.after_hours THEN NEW.duration_minutes ELSE 0 END, CASE WHEN NEW.proactive THEN 1 ELSE 0 END) \
-     ON CONFLICT (tenant_id, day, category) DO UPDATE SET entries = entries + 1, \
-     minutes = minutes + excluded.minutes, after_hours_minutes = after_hours_minutes + excluded.after_hours_minutes, \
-     proactive_entries = proactive_entries + excluded.proactive_entries; END",
-    "CREATE TRIGGER work_day_delete AFTER DELETE ON work_entry \
-     WHEN OLD.visibility = 'client' AND OLD.state = 'done' BEGIN \
-     UPDATE work_day SET entries = entries - 1, minutes = minutes - OLD.duration_minutes, \
-     after_hours_minutes = after_hours_minutes - CASE WHEN OLD.after_hours THEN OLD.duration_minutes ELSE 0 END, \
-     proactive_entries = proactive_entries - CASE WHEN OLD.proactive THEN 1 ELSE 0 END \
-     WHERE tenant_id = OLD.tenant_id AND day = substr(OLD.started_at, 1, 10) AND category = OLD.category; END",
-    // An update takes the old row out and puts the new one in (either may not count).
-    "CREATE TRIGGER work_day_update_old AFTER UPDATE ON work_entry \
-     WHEN OLD.visibility = 'client' AND OLD.state = 'done' BEGIN \
-     UPDATE work_day SET entries = entries - 1, minutes = minutes - OLD.duration_minutes, \
-     after_hours_minutes = after_hours_minutes - CASE WHEN OLD.after_hours THEN OLD.duration_minutes ELSE 0 END, \
-     proactive_entries = proactive_entries - CASE WHEN OLD.proactive THEN 1 ELSE 0 END \
-     WHERE tenant_id = OLD.tenant_id AND day = substr(OLD.started_at, 1, 10) AND category = OLD.category; END",
-    "CREATE TRIGGER work_day_update_new AFTER UPDATE ON work_entry \
-     WHEN NEW.visibility = 'client' AND NEW.state = 'done' BEGIN \
-     INSERT INTO work_day (tenant_id, day, category, entries, minutes, after_hours_minutes, proactive_entries) \
-     VALUES (NEW.tenant_id, substr(NEW.started_at, 1, 10), NEW.category, 1, NEW.duration_minutes, \
-     CASE WHEN NEW.after_hours THEN NEW.duration_minutes ELSE 0 END, CASE WHEN NEW.proactive THEN 1 ELSE 0 END) \
-     ON CONFLICT (tenant_id, day, category) DO UPDATE SET entries = entries + 1, \
-     minutes = minutes + excluded.minutes, after_hours_minutes = after_hours_minutes + excluded.after_hours_minutes, \
-     proactive_entries = proactive_entries + excluded.proactive_entries; END",
-];
+/// The day an entry counts on, as each database writes a UTC date.
+fn day_of(row: &str, postgres: bool) -> String {
+    if postgres {
+        format!("({row}.started_at AT TIME ZONE 'UTC')::date")
+    } else {
+        format!("substr({row}.started_at, 1, 10)")
+    }
+}
 
-const POSTGRES_TRIGGER: &[&str] = &[
-    "CREATE FUNCTION work_day_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.visibility = 'client' AND OLD.state = 'done' THEN \
-       UPDATE work_day SET entries = entries - 1, minutes = minutes - OLD.duration_minutes, \
-       after_hours_minutes = after_hours_minutes - CASE WHEN OLD.after_hours THEN OLD.duration_minutes ELSE 0 END, \
-       proactive_entries = proactive_entries - CASE WHEN OLD.proactive THEN 1 ELSE 0 END \
-       WHERE tenant_id = OLD.tenant_id AND day = (OLD.started_at AT TIME ZONE 'UTC')::date AND category = OLD.category; \
-     END IF; \
-     IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.visibility = 'client' AND NEW.state = 'done' THEN \
-       INSERT INTO work_day (tenant_id, day, category, entries, minutes, after_hours_minutes, proactive_entries) \
-       VALUES (NEW.tenant_id, (NEW.started_at AT TIME ZONE 'UTC')::date, NEW.category, 1, NEW.duration_minutes, \
-       CASE WHEN NEW.after_hours THEN NEW.duration_minutes ELSE 0 END, CASE WHEN NEW.proactive THEN 1 ELSE 0 END) \
-       ON CONFLICT (tenant_id, day, category) DO UPDATE SET entries = work_day.entries + 1, \
-       minutes = work_day.minutes + EXCLUDED.minutes, \
-       after_hours_minutes = work_day.after_hours_minutes + EXCLUDED.after_hours_minutes, \
-       proactive_entries = work_day.proactive_entries + EXCLUDED.proactive_entries; \
-     END IF; \
-     RETURN NULL; END $$",
-    "CREATE TRIGGER work_day_change AFTER INSERT OR UPDATE OR DELETE ON work_entry \
-     FOR EACH ROW EXECUTE FUNCTION work_day_change()",
-];
+/// Whether a row counts: client-visible and done.
+fn counts(row: &str) -> String {
+    format!("{row}.visibility = 'client' AND {row}.state = 'done'")
+}
+
+/// Adds a row to its day.
+fn add(row: &str, postgres: bool) -> String {
+    format!(
+        "INSERT INTO work_day (tenant_id, day, category, entries, minutes, after_hours_minutes, proactive_entries) \
+         VALUES ({row}.tenant_id, {day}, {row}.category, 1, {row}.duration_minutes, \
+         CASE WHEN {row}.after_hours THEN {row}.duration_minutes ELSE 0 END, CASE WHEN {row}.proactive THEN 1 ELSE 0 END) \
+         ON CONFLICT (tenant_id, day, category) DO UPDATE SET entries = work_day.entries + 1, \
+         minutes = work_day.minutes + excluded.minutes, \
+         after_hours_minutes = work_day.after_hours_minutes + excluded.after_hours_minutes, \
+         proactive_entries = work_day.proactive_entries + excluded.proactive_entries",
+        day = day_of(row, postgres)
+    )
+}
+
+/// Takes a row out of its day (the day's row is there: the row was added when it came to count).
+fn take(row: &str, postgres: bool) -> String {
+    format!(
+        "UPDATE work_day SET entries = entries - 1, minutes = minutes - {row}.duration_minutes, \
+         after_hours_minutes = after_hours_minutes - CASE WHEN {row}.after_hours THEN {row}.duration_minutes ELSE 0 END, \
+         proactive_entries = proactive_entries - CASE WHEN {row}.proactive THEN 1 ELSE 0 END \
+         WHERE tenant_id = {row}.tenant_id AND day = {day} AND category = {row}.category",
+        day = day_of(row, postgres)
+    )
+}
+
+fn triggers(postgres: bool) -> Vec<String> {
+    if postgres {
+        return vec![
+            format!(
+                "CREATE FUNCTION work_day_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+                 IF TG_OP IN ('UPDATE', 'DELETE') AND {} THEN {}; END IF; \
+                 IF TG_OP IN ('UPDATE', 'INSERT') AND {} THEN {}; END IF; \
+                 RETURN NULL; END $$",
+                counts("OLD"),
+                take("OLD", true),
+                counts("NEW"),
+                add("NEW", true)
+            ),
+            "CREATE TRIGGER work_day_change AFTER INSERT OR UPDATE OR DELETE ON work_entry \
+             FOR EACH ROW EXECUTE FUNCTION work_day_change()"
+                .into(),
+        ];
+    }
+    // An update takes the old row out and puts the new one in (either may not count).
+    [
+        ("insert", "INSERT", "NEW"),
+        ("delete", "DELETE", "OLD"),
+        ("update_old", "UPDATE", "OLD"),
+        ("update_new", "UPDATE", "NEW"),
+    ]
+    .into_iter()
+    .map(|(name, on, row)| {
+        let change = if row == "NEW" { add(row, false) } else { take(row, false) };
+        format!("CREATE TRIGGER work_day_{name} AFTER {on} ON work_entry WHEN {} BEGIN {change}; END", counts(row))
+    })
+    .collect()
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -102,8 +120,8 @@ impl MigrationTrait for Migration {
              FROM work_entry WHERE visibility = 'client' AND state = 'done' GROUP BY tenant_id, {day}, category"
         ))
         .await?;
-        for sql in if postgres { POSTGRES_TRIGGER } else { SQLITE_TRIGGERS } {
-            db.execute_unprepared(sql).await?;
+        for sql in triggers(postgres) {
+            db.execute_unprepared(&sql).await?;
         }
         Ok(())
     }
