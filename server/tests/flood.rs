@@ -57,7 +57,13 @@ async fn a_flood_of_password_requests_leaves_the_portal_answering() {
                 assert_eq!(res.headers()["retry-after"], "2");
                 busy += 1;
             }
-            other => panic!("a login answered {other}"),
+            other => {
+                // Which failure: the server logged its cause on the line with the request's id.
+                let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).to_string();
+                let cause: Vec<&str> = logs.lines().filter(|l| !id.is_empty() && l.contains(&id)).collect();
+                panic!("a login answered {other} (request {id}); the server logged:\n{}", cause.join("\n"))
+            }
         }
     }
     assert!(busy > 0, "the gate turned the excess away instead of queueing 300 argon2 runs");

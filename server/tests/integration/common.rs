@@ -94,8 +94,8 @@ pub struct TestApp {
     server: Option<tokio::runtime::Runtime>,
     /// Where the server sends its mail (SMTP when set, else the outbox).
     smtp: Option<domain::mail::SmtpSettings>,
-    /// The statements the server's pool has run, with their values (pages' costs: `queries_for`).
-    queries: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The statements the server's pool has run (pages' costs: `queries_for`).
+    queries: std::sync::Arc<Statements>,
     /// The authenticators the harness set up for staff (and anyone else who needed one), by email.
     authenticators: std::sync::Mutex<std::collections::HashMap<String, Authenticator>>,
     /// Kept so the database lives as long as the app.
@@ -227,13 +227,18 @@ async fn start_with(
     adjust(&mut config);
     let server = (!on_this_runtime).then(server::cli::runtime);
     let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-    let queries = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let queries = std::sync::Arc::new(Statements::default());
     let counter = queries.clone();
     let task = async move {
         // The server's pool belongs to the server's runtime.
         let mut db = domain::db::connect(&config.database).await.expect("connect");
         db.set_metric_callback(move |info| {
-            counter.lock().unwrap().push(info.statement.to_string());
+            use std::sync::atomic::Ordering::SeqCst;
+            counter.count.fetch_add(1, SeqCst);
+            // Their text only while a test reads it: every other test's statements stay cheap.
+            if counter.recording.load(SeqCst) {
+                counter.sql.lock().unwrap().push(info.statement.sql.clone());
+            }
         });
         let state = AppState::new(db.clone(), &config).unwrap();
         let listener = tokio::net::TcpListener::from_std(listener).unwrap();
@@ -402,7 +407,7 @@ impl TestApp {
         user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await.unwrap().unwrap().id
     }
 
-    /// The statements (with their values) the server runs to answer a GET of `path` with 200
+    /// The statements (their SQL) the server runs to answer a GET of `path` with 200
     /// (asked twice, counted the second time: the first may refresh the session). Only
     /// meaningful with the background jobs off, which would be counted too.
     ///
@@ -411,17 +416,20 @@ impl TestApp {
     /// tree on the server, and the copy's answer is thrown away), and it made counts depend on
     /// timing. What a request leaves running is waited for, so it is counted either way.
     pub async fn queries_for(&self, c: &reqwest::Client, path: &str) -> Vec<String> {
-        let asked = || self.queries.lock().unwrap().len();
+        use std::sync::atomic::Ordering::SeqCst;
+        let q = &self.queries;
         assert_eq!(c.get(self.url(path)).send_or_fail().await.status(), 200, "{path}");
         self.quiet().await;
-        let before = asked();
+        q.sql.lock().unwrap().clear();
+        q.recording.store(true, SeqCst);
         let res = c.get(self.url(path)).send_or_fail().await;
         assert_eq!(res.status(), 200, "{path}");
         res.bytes().await.unwrap();
-        let answered = asked();
+        let answered = q.sql.lock().unwrap().len();
         self.quiet().await;
-        let all = self.queries.lock().unwrap()[before..].to_vec();
-        let after = &all[answered - before..];
+        q.recording.store(false, SeqCst);
+        let all = std::mem::take(&mut *q.sql.lock().unwrap());
+        let after = &all[answered..];
         assert!(after.is_empty(), "{path} asked the database after it had answered:\n  {}", after.join("\n  "));
         all
     }
@@ -429,10 +437,11 @@ impl TestApp {
     /// Waits until the server's pool has run nothing new for a moment (at most five seconds):
     /// what a request left running shows up before the next one is counted.
     async fn quiet(&self) {
-        let mut last = self.queries.lock().unwrap().len();
+        let count = || self.queries.count.load(std::sync::atomic::Ordering::SeqCst);
+        let mut last = count();
         for _ in 0..50 {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let now = self.queries.lock().unwrap().len();
+            let now = count();
             if now == last {
                 return;
             }
@@ -481,6 +490,14 @@ impl TestApp {
     pub async fn seed_demo(&self) {
         domain::demo::seed(&self.db, Password::parse(PASSWORD.into()).unwrap()).await.unwrap();
     }
+}
+
+/// The statements a test server's pool runs: how many, and their SQL while a test records them.
+#[derive(Default)]
+pub struct Statements {
+    count: std::sync::atomic::AtomicU64,
+    recording: std::sync::atomic::AtomicBool,
+    sql: std::sync::Mutex<Vec<String>>,
 }
 
 /// Calls a server function the way the browser does: a urlencoded POST.
